@@ -1,0 +1,42 @@
+# The fact sheet pipeline. `make` builds every sheet; `make test` runs the tests.
+# Both create the Python environment (.venv, from requirements.lock) on first run.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+READY   := $(VENV)/.ready
+CORES   ?= all
+
+.DEFAULT_GOAL := all
+.PHONY: all sheets test lint lock clean help
+
+all: sheets ## Build every fact sheet into output/ (the default)
+
+sheets: $(READY) ## Build every fact sheet found under data/
+	$(BIN)/snakemake --cores $(CORES) --quiet rules
+
+test: $(READY) ## Run the tests (unit, chart, end-to-end, lint)
+	$(BIN)/pytest
+
+lint: $(READY) ## Check the code (ruff) and the workflow (snakemake --lint)
+	$(BIN)/ruff check .
+	$(BIN)/snakemake --lint
+
+lock: ## Re-resolve the pins of pyproject.toml into requirements.lock and environment.yml
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet ".[test]"
+	.lock-venv/bin/python scripts/lock_environment.py .lock-venv/bin/python
+	rm -rf .lock-venv
+
+clean: ## Remove everything generated (output/, Snakemake's records)
+	rm -rf output/* .snakemake
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(READY): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@

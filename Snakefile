@@ -1,0 +1,156 @@
+"""Fact sheet pipeline: data/<subject>/<edition>/ -> <output_dir>/<subject>-<edition>.pdf
+
+Stages, one rule each: clean the contributions table, draw the chart, fill the
+HTML template, render the PDF. Every stage is a script under scripts/ whose
+functions the tests call directly.
+"""
+
+from pathlib import Path
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, schema="config/config.schema.yaml")
+
+DATA = Path(config["data_dir"])
+OUT = Path(config["output_dir"])
+LOGS = OUT / "logs"
+# Snakemake tracks a script only by its own file: the modules it imports are declared as inputs.
+HELPERS = sorted(str(p) for p in Path(workflow.basedir, "scripts", "factsheet").glob("*.py"))
+TEMPLATES = [str(p) for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file()]
+BRAND = str(Path(workflow.basedir, "templates", "brand", "brand.yaml"))
+
+
+def discover_sheets():
+    """(subject, edition) of every data/<subject>/<edition>/sheet.yaml, or of the config's list."""
+    if config["sheets"]:
+        return [Path(s).parts for s in config["sheets"]]
+    return sorted((p.parent.parent.name, p.parent.name) for p in DATA.glob("*/*/sheet.yaml"))
+
+
+SHEETS = discover_sheets()
+SUBJECTS = [subject for subject, _ in SHEETS]
+EDITIONS = [edition for _, edition in SHEETS]
+
+
+wildcard_constraints:
+    subject=r"[a-z0-9]+(-[a-z0-9]+)*",
+    edition=r"\d{4}",
+
+
+def sheet_dir(wildcards):
+    return str(DATA / wildcards.subject / wildcards.edition)
+
+
+def contributions_table(wildcards):
+    """The raw table as the user saved it: contributions.csv, else contributions.xlsx."""
+    folder = Path(sheet_dir(wildcards))
+    for suffix in (".csv", ".xlsx"):
+        if (folder / f"contributions{suffix}").exists():
+            return str(folder / f"contributions{suffix}")
+    return str(folder / "contributions.csv")
+
+
+def sheet_files(wildcards):
+    """Every file of a sheet's data folder: narrative, projects, quotes, photos."""
+    return sorted(str(p) for p in Path(sheet_dir(wildcards)).rglob("*") if p.is_file())
+
+
+rule all:
+    """Build every fact sheet."""
+    input:
+        expand(OUT / "{subject}-{edition}.pdf", zip, subject=SUBJECTS, edition=EDITIONS),
+
+
+rule write_chart_style:
+    """Write the matplotlib style from the brand file."""
+    input:
+        brand=BRAND,
+        helpers=HELPERS,
+    output:
+        style=OUT / "style" / "brand.mplstyle",
+    log:
+        LOGS / "write_chart_style.log",
+    conda:
+        "environment.yml"
+    script:
+        "scripts/write_chart_style.py"
+
+
+rule clean_contributions:
+    """Read the contributions table (CSV or XLSX), check it and write it tidy."""
+    input:
+        table=contributions_table,
+        sheet=DATA / "{subject}" / "{edition}" / "sheet.yaml",
+        helpers=HELPERS,
+    output:
+        tidy=OUT / "clean" / "{subject}-{edition}.csv",
+    log:
+        LOGS / "clean_contributions" / "{subject}-{edition}.log",
+    conda:
+        "environment.yml"
+    script:
+        "scripts/clean_contributions.py"
+
+
+rule plot_contributions:
+    """Draw the contributions chart as SVG, text kept as text."""
+    input:
+        tidy=rules.clean_contributions.output.tidy,
+        sheet=DATA / "{subject}" / "{edition}" / "sheet.yaml",
+        brand=BRAND,
+        style=rules.write_chart_style.output.style,
+        helpers=HELPERS,
+    output:
+        chart=OUT / "charts" / "{subject}-{edition}.svg",
+    log:
+        LOGS / "plot_contributions" / "{subject}-{edition}.log",
+    conda:
+        "environment.yml"
+    script:
+        "scripts/plot_contributions.py"
+
+
+rule render_html:
+    """Fill the sheet template with the sheet's texts and computed figures."""
+    input:
+        tidy=rules.clean_contributions.output.tidy,
+        chart=rules.plot_contributions.output.chart,
+        sheet=sheet_files,
+        templates=TEMPLATES,
+        helpers=HELPERS,
+    output:
+        html=OUT / "html" / "{subject}-{edition}.html",
+    params:
+        sheet_dir=sheet_dir,
+    log:
+        LOGS / "render_html" / "{subject}-{edition}.log",
+    conda:
+        "environment.yml"
+    script:
+        "scripts/render_html.py"
+
+
+rule render_pdf:
+    """Render the HTML to the PDF with WeasyPrint, reading only allowed files."""
+    input:
+        html=rules.render_html.output.html,
+        chart=rules.plot_contributions.output.chart,
+        sheet=sheet_files,
+        templates=TEMPLATES,
+        helpers=HELPERS,
+    output:
+        pdf=OUT / "{subject}-{edition}.pdf",
+    params:
+        sheet_dir=sheet_dir,
+    log:
+        LOGS / "render_pdf" / "{subject}-{edition}.log",
+    conda:
+        "environment.yml"
+    script:
+        "scripts/render_pdf.py"

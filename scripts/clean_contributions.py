@@ -1,0 +1,19 @@
+"""Stage: read the contributions table as typed (CSV or XLSX), check it, write a tidy CSV."""
+
+from pathlib import Path
+
+from factsheet.contributions import read_raw, tidy, write_tidy
+from factsheet.errors import run_stage
+from factsheet.files import atomic_path
+from factsheet.sheet import load_sheet
+
+
+def main(raw_file: Path, sheet_file: Path, tidy_file: Path) -> None:
+    sheet = load_sheet(Path(sheet_file))
+    table = tidy(read_raw(Path(raw_file)), [s.id for s in sheet.streams], Path(raw_file))
+    with atomic_path(tidy_file) as tmp:
+        write_tidy(table, tmp)
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    run_stage(main, snakemake.input.table, snakemake.input.sheet, snakemake.output.tidy)  # noqa: F821

@@ -1,0 +1,53 @@
+"""Problems in input data, reported one line each, every problem at once."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place of one file."""
+
+    file: str
+    where: str  # "row 4, column amount_usd", "key contact.email", "line 3"
+    message: str  # what is wrong and what was expected, in plain language
+
+    def __str__(self) -> str:
+        place = f"{self.file}, {self.where}" if self.where else self.file
+        return f"{place}: {self.message}"
+
+
+class DataError(Exception):
+    """Raised with every problem found in the input, never just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user knows it: relative to the working folder when inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def run_stage(main, *args, **kwargs) -> None:
+    """Run a stage; on bad input print one line per problem and exit 1.
+
+    Set FACTSHEET_DEBUG=1 to see the full traceback instead.
+    """
+    try:
+        main(*args, **kwargs)
+    except DataError as err:
+        if os.environ.get("FACTSHEET_DEBUG"):
+            raise
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        sys.exit(1)

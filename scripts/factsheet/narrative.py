@@ -1,0 +1,59 @@
+"""Narrative blocks: Markdown that names computed figures, like {{ totals.assessed | usd_millions }}.
+
+A block is first filled in by a sandboxed Jinja environment (it can read the
+names below and use the filters, nothing else), then rendered as Markdown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import markdown, paths
+from .errors import DataError, Problem, display_path
+from .sheet import read_text
+
+# The blocks a sheet may have, in reading order; each is optional.
+BLOCKS = ("intro", "partnership", "priorities", "commitments", "financial")
+
+
+def environment(filters: dict) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env.filters.update(filters)
+    return env
+
+
+def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path) -> str:
+    """Replace {{ ... }} in a text with computed values; a clear problem if a name is wrong."""
+    try:
+        return env.from_string(text).render(**names)
+    except jinja2.TemplateSyntaxError as err:
+        raise DataError([Problem(display_path(path), f"line {err.lineno}",
+                                 f"the {{{{ ... }}}} expression is not valid ({err.message})")]) from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
+        raise DataError([Problem(display_path(path), "", f"{err.message}; expected one of the names listed "
+                                 f"in the README ({', '.join(sorted(names))})")]) from None
+    except (TypeError, ValueError, ArithmeticError) as err:
+        raise DataError([Problem(display_path(path), "", f"a {{{{ ... }}}} expression failed: {err}")]) from None
+
+
+def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict[str, dict]:
+    """Every narrative block of a sheet as {"heading": str | None, "html": str}."""
+    folder = sheet_dir / paths.NARRATIVE_DIR
+    blocks, problems = {}, []
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        if path.stem not in BLOCKS or path.suffix != ".md":
+            problems.append(Problem(display_path(path), "", f"{path.name!r} is not a narrative block; expected "
+                                    f"one of {', '.join(b + '.md' for b in BLOCKS)}"))
+            continue
+        try:
+            heading, body = markdown.split_heading(fill(read_text(path), names, env, path))
+        except DataError as err:
+            problems += err.problems
+            continue
+        blocks[path.stem] = {"heading": heading, "html": markdown.to_html(body)}
+    if problems:
+        raise DataError(problems)
+    return blocks

@@ -1,0 +1,30 @@
+"""Every folder and fixed file the pipeline knows, in one place."""
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS_DIR = PROJECT_ROOT / "scripts"
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+BRAND_DIR = TEMPLATES_DIR / "brand"
+BRAND_FILE = BRAND_DIR / "brand.yaml"
+LABELS_DIR = TEMPLATES_DIR / "labels"
+STYLESHEET = TEMPLATES_DIR / "factsheet.css"
+SHEET_TEMPLATE = "factsheet.html.j2"
+DATA_DIR = PROJECT_ROOT / "data"
+CONFIG_DIR = PROJECT_ROOT / "config"
+
+# Files inside one sheet's data folder, data/<subject>/<edition>/.
+SHEET_FILE = "sheet.yaml"
+CONTRIBUTIONS_STEM = "contributions"  # .csv or .xlsx
+NARRATIVE_DIR = "narrative"
+PROJECTS_DIR = "projects"
+QUOTES_DIR = "quotes"
+
+
+def labels_file(language: str) -> Path:
+    """The reader-visible labels for one language."""
+    return LABELS_DIR / f"{language}.yaml"
+
+# URL scheme naming a file in the sheet's data folder (sheet:photos/x.jpg),
+# resolved by the PDF stage's sandboxed URL fetcher.
+SHEET_SCHEME = "sheet"

@@ -1,0 +1,223 @@
+"""One sheet's hand-edited data: sheet.yaml, narrative/, projects/, quotes/.
+
+Every file is checked against a model (pydantic) that rejects unknown keys,
+so a typo such as ``titel:`` is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from . import paths
+from .errors import DataError, Problem, display_path
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Donor(Model):
+    name: Text
+    possessive: Text
+
+
+class Stream(Model):
+    id: Identifier
+    label: Text
+
+
+class Partner(Model):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9&.-]*$")]
+    name: Text
+
+
+class Chart(Model):
+    source: Text
+    note: Text | None = None
+
+
+class Contact(Model):
+    organisation: Text
+    address: list[Text] = []
+    phone: Text | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    web: Text | None = None
+
+
+class Sheet(Model):
+    title: Text
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+    edition_date: dt.date
+    donor: Donor
+    streams: Annotated[list[Stream], Field(min_length=1)]
+    partners: list[Partner] = []
+    priority_areas: list[Text] = []
+    chart: Chart
+    contact: Contact
+
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        for kind, ids in (("stream id", [s.id for s in self.streams]),
+                          ("partner code", [p.code for p in self.partners])):
+            repeated = sorted({i for i in ids if ids.count(i) > 1})
+            if repeated:
+                raise ValueError(f"{kind} {repeated[0]!r} is given twice; each must be unique")
+        return self
+
+
+class Photo(Model):
+    file: Text  # path inside the sheet's data folder
+    caption: Text
+    credit: Text
+
+
+class Project(Model):
+    id: str
+    partner: Text
+    title: Text
+    countries: list[Text] = []
+    photo: Photo | None = None
+    body: str
+
+
+class Quote(Model):
+    id: str
+    speaker: Text
+    role: Text | None = None
+    project: str | None = None  # id of the project the quote follows
+    body: str
+
+
+def read_text(path: Path) -> str:
+    """The file's text; a clear problem if it is empty or not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError([Problem(display_path(path), f"byte {err.start + 1}",
+                                 f"the file is not UTF-8 text (found byte 0x{raw[err.start]:02x}); "
+                                 "expected UTF-8: save it again choosing the UTF-8 encoding")]) from None
+    if not text.strip():
+        raise DataError([Problem(display_path(path), "", "the file is empty; expected content")])
+    return text
+
+
+def _yaml(text: str, path: Path, first_line: int = 1):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + first_line}" if mark else ""
+        what = getattr(err, "problem", None) or str(err)
+        raise DataError([Problem(display_path(path), where,
+                                 f"this is not valid YAML ({what}); check indentation and quotes")]) from None
+
+
+def _problems(err: ValidationError, path: Path, prefix: str = "") -> list[Problem]:
+    problems = []
+    for e in err.errors():
+        key = ".".join(str(part) for part in e["loc"])
+        key = f"{prefix}{key}" if key else prefix.rstrip(".")
+        if e["type"] == "extra_forbidden":
+            message = f"unknown key {key.split('.')[-1]!r}; check its spelling"
+        elif e["type"] == "missing":
+            message = "this required key is missing"
+        else:
+            value = e.get("input")
+            shown = f"{value!r} " if not isinstance(value, (dict, list)) else ""
+            message = f"{shown}is not valid: {e['msg'][0].lower()}{e['msg'][1:]}"
+        problems.append(Problem(display_path(path), f"key {key}" if key else "", message))
+    return problems
+
+
+def load_sheet(path: Path) -> Sheet:
+    """Read and check sheet.yaml."""
+    data = _yaml(read_text(path), path)
+    if not isinstance(data, dict):
+        raise DataError([Problem(display_path(path), "", "expected keys like 'title:' at the top level")])
+    try:
+        return Sheet.model_validate(data)
+    except ValidationError as err:
+        raise DataError(_problems(err, path)) from None
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?(.*)\Z", re.DOTALL)
+
+
+def split_front_matter(path: Path) -> tuple[dict, str]:
+    """A Markdown file's YAML front matter (between --- lines) and its body."""
+    text = read_text(path)
+    match = _FRONT.match(text)
+    if not match:
+        raise DataError([Problem(display_path(path), "line 1",
+                                 "expected the file to start with a '---' line, its fields, and another '---' line")])
+    meta = _yaml(match.group(1), path, first_line=2) or {}
+    if not isinstance(meta, dict):
+        raise DataError([Problem(display_path(path), "line 2", "expected 'key: value' lines between the '---' lines")])
+    return meta, match.group(2).strip()
+
+
+def entry_id(path: Path) -> str:
+    """A file's id: its name without the ordering number, '05-forteress.md' -> 'forteress'."""
+    return re.sub(r"^\d+[-_]", "", path.stem)
+
+
+def _load_entries(folder: Path, model):
+    entries, problems = [], []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        try:
+            meta, body = split_front_matter(path)
+            if not body:
+                raise DataError([Problem(display_path(path), "", "the text after the front matter is empty")])
+            entries.append(model.model_validate({**meta, "id": entry_id(path), "body": body}))
+        except DataError as err:
+            problems += err.problems
+        except ValidationError as err:
+            problems += _problems(err, path)
+    return entries, problems
+
+
+def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
+    """Projects in file-name order, each checked against the declared partners."""
+    projects, problems = _load_entries(sheet_dir / paths.PROJECTS_DIR, Project)
+    codes = [p.code for p in sheet.partners]
+    for project in projects:
+        path = sheet_dir / paths.PROJECTS_DIR
+        if project.partner not in codes:
+            problems.append(Problem(display_path(_file_of(path, project.id)), "key partner",
+                                    f"{project.partner!r} is not a partner of this sheet; expected one of "
+                                    f"{', '.join(codes) or '(none declared under partners: in sheet.yaml)'}"))
+        if project.photo and not (sheet_dir / project.photo.file).is_file():
+            problems.append(Problem(display_path(_file_of(path, project.id)), "key photo.file",
+                                    f"{project.photo.file!r} does not exist in {display_path(sheet_dir)}; "
+                                    "expected the path of an image file there"))
+    if problems:
+        raise DataError(problems)
+    return projects
+
+
+def load_quotes(sheet_dir: Path, projects: list[Project]) -> list[Quote]:
+    """Testimonial quotes, each optionally placed after one project."""
+    quotes, problems = _load_entries(sheet_dir / paths.QUOTES_DIR, Quote)
+    ids = [p.id for p in projects]
+    for quote in quotes:
+        if quote.project is not None and quote.project not in ids:
+            problems.append(Problem(display_path(_file_of(sheet_dir / paths.QUOTES_DIR, quote.id)), "key project",
+                                    f"{quote.project!r} is not a project of this sheet; "
+                                    f"expected one of {', '.join(ids)}"))
+    if problems:
+        raise DataError(problems)
+    return quotes
+
+
+def _file_of(folder: Path, entry: str) -> Path:
+    return next(p for p in sorted(folder.glob("*.md")) if entry_id(p) == entry)

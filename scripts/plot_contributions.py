@@ -1,0 +1,80 @@
+"""Stage: draw the contributions chart (stacked bars per year, by stream) as SVG."""
+
+import logging
+from pathlib import Path
+
+import fontpkg
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from factsheet.brand import font_families, load_brand  # noqa: E402
+from factsheet.contributions import read_tidy  # noqa: E402
+from factsheet.errors import run_stage  # noqa: E402
+from factsheet.figures import Figures, compute  # noqa: E402
+from factsheet.files import atomic_path  # noqa: E402
+from factsheet.formatting import Formatter, load_labels  # noqa: E402
+from factsheet.sheet import Sheet, load_sheet  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+
+def register_fonts(brand: dict) -> None:
+    """Make the packaged brand fonts known to matplotlib (it measures text with them).
+
+    The packages ship variable fonts, which matplotlib knows at their default
+    weight only: bold text is measured at that weight and drawn bold by the
+    SVG renderer, so its "no bold weight" notice is silenced.
+    """
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for family in font_families(brand):
+        for font in fontpkg.family(family).files:
+            if str(font.path) not in known:
+                font_manager.fontManager.addfont(str(font.path))
+
+
+def chart_title(sheet: Sheet, figures: Figures, labels: dict) -> str:
+    return labels["chart_title"].format(possessive=sheet.donor.possessive, period_short=figures.period.short)
+
+
+def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Figure:
+    """The chart as a matplotlib figure; call inside the brand style context."""
+    labels = fmt.labels
+    years = list(figures.by_year)
+    fig, ax = plt.subplots(layout="constrained")
+    bottoms = [0.0] * len(years)
+    for stream in sheet.streams:
+        values = [figures.by_year[y][stream.id] / 1e6 for y in years]
+        total = fmt.usd_millions(figures.totals[stream.id])
+        label = labels["chart_legend_total"].format(label=stream.label, total=total)
+        ax.bar([str(y) for y in years], values, bottom=bottoms, width=0.62, label=label, linewidth=0)
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    for x, (year, top) in enumerate(zip(years, bottoms, strict=True)):
+        ax.annotate(fmt.millions(sum(figures.by_year[year].values())), (x, top), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontweight="bold",
+                    color=brand["colours"]["dark-blue"])
+    ax.set_ylim(0, max(bottoms) * 1.12)
+    ax.set_ylabel(labels["chart_axis"])
+    ax.set_title(chart_title(sheet, figures, labels), fontfamily=brand["fonts"]["heading"],
+                 color=brand["colours"]["dark-blue"], pad=22)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(sheet.streams), 3), borderaxespad=0.3,
+              borderpad=0, fontsize="small", handlelength=1, handleheight=1, columnspacing=1.6)
+    return fig
+
+
+def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, svg_file: Path) -> None:
+    sheet = load_sheet(Path(sheet_file))
+    brand = load_brand(Path(brand_file))
+    figures = compute(read_tidy(Path(tidy_file)), [s.id for s in sheet.streams])
+    fmt = Formatter(sheet.language, load_labels(sheet.language))
+    register_fonts(brand)
+    with plt.style.context(str(style_file)):
+        fig = draw(sheet, figures, fmt, brand)
+        with atomic_path(svg_file) as tmp:
+            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    run_stage(main, snakemake.input.tidy, snakemake.input.sheet, snakemake.input.brand,  # noqa: F821
+              snakemake.input.style, snakemake.output.chart)  # noqa: F821

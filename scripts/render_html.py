@@ -1,0 +1,107 @@
+"""Stage: fill the Jinja2 sheet template with a sheet's data and figures."""
+
+import os
+from pathlib import Path
+
+import jinja2
+from factsheet import __version__, brand, markdown, paths
+from factsheet.contributions import read_tidy
+from factsheet.errors import run_stage
+from factsheet.figures import Figures, compute
+from factsheet.files import write_text
+from factsheet.formatting import Formatter, load_labels
+from factsheet.narrative import environment, load_blocks
+from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
+
+
+def narrative_names(sheet: Sheet, figures: Figures) -> dict:
+    """The names a narrative block may use (listed in the README)."""
+    return {
+        "donor": sheet.donor.model_dump(),
+        "title": sheet.title,
+        "edition_date": sheet.edition_date,
+        "period": figures.period,
+        "totals": figures.totals,
+        "by_year": figures.by_year,
+        "streams": {s.id: s.label for s in sheet.streams},
+    }
+
+
+def chart_alt(sheet: Sheet, figures: Figures, fmt: Formatter) -> str:
+    """Alt text for the chart, from its data: what it shows and every figure."""
+    labels = fmt.labels
+    intro = labels["chart_alt"].format(possessive=sheet.donor.possessive, period=figures.period.long)
+    years = "; ".join(
+        f"{year}: " + ", ".join(f"{s.label.lower()} {fmt.usd(figures.by_year[year][s.id])}" for s in sheet.streams)
+        for year in figures.by_year
+    )
+    totals = "; ".join(f"{s.label} in total {fmt.usd(figures.totals[s.id])}" for s in sheet.streams)
+    return f"{intro} {years}. {totals}."
+
+
+def context(sheet_dir: Path, tidy_file: Path, chart_src: str, labels_dir: Path = paths.LABELS_DIR,
+            brand_file: Path = paths.BRAND_FILE) -> dict:
+    """Everything the template shows, computed and formatted."""
+    sheet = load_sheet(sheet_dir / paths.SHEET_FILE)
+    labels = load_labels(sheet.language, labels_dir)
+    fmt = Formatter(sheet.language, labels)
+    figures = compute(read_tidy(tidy_file), [s.id for s in sheet.streams])
+    blocks = load_blocks(sheet_dir, narrative_names(sheet, figures), environment(fmt.filters()))
+    projects = load_projects(sheet_dir, sheet)
+    quotes = load_quotes(sheet_dir, projects)
+
+    def quote_view(quote):
+        return {"html": markdown.inline_html(" ".join(quote.body.split())), "speaker": quote.speaker,
+                "role_html": markdown.inline_html(quote.role) if quote.role else None}
+
+    def project_view(project):
+        photo = None
+        if project.photo:
+            photo = {"src": f"{paths.SHEET_SCHEME}:{project.photo.file}", "caption": project.photo.caption,
+                     "credit": project.photo.credit}
+        return {"id": project.id, "title": project.title, "countries": project.countries,
+                "html": markdown.to_html(project.body), "photo": photo,
+                "quotes": [quote_view(q) for q in quotes if q.project == project.id]}
+
+    groups = []
+    for partner in sheet.partners:
+        members = [project_view(p) for p in projects if p.partner == partner.code]
+        if members:
+            groups.append({"heading": labels["partner_heading"].format(name=partner.name, code=partner.code),
+                           "projects": members})
+    brand_values = brand.load_brand(brand_file)
+    return {
+        "sheet": sheet,
+        "labels": labels,
+        "edition": fmt.month_year(sheet.edition_date),
+        "narrative": blocks,
+        "key_figures": [
+            {"value": fmt.usd_millions(figures.totals[s.id]),
+             "caption": labels["key_figure_caption"].format(label=s.label, period=figures.period.long)}
+            for s in sheet.streams
+        ],
+        "chart": {"src": chart_src, "alt": chart_alt(sheet, figures, fmt),
+                  "source": sheet.chart.source, "note": sheet.chart.note},
+        "partner_groups": groups,
+        "loose_quotes": [quote_view(q) for q in quotes if q.project is None],
+        "css": brand.css(brand_values) + (paths.STYLESHEET).read_text(encoding="utf-8"),
+        "page_of": labels["page_of"].format(page='" counter(page) "', pages='" counter(pages) "'),
+        "logo": brand.logo_svg(brand_values, brand_file.parent),
+        "generator": f"factsheet pipeline {__version__}",
+    }
+
+
+def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template(paths.SHEET_TEMPLATE).render(**values)
+
+
+def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, html_file: Path) -> None:
+    chart_src = os.path.relpath(chart_file, Path(html_file).parent)
+    write_text(html_file, render(context(Path(sheet_dir), Path(tidy_file), chart_src)))
+
+
+if __name__ == "__main__" and "snakemake" in globals():
+    run_stage(main, snakemake.params.sheet_dir, snakemake.input.tidy, snakemake.input.chart,  # noqa: F821
+              snakemake.output.html)  # noqa: F821
