@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pandas as pd
 from .amounts import parse_amount
 from .errors import DataError, Problem, display_path
 
+ROW = "_row"  # column holding each record's row number as the user sees it
 REQUIRED_COLUMNS = ("year", "stream", "amount_usd")
 OPTIONAL_COLUMNS = ("note",)
 FIRST_YEAR, LAST_YEAR = 1919, 2100  # the ILO's founding year; a sanity bound
@@ -19,22 +22,43 @@ def read_raw(path: Path) -> pd.DataFrame:
     """The table as text cells, header names stripped and lower-cased."""
     shown = display_path(path)
     if path.suffix.lower() == ".csv":
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise DataError([Problem(shown, "", "the file is not UTF-8 text; expected UTF-8: "
-                                     "save it again choosing 'CSV UTF-8'")]) from None
-        except pd.errors.EmptyDataError:
-            raise DataError([Problem(shown, "", "the file is empty; expected a header row "
-                                     f"({', '.join(REQUIRED_COLUMNS)}) and one row per year and stream")]) from None
-        except pd.errors.ParserError as err:
-            raise DataError([Problem(shown, "", f"this is not a well-formed CSV table ({err})")]) from None
+        frame = _read_csv(path, shown)
     elif path.suffix.lower() == ".xlsx":
         frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        frame.insert(0, ROW, range(2, len(frame) + 2))  # the header is row 1
     else:
         raise DataError([Problem(shown, "", "expected a .csv or .xlsx file")])
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame.columns = [c if c == ROW else str(c).strip().lower() for c in frame.columns]
     return frame
+
+
+def _read_csv(path: Path, shown: str) -> pd.DataFrame:
+    """Read with the csv module so each record keeps the line number it starts on."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataError([Problem(shown, "", f"the file is not UTF-8 text (byte 0x{err.object[err.start]:02x} at "
+                                 f"position {err.start + 1}); expected UTF-8: save it again choosing "
+                                 "'CSV UTF-8'")]) from None
+    if not text.strip():
+        raise DataError([Problem(shown, "", "the file is empty; expected a header row "
+                                 f"({', '.join(REQUIRED_COLUMNS)}) and one row per year and stream")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        records = []
+        line = reader.line_num + 1
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                if len(cells) != len(header):
+                    raise DataError([Problem(shown, f"row {line}", f"the row has {len(cells)} cells; expected "
+                                             f"{len(header)}, one per column of the header row")])
+                records.append([line, *cells])
+            line = reader.line_num + 1
+    except csv.Error as err:
+        problem = Problem(shown, f"row {reader.line_num}", f"this is not a well-formed CSV table ({err})")
+        raise DataError([problem]) from None
+    return pd.DataFrame(records, columns=[ROW, *header], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -52,10 +76,12 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
         where = f"row {cell.row}, column {cell.column}" if cell else ""
         problems.append(Problem(shown, where, message))
 
+    if ROW not in raw.columns:
+        raw = raw.assign(**{ROW: range(2, len(raw) + 2)})
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-    unknown = [c for c in raw.columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    unknown = [c for c in raw.columns if c not in (ROW, *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
     if missing or unknown:
-        found = ", ".join(map(str, raw.columns)) or "nothing"
+        found = ", ".join(str(c) for c in raw.columns if c != ROW) or "nothing"
         for column in missing:
             problem(None, f"column {column!r} is missing from the header row (found: {found}); "
                           f"expected {', '.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}")
@@ -68,8 +94,8 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
                                  "expected one row per year and stream")])
 
     rows = []
-    for index, record in enumerate(raw.to_dict("records")):
-        line = index + 2  # header is row 1
+    for record in raw.to_dict("records"):
+        line = int(record[ROW])
         year = _year(record["year"], Cell(line, "year"), problem)
         stream = str(record["stream"]).strip().lower() if not _blank(record["stream"]) else ""
         if stream not in streams:
@@ -114,7 +140,7 @@ def _year(value, cell: Cell, problem) -> int | None:
     text = "" if _blank(value) else str(value).strip()
     if text.endswith(".0"):  # Excel gives whole numbers as floats
         text = text[:-2]
-    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+    if not (text.isascii() and text.isdigit()) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
         problem(cell, f"{value!r} is not a year; expected a four-digit year between {FIRST_YEAR} and {LAST_YEAR}")
         return None
     return int(text)

@@ -18,12 +18,14 @@ class Period:
 
     @property
     def long(self) -> str:
-        """'2018-2022'"""
-        return f"{self.first}-{self.last}"
+        """'2018-2022' ('2022' for a single year)"""
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
     @property
     def short(self) -> str:
         """'2018-22' (full years when the century changes)"""
+        if self.first == self.last:
+            return str(self.first)
         if self.first // 100 == self.last // 100:
             return f"{self.first}-{self.last % 100:02d}"
         return self.long

@@ -108,7 +108,7 @@ def read_text(path: Path) -> str:
                                  "expected UTF-8: save it again choosing the UTF-8 encoding")]) from None
     if not text.strip():
         raise DataError([Problem(display_path(path), "", "the file is empty; expected content")])
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _yaml(text: str, path: Path, first_line: int = 1):
@@ -172,8 +172,13 @@ def entry_id(path: Path) -> str:
 
 
 def _load_entries(folder: Path, model):
-    entries, problems = [], []
+    entries, problems, seen = [], [], {}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if entry_id(path) in seen:
+            problems.append(Problem(display_path(path), "", f"its id {entry_id(path)!r} is also the id of "
+                                    f"{seen[entry_id(path)].name}; expected different names after the number"))
+            continue
+        seen[entry_id(path)] = path
         try:
             meta, body = split_front_matter(path)
             if not body:

@@ -1,0 +1,48 @@
+"""Shared fixtures: the project's folders and one workflow run into a temporary checkout."""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CANADA = ROOT / "data" / "canada" / "2023"
+# What a fresh checkout needs to build (everything else is generated).
+CHECKOUT = ["Snakefile", "config", "data", "templates", "scripts", "environment.yml"]
+
+
+def copy_checkout(target: Path) -> Path:
+    """A copy of the project's sources, as a fresh clone would have them."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in CHECKOUT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run Snakemake in ``workdir`` with this interpreter's environment."""
+    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args],
+                          cwd=workdir, capture_output=True, text=True, timeout=600)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder``, by relative path."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A checkout copy after one full workflow run: (workdir, completed process, data digest before)."""
+    workdir = copy_checkout(tmp_path_factory.mktemp("checkout"))
+    before = tree_digest(workdir / "data")
+    done = run_workflow(workdir)
+    return workdir, done, before

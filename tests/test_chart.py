@@ -1,0 +1,75 @@
+"""The chart: brand style applied, text kept as text, figures from the table, same bytes twice."""
+
+import re
+
+import matplotlib
+import pandas as pd
+import pytest
+from conftest import CANADA
+from factsheet.brand import load_brand, mplstyle
+from factsheet.figures import compute
+from factsheet.formatting import Formatter, load_labels
+from factsheet.sheet import load_sheet
+from plot_contributions import chart_title, draw, register_fonts
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+@pytest.fixture()
+def parts(tmp_path):
+    sheet = load_sheet(CANADA / "sheet.yaml")
+    table = pd.DataFrame({"year": [2018, 2018, 2019, 2019], "stream": ["assessed", "voluntary"] * 2,
+                          "amount_usd": [10e6, 6e6, 11e6, 8.5e6], "note": [""] * 4})
+    brand = load_brand()
+    style = tmp_path / "brand.mplstyle"
+    style.write_text(mplstyle(brand), encoding="utf-8")
+    register_fonts(brand)
+    return sheet, compute(table, ["assessed", "voluntary"]), Formatter("en", load_labels("en")), brand, style
+
+
+def save(parts, path):
+    sheet, figures, fmt, brand, style = parts
+    with plt.style.context(str(style)):
+        fig = draw(sheet, figures, fmt, brand)
+        fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
+        plt.close(fig)
+    return path.read_text(encoding="utf-8")
+
+
+def test_style_carries_the_brand_values(parts):
+    _, _, _, brand, style = parts
+    text = style.read_text(encoding="utf-8")
+    with plt.style.context(str(style)):
+        cycle = [c.lower() for c in plt.rcParams["axes.prop_cycle"].by_key()["color"]]
+        assert plt.rcParams["font.family"] == [brand["fonts"]["body"]]
+        assert plt.rcParams["svg.fonttype"] == "none"
+    assert cycle[:2] == [brand["colours"][name].lower() for name in brand["chart_series"][:2]]
+    assert "brand.yaml" in text
+
+
+def test_chart_text_is_text_with_title_and_totals(parts, tmp_path):
+    svg = save(parts, tmp_path / "chart.svg")
+    sheet, figures, fmt, _, _ = parts
+    title = chart_title(sheet, figures, fmt.labels)
+    assert title == "Canada's Overall Contributions to the ILO, 2018-19"
+    texts = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>.*?</text>", svg, re.DOTALL)]
+    assert title.replace("'", "&#39;") in texts or title in texts
+    # year totals above the bars: 16.0 and 19.5 million
+    assert ">16.0<" in svg and ">19.5<" in svg
+    # the period totals in the legend, rounded down: 21.0 and 14.5 million
+    assert "US$\u00a021.0\u00a0million" in svg and "US$\u00a014.5\u00a0million" in svg
+
+
+def test_bars_use_the_brand_series_colours(parts, tmp_path):
+    svg = save(parts, tmp_path / "chart.svg").lower()
+    _, _, _, brand, _ = parts
+    for name in brand["chart_series"][:2]:
+        assert f"fill: {brand['colours'][name].lower()}" in svg
+
+
+def test_chart_is_deterministic_and_undated(parts, tmp_path):
+    first = save(parts, tmp_path / "a.svg")
+    second = save(parts, tmp_path / "b.svg")
+    assert first == second
+    assert not re.search(r"<dc:date>", first)

@@ -1,0 +1,103 @@
+"""The workflow on the real data, into a temporary checkout; the PDF checked as a reader would."""
+
+import csv
+import re
+import subprocess
+import sys
+from decimal import ROUND_DOWN, Decimal
+
+import pytest
+from conftest import CANADA, ROOT, SHARED, tree_digest
+from pypdf import PdfReader
+
+A4_POINTS = (595.28, 841.89)
+BRAND_FONTS = ("Overpass", "Noto-Sans", "NotoSans")
+
+
+@pytest.fixture(scope="module")
+def pdf(built):
+    workdir, done, _ = built
+    assert done.returncode == 0, done.stderr[-3000:]
+    path = workdir / "output" / "canada-2023.pdf"
+    assert path.is_file()
+    return path
+
+
+def published_totals() -> dict[str, str]:
+    """Each stream's total from the raw table, as the brief prints it (rounded down to 0.1 million)."""
+    sums: dict[str, Decimal] = {}
+    with open(CANADA / "contributions.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            amount = Decimal(row["amount_usd"].replace(",", ""))
+            sums[row["stream"]] = sums.get(row["stream"], Decimal(0)) + amount
+    return {s: f"US$ {(v / 1_000_000).quantize(Decimal('0.1'), rounding=ROUND_DOWN)} million" for s, v in sums.items()}
+
+
+def pdf_text(path) -> str:
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+def test_pdf_is_four_a4_pages(pdf):
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 4
+    for page in reader.pages:
+        size = (float(page.mediabox.width), float(page.mediabox.height))
+        assert size == pytest.approx(A4_POINTS, abs=0.5)
+
+
+def fonts_of(reader):
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            yield font
+        for xobject in (resources.get("/XObject") or {}).values():
+            for font in ((xobject.get_object().get("/Resources") or {}).get("/Font") or {}).values():
+                yield font.get_object()
+
+
+def test_every_font_is_an_embedded_brand_font(pdf):
+    fonts = list(fonts_of(PdfReader(pdf)))
+    assert fonts, "no fonts found"
+    for font in fonts:
+        name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
+        assert name.startswith(BRAND_FONTS), f"fallback font {name}"
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
+
+
+def test_totals_are_printed_as_computed(pdf):
+    text = pdf_text(pdf)
+    totals = published_totals()
+    assert set(totals) == {"assessed", "voluntary"}
+    for printed in totals.values():
+        assert printed in text
+    with open(CANADA / "contributions.csv", encoding="utf-8") as handle:
+        years = sorted({int(row["year"]) for row in csv.DictReader(handle)})
+    assert f"Between {years[0]} and {years[-1]}" in text
+    assert f"Overall Contributions to the ILO, {years[0]}-{years[-1] % 100:02d}" in text
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "fidelity.py").is_file(),
+                    reason="the original brief is not beside the checkout")
+def test_text_fidelity_to_the_original_brief(pdf):
+    done = subprocess.run([sys.executable, str(SHARED / "tools" / "fidelity.py"), str(pdf),
+                           str(SHARED / "seed" / "canada-ilo-cooperation-2023.txt"), "--min", "0.98"],
+                          capture_output=True, text=True)
+    score = float(re.search(r"fidelity (\d\.\d+)", done.stdout).group(1))
+    assert score >= 0.98, done.stdout
+    assert done.returncode == 0
+
+
+def test_build_leaves_data_untouched_and_no_partial_files(built, pdf):
+    workdir, _, before = built
+    assert tree_digest(workdir / "data") == before
+    assert not list((workdir / "output").rglob("*.part"))
+
+
+def test_workflow_lint_is_clean():
+    done = subprocess.run([sys.executable, "-m", "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Lints for" not in done.stdout + done.stderr
