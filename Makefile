@@ -8,12 +8,16 @@ READY   := $(VENV)/.ready
 CORES   ?= all
 
 .DEFAULT_GOAL := all
-.PHONY: all sheets test lint lock clean help
+.PHONY: all sheets edition test lint lock clean help
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
 sheets: $(READY) ## Build every fact sheet found under data/
 	$(BIN)/snakemake --cores $(CORES) --quiet rules
+
+edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=2024
+	@test -n "$(SUBJECT)" -a -n "$(YEAR)" || { echo "usage: make edition SUBJECT=<subject> YEAR=<year>" >&2; exit 2; }
+	$(BIN)/python scripts/new_edition.py $(SUBJECT) $(YEAR)
 
 test: $(READY) ## Run the tests (unit, chart, end-to-end, lint)
 	$(BIN)/pytest

@@ -5,9 +5,13 @@ HTML template, render the PDF. Every stage is a script under scripts/ whose
 functions the tests call directly.
 """
 
+import sys
 from pathlib import Path
 
 from snakemake.utils import min_version, validate
+
+sys.path.insert(0, str(Path(workflow.basedir, "scripts")))
+from factsheet.editions import contributions_file, previous_edition  # noqa: E402
 
 min_version("9.0")
 
@@ -49,11 +53,27 @@ def sheet_dir(wildcards):
 
 def contributions_table(wildcards):
     """The raw table as the user saved it: contributions.csv, else contributions.xlsx."""
-    folder = Path(sheet_dir(wildcards))
-    for suffix in (".csv", ".xlsx"):
-        if (folder / f"contributions{suffix}").exists():
-            return str(folder / f"contributions{suffix}")
-    return str(folder / "contributions.csv")
+    return str(contributions_file(Path(sheet_dir(wildcards))))
+
+
+def previous(wildcards):
+    """The edition before this one, whose figures and texts the change report compares."""
+    return previous_edition(DATA, wildcards.subject, wildcards.edition)
+
+
+def previous_dir(wildcards):
+    return str(DATA / wildcards.subject / previous(wildcards))
+
+
+def previous_tidy(wildcards):
+    return str(OUT / "clean" / f"{wildcards.subject}-{previous(wildcards)}.csv")
+
+
+def previous_files(wildcards):
+    return sorted(str(p) for p in Path(previous_dir(wildcards)).rglob("*") if p.is_file())
+
+
+CHANGE_REPORTS = [OUT / f"{s}-{e}-changes.md" for s, e in SHEETS if previous_edition(DATA, s, e)]
 
 
 def sheet_files(wildcards):
@@ -62,9 +82,10 @@ def sheet_files(wildcards):
 
 
 rule all:
-    """Build every fact sheet."""
+    """Build every fact sheet, and a change report for each that has a previous edition."""
     input:
         expand(OUT / "{subject}-{edition}.pdf", zip, subject=SUBJECTS, edition=EDITIONS),
+        CHANGE_REPORTS,
 
 
 rule write_chart_style:
@@ -154,3 +175,24 @@ rule render_pdf:
         "environment.yml"
     script:
         "scripts/render_pdf.py"
+
+
+rule report_changes:
+    """Write what changed since the previous edition: figures old and new, texts added or removed."""
+    input:
+        old_tidy=previous_tidy,
+        new_tidy=rules.clean_contributions.output.tidy,
+        old_sheet=previous_files,
+        new_sheet=sheet_files,
+        helpers=HELPERS,
+    output:
+        report=OUT / "{subject}-{edition}-changes.md",
+    params:
+        old_dir=previous_dir,
+        new_dir=sheet_dir,
+    log:
+        LOGS / "report_changes" / "{subject}-{edition}.log",
+    conda:
+        "environment.yml"
+    script:
+        "scripts/report_changes.py"

@@ -8,6 +8,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
 from factsheet.brand import font_families, load_brand  # noqa: E402
 from factsheet.contributions import read_tidy  # noqa: E402
 from factsheet.errors import run_stage  # noqa: E402
@@ -15,7 +17,8 @@ from factsheet.figures import Figures, compute  # noqa: E402
 from factsheet.files import atomic_path  # noqa: E402
 from factsheet.formatting import Formatter, load_labels  # noqa: E402
 from factsheet.sheet import Sheet, load_sheet  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+
+LEGEND_ROW_INCHES = 0.17  # the chart grows by one legend row per stream beyond two, keeping the bars' height
 
 
 def register_fonts(brand: dict) -> None:
@@ -41,7 +44,9 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Fig
     """The chart as a matplotlib figure; call inside the brand style context."""
     labels = fmt.labels
     years = list(figures.by_year)
-    fig, ax = plt.subplots(layout="constrained")
+    legend_rows = 1 if len(sheet.streams) <= 2 else len(sheet.streams)
+    width, height = plt.rcParams["figure.figsize"]
+    fig, ax = plt.subplots(layout="constrained", figsize=(width, height + (legend_rows - 1) * LEGEND_ROW_INCHES))
     bottoms = [0.0] * len(years)
     for stream in sheet.streams:
         values = [figures.by_year[y][stream.id] / 1e6 for y in years]
@@ -53,12 +58,13 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Fig
         ax.annotate(fmt.millions(sum(figures.by_year[year].values())), (x, top), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontweight="bold",
                     color=brand["colours"]["dark-blue"])
-    ax.set_ylim(0, max(bottoms) * 1.12)
+    ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
     ax.set_ylabel(labels["chart_axis"])
-    ax.set_title(chart_title(sheet, figures, labels), fontfamily=brand["fonts"]["heading"],
-                 color=brand["colours"]["dark-blue"], pad=22)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(sheet.streams), 3), borderaxespad=0.3,
-              borderpad=0, fontsize="small", handlelength=1, handleheight=1, columnspacing=1.6)
+    fig.suptitle(chart_title(sheet, figures, labels), x=0.01, ha="left", fontfamily=brand["fonts"]["heading"],
+                 fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])
+    # Under the bars; two streams share one row, more get a row each so long labels never run off the chart.
+    fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 else 2, fontsize="small",
+               handlelength=1, handleheight=1, columnspacing=1.6, borderaxespad=0.2)
     return fig
 
 

@@ -4,14 +4,17 @@ import os
 from pathlib import Path
 
 import jinja2
+
 from factsheet import __version__, brand, markdown, paths
 from factsheet.contributions import read_tidy
 from factsheet.errors import run_stage
 from factsheet.figures import Figures, compute
 from factsheet.files import write_text
 from factsheet.formatting import Formatter, load_labels
-from factsheet.narrative import environment, load_blocks
+from factsheet.narrative import BLOCKS, environment, load_blocks
 from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
+
+SHORT_PROJECT_WORDS = 70  # a project this short is kept whole in one column
 
 
 def narrative_names(sheet: Sheet, figures: Figures) -> dict:
@@ -61,6 +64,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, labels_dir: Path =
                      "credit": project.photo.credit}
         return {"id": project.id, "title": project.title, "countries": project.countries,
                 "html": markdown.to_html(project.body), "photo": photo,
+                "short": len(project.body.split()) < SHORT_PROJECT_WORDS,
                 "quotes": [quote_view(q) for q in quotes if q.project == project.id]}
 
     groups = []
@@ -74,7 +78,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, labels_dir: Path =
         "sheet": sheet,
         "labels": labels,
         "edition": fmt.month_year(sheet.edition_date),
-        "narrative": blocks,
+        "narrative": {name: blocks.get(name) for name in BLOCKS},  # a missing block is None
         "key_figures": [
             {"value": fmt.usd_millions(figures.totals[s.id]),
              "caption": labels["key_figure_caption"].format(label=s.label, period=figures.period.long)}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from factsheet.amounts import parse_amount
 from hypothesis import given
 from hypothesis import strategies as st
+
+from factsheet.amounts import parse_amount
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

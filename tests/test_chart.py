@@ -5,11 +5,13 @@ import re
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import CANADA
+
 from factsheet.brand import load_brand, mplstyle
 from factsheet.figures import compute
 from factsheet.formatting import Formatter, load_labels
 from factsheet.sheet import load_sheet
+
+from conftest import CANADA
 from plot_contributions import chart_title, draw, register_fonts
 
 matplotlib.use("Agg")

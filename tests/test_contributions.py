@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+
 from factsheet.contributions import ROW, read_raw, read_tidy, tidy, write_tidy
 from factsheet.errors import DataError
 

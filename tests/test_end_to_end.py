@@ -7,8 +7,9 @@ import sys
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
-from conftest import CANADA, ROOT, SHARED, tree_digest
 from pypdf import PdfReader
+
+from conftest import CANADA, ROOT, SHARED, tree_digest
 
 A4_POINTS = (595.28, 841.89)
 BRAND_FONTS = ("Overpass", "Noto-Sans", "NotoSans")

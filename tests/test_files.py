@@ -6,6 +6,7 @@ import os
 import stat
 
 import pytest
+
 from factsheet.files import atomic_path, write_text
 
 

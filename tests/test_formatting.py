@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+
 from factsheet.figures import Period, compute
 from factsheet.formatting import Formatter, load_labels
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from factsheet import markdown
 from factsheet.errors import DataError
 from factsheet.figures import Period

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import CANADA, ROOT
+
 from factsheet import paths
 from factsheet.contributions import read_raw, tidy, write_tidy
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
+
+from conftest import CANADA, ROOT
 from render_html import context, render
 
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from factsheet.errors import DataError
 from factsheet.sheet import load_projects, load_quotes, load_sheet
 

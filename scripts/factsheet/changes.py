@@ -1,0 +1,123 @@
+"""What changed between two editions of a sheet: figures (old → new) and texts added or removed."""
+
+import difflib
+import re
+from pathlib import Path
+
+import yaml
+
+from . import paths
+from .figures import Figures
+from .formatting import Formatter
+from .sheet import Sheet, read_text
+
+TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
+SENTENCE_END = re.compile(r"(?<=[.!?…»”])\s+(?=[A-Z“«(])")
+
+
+def figure_rows(old: Figures, new: Figures, old_sheet: Sheet, new_sheet: Sheet, fmt: Formatter) -> list[tuple]:
+    """(figure, old value, new value) for every figure that differs; '—' where one edition lacks it."""
+    labels = {s.id: s.label for s in old_sheet.streams} | {s.id: s.label for s in new_sheet.streams}
+    rows = []
+    if old.period != new.period:
+        rows.append(("Period", old.period.long, new.period.long))
+    for stream in labels | {"overall": "All streams"}:
+        before, after = old.totals.get(stream), new.totals.get(stream)
+        if before != after:
+            rows.append((f"{labels.get(stream, 'All streams')}, total", _usd(before, fmt), _usd(after, fmt)))
+    years = sorted(set(old.by_year) | set(new.by_year))
+    for year in years:
+        for stream in labels:
+            before = old.by_year.get(year, {}).get(stream)
+            after = new.by_year.get(year, {}).get(stream)
+            if before != after:
+                rows.append((f"{labels[stream]}, {year}", _usd(before, fmt), _usd(after, fmt)))
+    return rows
+
+
+def _usd(value, fmt: Formatter) -> str:
+    return "—" if value is None else fmt.usd(value)
+
+
+def setting_rows(old_dir: Path, new_dir: Path) -> list[tuple]:
+    """(key, old, new) for every sheet.yaml value that differs."""
+    def flat(value, prefix=""):
+        if isinstance(value, dict):
+            return {k: v for key, sub in value.items() for k, v in flat(sub, f"{prefix}{key}.").items()}
+        if isinstance(value, list):
+            return {k: v for i, sub in enumerate(value) for k, v in flat(sub, f"{prefix}{i + 1}.").items()}
+        return {prefix.rstrip("."): str(value)}
+
+    old = flat(yaml.safe_load(read_text(old_dir / paths.SHEET_FILE)))
+    new = flat(yaml.safe_load(read_text(new_dir / paths.SHEET_FILE)))
+    return [(key, old.get(key, "—"), new.get(key, "—")) for key in sorted(set(old) | set(new))
+            if old.get(key) != new.get(key)]
+
+
+def _parts(path: Path) -> tuple[dict, list[str]]:
+    """A text file's front matter fields (flattened) and its sentences, whitespace normalised."""
+    text = read_text(path)
+    meta = {}
+    if text.startswith("---"):
+        front, _, text = text[3:].partition("\n---")
+        text = text.partition("\n")[2]
+        meta = {k: " ".join(str(v).split()) for k, v in (yaml.safe_load(front) or {}).items()}
+    sentences = []
+    for paragraph in text.split("\n\n"):
+        sentences += [s for s in SENTENCE_END.split(" ".join(paragraph.split())) if s]
+    return meta, sentences
+
+
+def text_changes(old_dir: Path, new_dir: Path) -> list[str]:
+    """Markdown lines: text files added or removed; in the others, fields and sentences added or removed."""
+    lines = []
+    for folder in TEXT_FOLDERS:
+        old = {p.name: p for p in sorted((old_dir / folder).glob("*.md"))}
+        new = {p.name: p for p in sorted((new_dir / folder).glob("*.md"))}
+        for name in sorted(set(new) - set(old)):
+            lines.append(f"- **Added** `{folder}/{name}`: {_summary(new[name])}")
+        for name in sorted(set(old) - set(new)):
+            lines.append(f"- **Removed** `{folder}/{name}`: {_summary(old[name])}")
+        for name in sorted(set(old) & set(new)):
+            (old_meta, before), (new_meta, after) = _parts(old[name]), _parts(new[name])
+            details = [f"  - `{key}`: “{_clip(old_meta.get(key, '—'))}” → “{_clip(new_meta.get(key, '—'))}”"
+                       for key in sorted(set(old_meta) | set(new_meta)) if old_meta.get(key) != new_meta.get(key)]
+            for op in difflib.ndiff(before, after):
+                if op[:2] in ("- ", "+ "):
+                    details.append(f"  - {'removed' if op[0] == '-' else 'added'}: “{_clip(op[2:])}”")
+            if details:
+                lines += [f"- **Changed** `{folder}/{name}`:", *details]
+    return lines
+
+
+def _summary(path: Path) -> str:
+    meta, sentences = _parts(path)
+    return _clip(meta.get("title") or meta.get("speaker") or (sentences[0] if sentences else ""))
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def report(title: str, old_label: str, new_label: str, figures: list[tuple], settings: list[tuple],
+           texts: list[str]) -> str:
+    """The change report as Markdown."""
+    out = [f"# What changed: {title}, {new_label}", "", f"Compared with the {old_label} edition.", ""]
+    out += ["## Figures", ""]
+    if figures:
+        out += [f"| figure | {old_label} | {new_label} |", "|---|---:|---:|"]
+        out += [f"| {name} | {before} | {after} |" for name, before, after in figures]
+    else:
+        out.append("No figure changed.")
+    out += ["", "## Texts", ""] + (texts or ["No text changed."])
+    out += ["", "## Settings (sheet.yaml)", ""]
+    if settings:
+        out += [f"| key | {old_label} | {new_label} |", "|---|---|---|"]
+        out += [f"| `{key}` | {_cell(before)} | {_cell(after)} |" for key, before, after in settings]
+    else:
+        out.append("No setting changed.")
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return _clip(text.replace("|", "\\|").replace("\n", " "), 120)

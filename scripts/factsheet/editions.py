@@ -1,0 +1,130 @@
+"""Editions of a subject's sheet: data/<subject>/<edition>/, and starting the next one.
+
+Light to import (the Snakefile uses it to plan the jobs); pandas is loaded only
+when an edition is started.
+"""
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import paths
+from .errors import DataError, Problem, display_path
+
+YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August|September"
+                          r"|October|November|December)\b")
+TO_FILL = "to fill: new figure"
+
+
+def editions(data_dir: Path, subject: str) -> list[str]:
+    """The subject's editions that have a sheet.yaml, oldest first."""
+    folder = Path(data_dir) / subject
+    return sorted(p.parent.name for p in folder.glob(f"*/{paths.SHEET_FILE}") if p.parent.name.isdigit())
+
+
+def previous_edition(data_dir: Path, subject: str, edition: str) -> str | None:
+    """The latest edition before ``edition``, if any."""
+    earlier = [e for e in editions(data_dir, subject) if int(e) < int(edition)]
+    return earlier[-1] if earlier else None
+
+
+def contributions_file(sheet_dir: Path) -> Path:
+    """The sheet's contributions table as the user saved it (.csv preferred, else .xlsx)."""
+    for suffix in (".csv", ".xlsx"):
+        candidate = Path(sheet_dir) / f"{paths.CONTRIBUTIONS_STEM}{suffix}"
+        if candidate.exists():
+            return candidate
+    return Path(sheet_dir) / f"{paths.CONTRIBUTIONS_STEM}.csv"
+
+
+@dataclass
+class NewEdition:
+    """What starting an edition did, and what the writer must now update."""
+
+    source: Path
+    target: Path
+    figures_to_fill: list[str] = field(default_factory=list)
+    texts_to_check: list[str] = field(default_factory=list)
+
+
+def start_edition(data_dir: Path, subject: str, year: int) -> NewEdition:
+    """Copy the latest edition to data/<subject>/<year>/, move the reporting window forward by the
+    years between the editions (new years get empty amounts), set the edition date, and list
+    every figure and text that now needs the writer's attention. Refuses to overwrite."""
+    data_dir = Path(data_dir)
+    target = data_dir / subject / str(year)
+    if target.exists():
+        raise DataError([Problem(display_path(target), "", "this edition already exists; expected a new year "
+                                 "(remove the folder yourself if you really mean to start it again)")])
+    source_edition = previous_edition(data_dir, subject, str(year))
+    if source_edition is None:
+        known = ", ".join(editions(data_dir, subject)) or "none"
+        raise DataError([Problem(display_path(data_dir / subject), "", f"no edition before {year} to start from "
+                                 f"(editions found: {known}); expected data/{subject}/<year>/sheet.yaml")])
+    source = data_dir / subject / source_edition
+    step = year - int(source_edition)
+    shutil.copytree(source, target)
+    result = NewEdition(source=source, target=target)
+    try:
+        _move_edition_date(target / paths.SHEET_FILE, step)
+        result.figures_to_fill = _move_window(contributions_file(target), step)
+        result.texts_to_check = _dated_mentions(target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return result
+
+
+def _move_edition_date(sheet_file: Path, step: int) -> None:
+    text = sheet_file.read_text(encoding="utf-8")
+
+    def later(match: re.Match) -> str:
+        return f"{match.group(1)}{int(match.group(2)) + step}{match.group(3)}"
+
+    new, count = re.subn(r"^(edition_date:\s*)(\d{4})(-\d{2}-\d{2})", later, text, count=1, flags=re.MULTILINE)
+    if not count:
+        raise DataError([Problem(display_path(sheet_file), "key edition_date",
+                                 "no 'edition_date: YYYY-MM-DD' line found; expected one to move forward")])
+    sheet_file.write_text(new, encoding="utf-8")
+
+
+def _move_window(table_file: Path, step: int) -> list[str]:
+    """Drop the first ``step`` years, add ``step`` new ones with empty amounts; return what to fill."""
+    import pandas as pd
+
+    from .contributions import ROW, read_raw
+
+    raw = read_raw(table_file).drop(columns=[ROW])
+    years = sorted({int(str(y).strip().removesuffix(".0")) for y in raw["year"]})
+    streams = list(dict.fromkeys(str(s).strip() for s in raw["stream"]))
+    kept = raw[raw["year"].map(lambda y: int(str(y).strip().removesuffix(".0"))) >= years[0] + step]
+    new_years = range(years[-1] + 1, years[-1] + 1 + step)
+    added = pd.DataFrame([{"year": str(y), "stream": s, "amount_usd": "",
+                           **({"note": TO_FILL} if "note" in raw.columns else {})}
+                          for y in new_years for s in streams])
+    table = pd.concat([kept, added], ignore_index=True)
+    if table_file.suffix.lower() == ".xlsx":
+        table.to_excel(table_file, index=False)
+    else:
+        table.to_csv(table_file, index=False, lineterminator="\n")
+    first_new_row = len(kept) + 2
+    return [f"{display_path(table_file)}, row {first_new_row + i}: amount_usd for {row.year}, {row.stream}"
+            for i, row in enumerate(added.itertuples())]
+
+
+def _dated_mentions(sheet_dir: Path) -> list[str]:
+    """Lines of the texts that name a year or a month: they may describe the previous edition."""
+    found = []
+    for path in sorted(sheet_dir.rglob("*")):
+        if path.suffix not in (".md", ".yaml") or not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.lstrip().startswith("#") and path.suffix == ".yaml":
+                continue
+            if path.name == paths.SHEET_FILE and line.startswith("edition_date:"):
+                continue
+            mentions = sorted(set(YEAR_OR_DATE.findall(line)))
+            if mentions:
+                found.append(f"{display_path(path)}, line {number}: mentions {', '.join(mentions)}")
+    return found

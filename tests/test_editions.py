@@ -1,0 +1,105 @@
+"""Starting a new edition, swapping its figures, and the change report, as a writer would do it."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from factsheet.editions import TO_FILL, editions, previous_edition, start_edition
+from factsheet.errors import DataError
+
+from conftest import CANADA, copy_checkout, run_workflow
+
+
+@pytest.fixture()
+def data(tmp_path):
+    shutil.copytree(CANADA, tmp_path / "canada" / "2023")
+    return tmp_path
+
+
+def test_start_edition_moves_date_and_window_and_lists_what_to_update(data):
+    made = start_edition(data, "canada", 2024)
+    target = data / "canada" / "2024"
+    assert made.target == target and (target / "narrative" / "intro.md").is_file()
+    assert "edition_date: 2024-06-01" in (target / "sheet.yaml").read_text(encoding="utf-8")
+    rows = (target / "contributions.csv").read_text(encoding="utf-8").splitlines()
+    years = sorted({int(r.split(",")[0]) for r in rows[1:]})
+    assert years == [2019, 2020, 2021, 2022, 2023]
+    new_rows = [r for r in rows if r.startswith("2023,")]
+    assert len(new_rows) == 2 and all(r.endswith(f",,{TO_FILL}") for r in new_rows)
+    assert len(made.figures_to_fill) == 2 and all("amount_usd for 2023" in f for f in made.figures_to_fill)
+    assert any("commitments.md, line 1: mentions 2021" in t for t in made.texts_to_check)
+    # the narrative is kept as it was
+    assert (target / "narrative" / "financial.md").read_bytes() == (CANADA / "narrative" / "financial.md").read_bytes()
+
+
+def test_start_edition_refuses_to_overwrite_and_needs_a_previous_edition(data):
+    start_edition(data, "canada", 2024)
+    before = (data / "canada" / "2024" / "sheet.yaml").read_bytes()
+    with pytest.raises(DataError, match="already exists"):
+        start_edition(data, "canada", 2024)
+    assert (data / "canada" / "2024" / "sheet.yaml").read_bytes() == before
+    with pytest.raises(DataError, match="no edition before 2019"):
+        start_edition(data, "canada", 2019)
+    assert editions(data, "canada") == ["2023", "2024"]
+    assert previous_edition(data, "canada", "2024") == "2023" and previous_edition(data, "canada", "2023") is None
+
+
+def test_new_edition_command_runs_from_the_makefile(tmp_path):
+    workdir = copy_checkout(tmp_path / "checkout")
+    shutil.copy2(CANADA.parents[2] / "Makefile", workdir / "Makefile")
+    # use this interpreter's environment instead of creating .venv
+    use_env = [f"BIN={Path(sys.executable).parent}", "READY="]
+    done = subprocess.run(["make", "--no-print-directory", "edition", "SUBJECT=canada", "YEAR=2024", *use_env],
+                          cwd=workdir, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Started data/canada/2024 from data/canada/2023" in done.stdout
+    assert "contributions.csv, row 10: amount_usd for 2023, assessed" in done.stdout
+    again = subprocess.run(["make", "edition", "SUBJECT=canada", "YEAR=2024", *use_env], cwd=workdir,
+                           capture_output=True, text=True)
+    assert again.returncode != 0 and "already exists" in again.stderr
+
+
+def test_next_edition_end_to_end(tmp_path):
+    """New edition → build refuses empty figures → figures entered → PDF and change report follow them."""
+    workdir = copy_checkout(tmp_path / "checkout")
+    for other in (workdir / "data").iterdir():
+        if other.name != "canada":
+            shutil.rmtree(other)
+    start_edition(workdir / "data", "canada", 2024)
+
+    refused = run_workflow(workdir)
+    assert refused.returncode != 0
+    assert "data/canada/2024/contributions.csv, row 10, column amount_usd: the amount is empty" in refused.stderr
+    assert not (workdir / "output" / "canada-2024.pdf").exists()
+
+    table = workdir / "data" / "canada" / "2024" / "contributions.csv"
+    text = table.read_text(encoding="utf-8")
+    text = text.replace(f"2023,assessed,,{TO_FILL}", '2023,assessed,"11,250,000",')
+    text = text.replace(f"2023,voluntary,,{TO_FILL}", "2023,voluntary,US$ 9 100 000,")
+    table.write_text(text, encoding="utf-8")
+    done = run_workflow(workdir)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(workdir / "output" / "canada-2024.pdf").pages)
+    pdf_text = re.sub(r"\s+", " ", pdf_text.replace("\u00a0", " "))
+    def assessed_total(csv_text):
+        return sum(int(row.split('"')[1].replace(",", "")) for row in csv_text.splitlines()[1:] if ",assessed," in row)
+
+    old, new = assessed_total((CANADA / "contributions.csv").read_text(encoding="utf-8")), assessed_total(text)
+    assert new == old - 10_912_345 + 11_250_000  # 2018 left the window, 2023 entered it
+    assert "Between 2019 and 2023" in pdf_text
+    assert f"US$ {new // 100_000 / 10:.1f} million" in pdf_text
+    assert "Overall Contributions to the ILO, 2019-23" in pdf_text
+    assert "June 2024" in pdf_text
+
+    report = (workdir / "output" / "canada-2024-changes.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "| Period | 2018-2022 | 2019-2023 |" in report
+    assert f"| Assessed contributions, total | US$ {old:,} | US$ {new:,} |" in report
+    assert "| Voluntary contributions, 2023 | — | US$ 9,100,000 |" in report
+    assert "| Assessed contributions, 2018 | US$ 10,912,345 | — |" in report
+    assert "| `edition_date` | 2023-06-01 | 2024-06-01 |" in report
