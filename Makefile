@@ -12,8 +12,8 @@ CORES   ?= all
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
-sheets: $(READY) ## Build every fact sheet found under data/
-	$(BIN)/snakemake --cores $(CORES) --quiet rules
+sheets: $(READY) ## Build every fact sheet found under data/ (FACTSHEET_DEBUG=1 shows everything)
+	$(BIN)/python scripts/build.py --cores $(CORES)
 
 edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=2024
 	@test -n "$(SUBJECT)" -a -n "$(YEAR)" || { echo "usage: make edition SUBJECT=<subject> YEAR=<year>" >&2; exit 2; }
@@ -30,8 +30,7 @@ lock: ## Re-resolve the pins of pyproject.toml into requirements.lock and enviro
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet --upgrade pip
-	.lock-venv/bin/pip install --quiet ".[test]"
-	.lock-venv/bin/python scripts/lock_environment.py .lock-venv/bin/python
+	.lock-venv/bin/python scripts/lock_environment.py
 	rm -rf .lock-venv
 
 clean: ## Remove everything generated (output/, Snakemake's records)

@@ -28,6 +28,7 @@ LOGS = OUT / "logs"
 HELPERS = sorted(str(p) for p in Path(workflow.basedir, "scripts", "factsheet").glob("*.py"))
 TEMPLATES = [str(p) for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file()]
 BRAND = str(Path(workflow.basedir, "templates", "brand", "brand.yaml"))
+LABELS = sorted(str(p) for p in Path(workflow.basedir, "templates", "labels").glob("*.yaml"))
 
 
 def discover_sheets():
@@ -52,8 +53,10 @@ def sheet_dir(wildcards):
 
 
 def contributions_table(wildcards):
-    """The raw table as the user saved it: contributions.csv, else contributions.xlsx."""
-    return str(contributions_file(Path(sheet_dir(wildcards))))
+    """The raw table as the user saved it: contributions.csv, else contributions.xlsx (check_sheet reports
+    a missing table; none is asked for here so that Snakemake does not stop before it)."""
+    table = contributions_file(Path(sheet_dir(wildcards)))
+    return str(table) if table.exists() else []
 
 
 def previous(wildcards):
@@ -103,9 +106,28 @@ rule write_chart_style:
         "scripts/write_chart_style.py"
 
 
+rule check_sheet:
+    """Check every file of a sheet (table, sheet.yaml, texts, photos) before anything is drawn."""
+    input:
+        sheet=sheet_files,
+        labels=LABELS,
+        helpers=HELPERS,
+    output:
+        summary=OUT / "checked" / "{subject}-{edition}.json",
+    params:
+        sheet_dir=sheet_dir,
+    log:
+        LOGS / "check_sheet" / "{subject}-{edition}.log",
+    conda:
+        "environment.yml"
+    script:
+        "scripts/check_sheet.py"
+
+
 rule clean_contributions:
     """Read the contributions table (CSV or XLSX), check it and write it tidy."""
     input:
+        checked=rules.check_sheet.output.summary,
         table=contributions_table,
         sheet=DATA / "{subject}" / "{edition}" / "sheet.yaml",
         helpers=HELPERS,

@@ -1,11 +1,13 @@
-"""Maintenance: write requirements.lock and environment.yml from an installed environment.
+"""Maintenance: resolve pyproject.toml's pins and write requirements.lock and environment.yml.
 
-Run by `make lock`, which installs the pins of pyproject.toml into a fresh
-environment first; both files then name the same packages at the same versions.
+Run by `make lock` with the Python of a fresh, empty environment: it installs
+the direct dependencies (and the test extras) there, then writes every
+installed package's version into both files, so they always agree.
 """
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +23,14 @@ def frozen(python: str) -> list[str]:
     return sorted(pins, key=str.lower)
 
 
+def direct_dependencies() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [*project["dependencies"], *[d for extra in project["optional-dependencies"].values() for d in extra]]
+
+
 def main(python: str = sys.executable) -> None:
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    *direct_dependencies()], check=True)
     pins = frozen(python)
     header = "# Every Python package of the pipeline, pinned. Written by `make lock`; do not edit by hand.\n"
     (ROOT / "requirements.lock").write_text(header + "".join(f"{p}\n" for p in pins), encoding="utf-8")

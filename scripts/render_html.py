@@ -11,23 +11,10 @@ from factsheet.errors import run_stage
 from factsheet.figures import Figures, compute
 from factsheet.files import write_text
 from factsheet.formatting import Formatter, load_labels
-from factsheet.narrative import BLOCKS, environment, load_blocks
+from factsheet.narrative import BLOCKS, environment, load_blocks, narrative_names
 from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
 
 SHORT_PROJECT_WORDS = 70  # a project this short is kept whole in one column
-
-
-def narrative_names(sheet: Sheet, figures: Figures) -> dict:
-    """The names a narrative block may use (listed in the README)."""
-    return {
-        "donor": sheet.donor.model_dump(),
-        "title": sheet.title,
-        "edition_date": sheet.edition_date,
-        "period": figures.period,
-        "totals": figures.totals,
-        "by_year": figures.by_year,
-        "streams": {s.id: s.label for s in sheet.streams},
-    }
 
 
 def chart_alt(sheet: Sheet, figures: Figures, fmt: Formatter) -> str:

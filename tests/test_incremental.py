@@ -48,7 +48,7 @@ def test_a_text_of_one_sheet_reruns_only_that_sheets_html_and_pdf(workdir):
     with edited(workdir / "data" / "canada" / "2023" / "narrative" / "intro.md"):
         jobs = planned(workdir)
     reports = jobs.pop("report_changes", 0)
-    assert jobs == {"render_html": 1, "render_pdf": 1, "all": 1}
+    assert jobs == {"check_sheet": 1, "render_html": 1, "render_pdf": 1, "all": 1}
     assert reports <= 1  # the next edition's change report, if one exists
 
 
@@ -56,7 +56,8 @@ def test_a_figure_of_one_sheet_reruns_only_that_sheets_stages(workdir):
     with edited(workdir / "data" / "canada" / "2023" / "contributions.csv"):
         jobs = planned(workdir)
     jobs.pop("report_changes", None)
-    assert jobs == {"clean_contributions": 1, "plot_contributions": 1, "render_html": 1, "render_pdf": 1, "all": 1}
+    assert jobs == {"check_sheet": 1, "clean_contributions": 1, "plot_contributions": 1, "render_html": 1,
+                    "render_pdf": 1, "all": 1}
 
 
 def test_the_stylesheet_reruns_html_and_pdf_of_every_sheet(workdir):
@@ -84,5 +85,5 @@ def test_a_helper_module_reruns_the_stages_that_import_it(workdir):
     with edited(workdir / "scripts" / "factsheet" / "amounts.py"):
         jobs = planned(workdir)
     n = len(sheets(workdir))
-    assert jobs.get("clean_contributions") == n
+    assert jobs.get("check_sheet") == n and jobs.get("clean_contributions") == n
     assert jobs.get("render_pdf") == n

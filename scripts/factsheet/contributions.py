@@ -1,10 +1,17 @@
-"""The contributions table: read as typed (CSV or XLSX), check, and tidy."""
+"""The contributions table: read as typed (CSV or XLSX), check every row, and tidy.
+
+Reading keeps each record's row number as the user sees it (the CSV line, the
+Excel row). Cells are first parsed (years, amounts written as numbers or text),
+then the value rules are checked with a pandera schema, then the table as a
+whole (one row per year and stream, no gaps, totals that match their rows).
+Every problem is reported at once.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -16,20 +23,27 @@ ROW = "_row"  # column holding each record's row number as the user sees it
 REQUIRED_COLUMNS = ("year", "stream", "amount_usd")
 OPTIONAL_COLUMNS = ("note",)
 FIRST_YEAR, LAST_YEAR = 1919, 2100  # the ILO's founding year; a sanity bound
+TOTAL = "total"  # a row whose year reads "Total" gives a total to check, not a figure
+HEADER_SEARCH_ROWS = 10  # how far down a misplaced header row is looked for
 
 
 def read_raw(path: Path) -> pd.DataFrame:
-    """The table as text cells, header names stripped and lower-cased."""
+    """The table's cells as typed (text from CSV, values from Excel), header names lower-cased."""
     shown = display_path(path)
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         frame = _read_csv(path, shown)
-    elif path.suffix.lower() == ".xlsx":
-        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
-        frame.insert(0, ROW, range(2, len(frame) + 2))  # the header is row 1
+    elif suffix == ".xlsx":
+        frame = _read_xlsx(path, shown)
     else:
         raise DataError([Problem(shown, "", "expected a .csv or .xlsx file")])
     frame.columns = [c if c == ROW else str(c).strip().lower() for c in frame.columns]
     return frame
+
+
+def _empty_problem(shown: str) -> DataError:
+    return DataError([Problem(shown, "", "the file is empty; expected a header row "
+                              f"({', '.join(REQUIRED_COLUMNS)}) and one row per year and stream")])
 
 
 def _read_csv(path: Path, shown: str) -> pd.DataFrame:
@@ -41,8 +55,7 @@ def _read_csv(path: Path, shown: str) -> pd.DataFrame:
                                  f"position {err.start + 1}); expected UTF-8: save it again choosing "
                                  "'CSV UTF-8'")]) from None
     if not text.strip():
-        raise DataError([Problem(shown, "", "the file is empty; expected a header row "
-                                 f"({', '.join(REQUIRED_COLUMNS)}) and one row per year and stream")])
+        raise _empty_problem(shown)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -61,69 +74,166 @@ def _read_csv(path: Path, shown: str) -> pd.DataFrame:
     return pd.DataFrame(records, columns=[ROW, *header], dtype=object)
 
 
-@dataclass(frozen=True)
-class Cell:
-    row: int  # as the user sees it: line of the CSV, row of the sheet
-    column: str
+def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
+    """The first worksheet, refusing what would be read wrongly: formulas, merged cells, a misplaced header."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=False, read_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        if path.stat().st_size == 0:
+            raise _empty_problem(shown) from None
+        raise DataError([Problem(shown, "", f"this is not an Excel workbook ({type(err).__name__}); "
+                                 "expected a file saved as 'Excel Workbook (.xlsx)'")]) from None
+    sheet = book.worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows()]
+    if not any(c.value not in (None, "") for r in rows for c in r):
+        raise _empty_problem(shown)
+    where = f"worksheet {sheet.title!r}"
+    problems = [Problem(shown, f"{where}, cells {r.coord}", "these cells are merged; expected one value per "
+                        "cell: unmerge them and type the value in each") for r in sheet.merged_cells.ranges]
+
+    def names(row):
+        return [str(c.value).strip().lower() if c.value is not None else "" for c in row]
+
+    header_at = next((i for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]) if set(REQUIRED_COLUMNS) <= set(names(r))), 0)
+    header = names(rows[header_at])
+    first_col = next((i for i, n in enumerate(header) if n), 0)
+    if header_at > 0:
+        problems.append(Problem(shown, f"{where}, row {header_at + 1}", f"the header row is row {header_at + 1}; "
+                                "expected it in row 1: delete the rows above it"))
+    if first_col > 0:
+        problems.append(Problem(shown, f"{where}, column {rows[header_at][first_col].column_letter}",
+                                "the table starts in column "
+                                f"{rows[header_at][first_col].column_letter}; expected it in column A: "
+                                "delete the empty columns before it"))
+    records = []
+    for row in rows[header_at + 1:]:
+        cells = row[first_col:len(header)]
+        for cell in cells:
+            if cell.data_type == "f":
+                problems.append(Problem(shown, f"{where}, cell {cell.coordinate}", f"holds the formula "
+                                        f"{cell.value!r}; expected a typed value: copy the column and "
+                                        "paste it back as values only"))
+        values = [c.value for c in cells]
+        if any(v not in (None, "") for v in values):
+            records.append([row[0].row, *values])
+    if problems:
+        raise DataError(problems)
+    columns = [ROW, *[n or f"(empty header in column {i + 1})" for i, n in enumerate(header[first_col:])]]
+    return pd.DataFrame(records, columns=columns, dtype=object)
+
+
+def _schema(streams: list[str]):
+    """Value rules for parsed rows (pandera)."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, LAST_YEAR)),
+            "stream": pa.Column(str, pa.Check.isin(streams)),
+            "amount_usd": pa.Column(float, pa.Check.ge(0), nullable=True),  # unreadable amounts are reported before
+        },
+        unique=["year", "stream"],
+        report_duplicates="exclude_first",
+    )
+
+
+def _schema_problems(table: pd.DataFrame, streams: list[str], shown: str) -> list[Problem]:
+    import pandera.errors
+
+    try:
+        _schema(streams).validate(table, lazy=True)
+        return []
+    except pandera.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    problems, seen = [], set()
+    for case in cases.itertuples():
+        row = int(table.loc[case.index, ROW])
+        value = case.failure_case
+        if (case.index, case.check) in seen:  # a duplicate is reported once, not once per column
+            continue
+        seen.add((case.index, case.check))
+        if case.check == "multiple_fields_uniqueness":
+            year, stream = table.loc[case.index, "year"], table.loc[case.index, "stream"]
+            same = table[(table["year"] == year) & (table["stream"] == stream)][ROW]
+            problems.append(Problem(shown, f"row {row}, column year", f"{year} {stream} is given twice (first at "
+                                    f"row {int(same.min())}); expected one row per year and stream"))
+        elif case.column == "year":
+            problems.append(Problem(shown, f"row {row}, column year", f"{str(value)!r} is not a year; expected a "
+                                    f"four-digit year between {FIRST_YEAR} and {LAST_YEAR}"))
+        elif case.column == "stream":
+            problems.append(Problem(shown, f"row {row}, column stream", f"{value!r} is not a stream of this "
+                                    f"sheet; expected one of {', '.join(streams)}"))
+        else:
+            problems.append(Problem(shown, f"row {row}, column {case.column}", f"{value!r} does not pass "
+                                    f"the check {case.check}"))
+    problems.sort(key=lambda p: int(p.where.split()[1].rstrip(",")))
+    return problems
 
 
 def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
     """Check every row and return year, stream, amount_usd, note; raise DataError listing every problem."""
     shown = display_path(source)
-    problems: list[Problem] = []
-
-    def problem(cell: Cell | None, message: str) -> None:
-        where = f"row {cell.row}, column {cell.column}" if cell else ""
-        problems.append(Problem(shown, where, message))
-
     if ROW not in raw.columns:
         raw = raw.assign(**{ROW: range(2, len(raw) + 2)})
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     unknown = [c for c in raw.columns if c not in (ROW, *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
     if missing or unknown:
         found = ", ".join(str(c) for c in raw.columns if c != ROW) or "nothing"
-        for column in missing:
-            problem(None, f"column {column!r} is missing from the header row (found: {found}); "
-                          f"expected {', '.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}")
-        for column in unknown:
-            problem(None, f"column {column!r} is not expected; expected only "
-                          f"{', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}")
+        problems = [Problem(shown, "", f"column {c!r} is missing from the header row (found: {found}); "
+                            f"expected {', '.join(REQUIRED_COLUMNS)} and optionally {', '.join(OPTIONAL_COLUMNS)}")
+                    for c in missing]
+        problems += [Problem(shown, "", f"column {c!r} is not expected; expected only "
+                             f"{', '.join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)}") for c in unknown]
         raise DataError(problems)
     if raw.empty:
         raise DataError([Problem(shown, "", "the table has a header but no rows; "
                                  "expected one row per year and stream")])
 
-    rows = []
+    problems, rows, totals = [], [], []
     for record in raw.to_dict("records"):
         line = int(record[ROW])
-        year = _year(record["year"], Cell(line, "year"), problem)
-        stream = str(record["stream"]).strip().lower() if not _blank(record["stream"]) else ""
-        if stream not in streams:
-            problem(Cell(line, "stream"), f"{record['stream']!r} is not a stream of this sheet; "
-                                          f"expected one of {', '.join(streams)}")
+        year_text = "" if _blank(record["year"]) else str(record["year"]).strip()
+        stream = "" if _blank(record["stream"]) else str(record["stream"]).strip().lower()
         try:
             amount = parse_amount(record["amount_usd"])
         except ValueError as err:
-            problem(Cell(line, "amount_usd"), str(err))
+            problems.append(Problem(shown, f"row {line}, column amount_usd", str(err)))
             amount = None
         note = "" if _blank(record.get("note")) else str(record.get("note")).strip()
-        rows.append({"row": line, "year": year, "stream": stream, "amount_usd": amount, "note": note})
-    if problems:
+        if year_text.lower() == TOTAL:
+            totals.append((line, stream, amount))
+            continue
+        year = _year(year_text)
+        if year is None:
+            problems.append(Problem(shown, f"row {line}, column year", f"{record['year']!r} is not a year; "
+                                    f"expected a four-digit year between {FIRST_YEAR} and {LAST_YEAR} "
+                                    f"(or '{TOTAL.title()}' for a total to check)"))
+        if year is not None:
+            rows.append({ROW: line, "year": year, "stream": stream, "amount_usd": amount, "note": note})
+    table = pd.DataFrame(rows, columns=[ROW, "year", "stream", "amount_usd", "note"])
+    table = table.astype({"year": int, "stream": str, "amount_usd": float})
+    checked = _schema_problems(table, streams, shown)
+    duplicates = [p for p in checked if "twice" in p.message]
+    problems += [p for p in checked if p not in duplicates]
+    if problems:  # cell by cell first: the table as a whole is judged once its cells are right
         raise DataError(problems)
+    if table.empty:
+        raise DataError([Problem(shown, "", "the table has only total rows; expected one row per year and stream")])
+    problems = duplicates
 
-    table = pd.DataFrame(rows)
-    for (year, stream), group in table.groupby(["year", "stream"]):
-        if len(group) > 1:
-            first, *others = group["row"].tolist()
-            for row in others:
-                problem(Cell(row, "year"), f"{year} {stream} is given twice (first at row {first}); "
-                                           "expected one row per year and stream")
     years = sorted(table["year"].unique())
+    present = set(zip(table["year"], table["stream"], strict=True))
     for year in range(years[0], years[-1] + 1):
         for stream in streams:
-            if not ((table["year"] == year) & (table["stream"] == stream)).any():
-                problem(None, f"there is no row for {year}, {stream}; expected one row per year and stream "
-                              "from the first year to the last (write 0 if nothing was paid)")
+            if (year, stream) not in present:
+                problems.append(Problem(shown, "", f"there is no row for {year}, {stream}; expected one row per "
+                                        "year and stream from the first year to the last (write 0 if nothing "
+                                        "was paid)"))
+    if problems:
+        raise DataError(problems)
+    problems += _total_problems(table, totals, streams, shown)
     if problems:
         raise DataError(problems)
 
@@ -132,18 +242,34 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
     return table[["year", "stream", "amount_usd", "note"]].reset_index(drop=True)
 
 
+def _total_problems(table: pd.DataFrame, totals: list, streams: list[str], shown: str) -> list[Problem]:
+    """A 'Total' row must equal the sum of its stream's rows (or of all rows when its stream is empty)."""
+    problems = []
+    for line, stream, amount in totals:
+        if stream and stream not in streams:
+            problems.append(Problem(shown, f"row {line}, column stream", f"{stream!r} is not a stream of this "
+                                    f"sheet; expected one of {', '.join(streams)}, or empty for the total of all"))
+            continue
+        if amount is None:
+            continue
+        rows = table if not stream else table[table["stream"] == stream]
+        actual = float(rows["amount_usd"].sum())
+        if abs(actual - amount) >= 0.005:
+            what = f"the {stream} rows" if stream else "all rows"
+            problems.append(Problem(shown, f"row {line}, column amount_usd", f"the total {amount:,.2f} does not "
+                                    f"match the sum of {what}, {actual:,.2f}; expected the two to agree: "
+                                    "correct the figure that is wrong"))
+    return problems
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
 
 
-def _year(value, cell: Cell, problem) -> int | None:
-    text = "" if _blank(value) else str(value).strip()
-    if text.endswith(".0"):  # Excel gives whole numbers as floats
-        text = text[:-2]
-    if not (text.isascii() and text.isdigit()) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
-        problem(cell, f"{value!r} is not a year; expected a four-digit year between {FIRST_YEAR} and {LAST_YEAR}")
-        return None
-    return int(text)
+def _year(text: str) -> int | None:
+    """A year from a cell's text ('2018', or '2018.0' as Excel may give it), else None."""
+    text = text.removesuffix(".0")
+    return int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
 
 
 def write_tidy(table: pd.DataFrame, path: Path) -> None:

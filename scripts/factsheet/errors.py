@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ def run_stage(main, *args, **kwargs) -> None:
 
     Set FACTSHEET_DEBUG=1 to see the full traceback instead.
     """
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         main(*args, **kwargs)
     except DataError as err:
@@ -51,3 +53,8 @@ def run_stage(main, *args, **kwargs) -> None:
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
         sys.exit(1)
+
+
+def _exit_on_sigterm(signum, frame):
+    """Turn SIGTERM into SystemExit so that temporary files are removed on the way out."""
+    sys.exit(128 + signum)

@@ -13,10 +13,24 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import markdown, paths
 from .errors import DataError, Problem, display_path
-from .sheet import read_text
+from .figures import Figures
+from .sheet import Sheet, read_text
 
 # The blocks a sheet may have, in reading order; each is optional.
 BLOCKS = ("intro", "partnership", "priorities", "commitments", "financial")
+
+
+def narrative_names(sheet: Sheet, figures: Figures) -> dict:
+    """The names a narrative block may use (listed in the README)."""
+    return {
+        "donor": sheet.donor.model_dump(),
+        "title": sheet.title,
+        "edition_date": sheet.edition_date,
+        "period": figures.period,
+        "totals": figures.totals,
+        "by_year": figures.by_year,
+        "streams": {s.id: s.label for s in sheet.streams},
+    }
 
 
 def environment(filters: dict) -> SandboxedEnvironment:

@@ -19,6 +19,7 @@ CONTRIBUTIONS_STEM = "contributions"  # .csv or .xlsx
 NARRATIVE_DIR = "narrative"
 PROJECTS_DIR = "projects"
 QUOTES_DIR = "quotes"
+PHOTOS_DIR = "photos"
 
 
 def labels_file(language: str) -> Path:

@@ -1,0 +1,82 @@
+"""Check every file of a sheet before anything is drawn, reporting every problem of every file at once."""
+
+from pathlib import Path
+
+from . import paths
+from .contributions import read_raw, tidy
+from .editions import contributions_file
+from .errors import DataError, Problem, display_path
+from .figures import compute
+from .formatting import Formatter, load_labels
+from .narrative import environment, load_blocks, narrative_names
+from .sheet import load_projects, load_quotes, load_sheet
+
+KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.CONTRIBUTIONS_STEM}.xlsx",
+                 paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR, paths.PHOTOS_DIR}
+
+
+def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
+    """Load and check sheet.yaml, the table, the texts and the photos; return a summary of what was checked."""
+    sheet_dir = Path(sheet_dir)
+    problems: list[Problem] = []
+
+    def attempt(load):
+        try:
+            return load()
+        except DataError as err:
+            problems.extend(err.problems)
+            return None
+
+    problems += _stray_entries(sheet_dir)
+    if not (sheet_dir / paths.SHEET_FILE).is_file():
+        problems.append(Problem(display_path(sheet_dir), "", f"{paths.SHEET_FILE} is missing; expected one in "
+                                "every sheet folder"))
+        raise DataError(problems)
+    sheet = attempt(lambda: load_sheet(sheet_dir / paths.SHEET_FILE))
+    if sheet is None:
+        raise DataError(problems)
+    if not (labels_dir / f"{sheet.language}.yaml").is_file():
+        available = ", ".join(sorted(p.stem for p in labels_dir.glob("*.yaml")))
+        problems.append(Problem(display_path(sheet_dir / paths.SHEET_FILE), "key language",
+                                f"{sheet.language!r} has no labels file; expected one of {available} "
+                                f"(or add templates/labels/{sheet.language}.yaml)"))
+        raise DataError(problems)
+    table_file = contributions_file(sheet_dir)
+    table = None
+    if not table_file.is_file():
+        problems.append(Problem(display_path(table_file), "", "the contributions table is missing; expected "
+                                f"{paths.CONTRIBUTIONS_STEM}.csv or {paths.CONTRIBUTIONS_STEM}.xlsx"))
+    else:
+        streams = [s.id for s in sheet.streams]
+        table = attempt(lambda: tidy(read_raw(table_file), streams, table_file))
+    projects = attempt(lambda: load_projects(sheet_dir, sheet))
+    quotes = attempt(lambda: load_quotes(sheet_dir, projects or [])) if projects is not None else None
+    blocks = None
+    if table is not None:
+        fmt = Formatter(sheet.language, load_labels(sheet.language, labels_dir))
+        figures = compute(table, [s.id for s in sheet.streams])
+        blocks = attempt(lambda: load_blocks(sheet_dir, narrative_names(sheet, figures), environment(fmt.filters())))
+    if problems:
+        raise DataError(problems)
+    return {"sheet": display_path(sheet_dir), "table": display_path(table_file), "rows": len(table),
+            "years": [int(table["year"].min()), int(table["year"].max())], "narrative": sorted(blocks),
+            "projects": len(projects), "quotes": len(quotes),
+            "photos": sum(1 for p in projects if p.photo)}
+
+
+def _stray_entries(sheet_dir: Path) -> list[Problem]:
+    """Files at the top of a sheet folder that look like a misnamed input (sheet.yml, contributions.xls)."""
+    problems = []
+    for entry in sorted(sheet_dir.iterdir()) if sheet_dir.is_dir() else []:
+        if entry.name in KNOWN_ENTRIES or entry.name.startswith("."):
+            continue
+        if entry.suffix.lower() in (".yaml", ".yml", ".csv", ".xlsx", ".xls", ".ods", ".json") \
+                or entry.stem.lower() in ("sheet", paths.CONTRIBUTIONS_STEM):
+            problems.append(Problem(display_path(entry), "", f"{entry.name!r} is not read by the pipeline; "
+                                    f"expected {paths.SHEET_FILE} and {paths.CONTRIBUTIONS_STEM}.csv or .xlsx "
+                                    "(rename it, or move it out of the sheet folder)"))
+    if (sheet_dir / f"{paths.CONTRIBUTIONS_STEM}.csv").is_file() and \
+            (sheet_dir / f"{paths.CONTRIBUTIONS_STEM}.xlsx").is_file():
+        problems.append(Problem(display_path(sheet_dir / f"{paths.CONTRIBUTIONS_STEM}.xlsx"), "",
+                                "both contributions.csv and contributions.xlsx exist; expected only one of them"))
+    return problems
