@@ -127,7 +127,7 @@ rule check_sheet:
 rule clean_contributions:
     """Read the contributions table (CSV or XLSX), check it and write it tidy."""
     input:
-        checked=rules.check_sheet.output.summary,
+        checked=rules.check_sheet.output.summary,  # nothing is drawn before the whole sheet is checked
         table=contributions_table,
         sheet=DATA / "{subject}" / "{edition}" / "sheet.yaml",
         helpers=HELPERS,
