@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -168,8 +169,7 @@ def _schema_problems(table: pd.DataFrame, streams: list[str], shown: str) -> lis
         else:
             problems.append(Problem(shown, f"row {row}, column {case.column}", f"{value!r} does not pass "
                                     f"the check {case.check}"))
-    problems.sort(key=lambda p: int(p.where.split()[1].rstrip(",")))
-    return problems
+    return sorted(problems, key=_row_of)
 
 
 def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
@@ -218,7 +218,7 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
     duplicates = [p for p in checked if "twice" in p.message]
     problems += [p for p in checked if p not in duplicates]
     if problems:  # cell by cell first: the table as a whole is judged once its cells are right
-        raise DataError(problems)
+        raise DataError(sorted(problems, key=_row_of))
     if table.empty:
         raise DataError([Problem(shown, "", "the table has only total rows; expected one row per year and stream")])
     problems = duplicates
@@ -260,6 +260,12 @@ def _total_problems(table: pd.DataFrame, totals: list, streams: list[str], shown
                                     f"match the sum of {what}, {actual:,.2f}; expected the two to agree: "
                                     "correct the figure that is wrong"))
     return problems
+
+
+def _row_of(problem: Problem) -> int:
+    """The row a problem is on (0 when it is about the whole table), to list problems top to bottom."""
+    match = re.match(r"row (\d+)", problem.where)
+    return int(match.group(1)) if match else 0
 
 
 def _blank(value) -> bool:

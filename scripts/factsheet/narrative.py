@@ -6,6 +6,7 @@ names below and use the filters, nothing else), then rendered as Markdown.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -46,11 +47,30 @@ def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path) -> str:
     except jinja2.TemplateSyntaxError as err:
         raise DataError([Problem(display_path(path), f"line {err.lineno}",
                                  f"the {{{{ ... }}}} expression is not valid ({err.message})")]) from None
-    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
-        raise DataError([Problem(display_path(path), "", f"{err.message}; expected one of the names listed "
-                                 f"in the README ({', '.join(sorted(names))})")]) from None
+    except jinja2.exceptions.SecurityError as err:
+        raise DataError([Problem(display_path(path), "", f"{err.message}; texts may only name the values "
+                                 f"listed in the README ({', '.join(sorted(names))})")]) from None
+    except jinja2.UndefinedError as err:
+        raise DataError([_unknown_name(err.message or "", text, names, path)]) from None
     except (TypeError, ValueError, ArithmeticError) as err:
         raise DataError([Problem(display_path(path), "", f"a {{{{ ... }}}} expression failed: {err}")]) from None
+
+
+def _unknown_name(message: str, text: str, names: dict, path: Path) -> Problem:
+    """A problem naming the misspelt name, the line it is on, and the names that would work there."""
+    match = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", message)
+    bad = (match.group(1) or match.group(2)) if match else ""
+    parent = re.search(rf"(\w+)\s*[.\[]\s*['\"]?{re.escape(bad)}\b", text) if bad else None
+    options = sorted(names)
+    if parent and parent.group(1) in names:
+        value = names[parent.group(1)]
+        options = sorted(map(str, value)) if isinstance(value, dict) else \
+            sorted(n for n in dir(value) if not n.startswith("_"))
+    line = next((i for i, row in enumerate(text.splitlines(), start=1) if bad and re.search(rf"\b{re.escape(bad)}\b",
+                                                                                                row)), None)
+    owner = f" of {parent.group(1)}" if parent and parent.group(1) in names else ""
+    return Problem(display_path(path), f"line {line}" if line else "",
+                   f"{bad!r} is not a name{owner} a text can use; expected one of {', '.join(options)}")
 
 
 def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict[str, dict]:

@@ -201,13 +201,29 @@ def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
             problems.append(Problem(display_path(_file_of(path, project.id)), "key partner",
                                     f"{project.partner!r} is not a partner of this sheet; expected one of "
                                     f"{', '.join(codes) or '(none declared under partners: in sheet.yaml)'}"))
-        if project.photo and not (sheet_dir / project.photo.file).is_file():
-            problems.append(Problem(display_path(_file_of(path, project.id)), "key photo.file",
-                                    f"{project.photo.file!r} does not exist in {display_path(sheet_dir)}; "
-                                    "expected the path of an image file there"))
+        if project.photo:
+            problem = photo_problem(sheet_dir, project.photo.file)
+            if problem:
+                problems.append(Problem(display_path(_file_of(path, project.id)), "key photo.file", problem))
     if problems:
         raise DataError(problems)
     return projects
+
+
+PHOTO_TYPES = (".jpg", ".jpeg", ".png")
+
+
+def photo_problem(sheet_dir: Path, file: str) -> str | None:
+    """Why a photo path cannot be used (outside the sheet folder, missing, not a JPEG or PNG), or None."""
+    folder = Path(sheet_dir).resolve()
+    target = (folder / file).resolve()
+    if not target.is_relative_to(folder):
+        return f"{file!r} lies outside the sheet's folder; expected a path inside {display_path(sheet_dir)}"
+    if target.suffix.lower() not in PHOTO_TYPES:
+        return f"{file!r} is not a JPEG or PNG file; expected a name ending in {', '.join(PHOTO_TYPES)}"
+    if not target.is_file():
+        return f"{file!r} does not exist in {display_path(sheet_dir)}; expected the path of an image file there"
+    return None
 
 
 def load_quotes(sheet_dir: Path, projects: list[Project]) -> list[Quote]:

@@ -1,0 +1,44 @@
+"""An interrupted build (Ctrl-C or SIGTERM at any point) is finished by running the build again."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import copy_checkout
+from pypdf import PdfReader
+
+
+def start_build(workdir):
+    return subprocess.Popen([sys.executable, "scripts/build.py", "--cores", "2"], cwd=workdir,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+@pytest.mark.parametrize(("how", "after"), [("SIGINT", 4.0), ("SIGTERM", 7.0)])
+def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after):
+    workdir = copy_checkout(tmp_path / "checkout")
+    build = start_build(workdir)
+    time.sleep(after)
+    if build.poll() is not None:
+        pytest.fail("the build finished before it could be interrupted")
+    if how == "SIGINT":  # Ctrl-C reaches the whole foreground process group
+        os.killpg(build.pid, signal.SIGINT)
+    else:  # a job scheduler or CI stopping the build command
+        build.send_signal(signal.SIGTERM)
+    build.communicate(timeout=120)
+    assert build.returncode != 0
+
+    output = workdir / "output"
+    for pdf in output.glob("*.pdf"):  # whatever was finished must be whole
+        assert len(PdfReader(pdf).pages) >= 1
+
+    again = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2"], cwd=workdir,
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    sheets = sorted(f"{p.parent.parent.name}-{p.parent.name}" for p in (workdir / "data").glob("*/*/sheet.yaml"))
+    for sheet in sheets:
+        assert len(PdfReader(output / f"{sheet}.pdf").pages) >= 1
+    assert not list(output.rglob("*.part")), "temporary files were left behind"
+    assert "Built" in again.stdout
