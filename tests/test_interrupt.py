@@ -7,8 +7,9 @@ import sys
 import time
 
 import pytest
-from conftest import copy_checkout
 from pypdf import PdfReader
+
+from conftest import copy_checkout
 
 
 def start_build(workdir):
