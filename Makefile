@@ -8,12 +8,15 @@ READY   := $(VENV)/.ready
 CORES   ?= all
 
 .DEFAULT_GOAL := all
-.PHONY: all sheets edition test lint lock clean help
+.PHONY: all sheets archive edition test lint lock clean help
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
 sheets: $(READY) ## Build every fact sheet found under data/ (FACTSHEET_DEBUG=1 shows everything)
 	$(BIN)/python scripts/build.py --cores $(CORES)
+
+archive: $(READY) ## Build every sheet and its archival PDF/A-3a (output/archive/)
+	$(BIN)/python scripts/build.py --cores $(CORES) --config archival=true
 
 edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=2024
 	@test -n "$(SUBJECT)" -a -n "$(YEAR)" || { echo "usage: make edition SUBJECT=<subject> YEAR=<year>" >&2; exit 2; }

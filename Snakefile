@@ -28,6 +28,7 @@ LOGS = OUT / "logs"
 HELPERS = sorted(str(p) for p in Path(workflow.basedir, "scripts", "factsheet").glob("*.py"))
 TEMPLATES = [str(p) for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file()]
 BRAND = str(Path(workflow.basedir, "templates", "brand", "brand.yaml"))
+LOGO = str(Path(workflow.basedir, "templates", "brand", "logo.svg"))
 LABELS = sorted(str(p) for p in Path(workflow.basedir, "templates", "labels").glob("*.yaml"))
 
 
@@ -91,19 +92,21 @@ rule all:
         CHANGE_REPORTS,
 
 
-rule write_chart_style:
-    """Write the matplotlib style from the brand file."""
+rule write_brand_assets:
+    """Write the matplotlib style and the logo in its print colour (white, on the blue band) from the brand file."""
     input:
         brand=BRAND,
+        logo=LOGO,
         helpers=HELPERS,
     output:
         style=OUT / "style" / "brand.mplstyle",
+        logo_on_dark=OUT / "style" / "logo-on-dark.svg",
     log:
-        LOGS / "write_chart_style.log",
+        LOGS / "write_brand_assets.log",
     conda:
         "environment.yml"
     script:
-        "scripts/write_chart_style.py"
+        "scripts/write_brand_assets.py"
 
 
 rule check_sheet:
@@ -147,7 +150,7 @@ rule plot_contributions:
         tidy=rules.clean_contributions.output.tidy,
         sheet=DATA / "{subject}" / "{edition}" / "sheet.yaml",
         brand=BRAND,
-        style=rules.write_chart_style.output.style,
+        style=rules.write_brand_assets.output.style,
         helpers=HELPERS,
     output:
         chart=OUT / "charts" / "{subject}-{edition}.svg",
@@ -164,6 +167,7 @@ rule render_html:
     input:
         tidy=rules.clean_contributions.output.tidy,
         chart=rules.plot_contributions.output.chart,
+        logo_on_dark=rules.write_brand_assets.output.logo_on_dark,
         sheet=sheet_files,
         templates=TEMPLATES,
         helpers=HELPERS,
@@ -180,15 +184,18 @@ rule render_html:
 
 
 rule render_pdf:
-    """Render the HTML to the PDF with WeasyPrint, reading only allowed files."""
+    """Render the HTML to the published PDF (PDF/UA-1) and, when asked, the archival one (PDF/A-3a)."""
     input:
         html=rules.render_html.output.html,
+        tidy=rules.clean_contributions.output.tidy,
         chart=rules.plot_contributions.output.chart,
+        logos=rules.write_brand_assets.output,
         sheet=sheet_files,
         templates=TEMPLATES,
         helpers=HELPERS,
     output:
         pdf=OUT / "{subject}-{edition}.pdf",
+        **({"archival": OUT / "archive" / "{subject}-{edition}.pdf"} if config["archival"] else {}),
     params:
         sheet_dir=sheet_dir,
     log:

@@ -29,7 +29,17 @@ def chart_alt(sheet: Sheet, figures: Figures, fmt: Formatter) -> str:
     return f"{intro} {years}. {totals}."
 
 
-def context(sheet_dir: Path, tidy_file: Path, chart_src: str, labels_dir: Path = paths.LABELS_DIR,
+def chart_table(sheet: Sheet, figures: Figures, fmt: Formatter) -> dict:
+    """The chart's figures as a small table: a row per stream and the total, a column per year."""
+    years = list(figures.by_year)
+    rows = [{"label": s.label, "cells": [fmt.millions(figures.by_year[y][s.id]) for y in years]}
+            for s in sheet.streams]
+    rows.append({"label": fmt.labels["chart_total"],
+                 "cells": [fmt.millions(sum(figures.by_year[y].values())) for y in years]})
+    return {"years": years, "rows": rows}
+
+
+def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, labels_dir: Path = paths.LABELS_DIR,
             brand_file: Path = paths.BRAND_FILE) -> dict:
     """Everything the template shows, computed and formatted."""
     sheet = load_sheet(sheet_dir / paths.SHEET_FILE)
@@ -72,12 +82,15 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, labels_dir: Path =
             for s in sheet.streams
         ],
         "chart": {"src": chart_src, "alt": chart_alt(sheet, figures, fmt),
-                  "source": sheet.chart.source, "note": sheet.chart.note},
+                  "source": sheet.chart.source, "note": sheet.chart.note, "table": chart_table(sheet, figures, fmt)},
+        "description": labels["pdf_subject"].format(donor=sheet.donor.name, period=figures.period.long),
+        "keywords": [*labels["pdf_keywords"], sheet.donor.name, figures.period.long,
+                     *[p.name for p in sheet.partners]],
         "partner_groups": groups,
         "loose_quotes": [quote_view(q) for q in quotes if q.project is None],
         "css": brand.css(brand_values) + (paths.STYLESHEET).read_text(encoding="utf-8"),
         "page_of": labels["page_of"].format(page='" counter(page) "', pages='" counter(pages) "'),
-        "logo": brand.logo_svg(brand_values, brand_file.parent),
+        "logos": logos,
         "generator": f"factsheet pipeline {__version__}",
     }
 
@@ -88,11 +101,16 @@ def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:
     return env.get_template(paths.SHEET_TEMPLATE).render(**values)
 
 
-def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, html_file: Path) -> None:
-    chart_src = os.path.relpath(chart_file, Path(html_file).parent)
-    write_text(html_file, render(context(Path(sheet_dir), Path(tidy_file), chart_src)))
+def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_files: dict, html_file: Path) -> None:
+    """``logo_files``: {"on_dark": path}; URLs are written relative to the HTML."""
+    def relative(path):
+        return os.path.relpath(path, Path(html_file).parent)
+
+    logos = {name: relative(path) for name, path in logo_files.items()}
+    write_text(html_file, render(context(Path(sheet_dir), Path(tidy_file), relative(chart_file), logos)))
 
 
 if __name__ == "__main__" and "snakemake" in globals():
     run_stage(main, snakemake.params.sheet_dir, snakemake.input.tidy, snakemake.input.chart,  # noqa: F821
+              {"on_dark": snakemake.input.logo_on_dark},  # noqa: F821
               snakemake.output.html)  # noqa: F821

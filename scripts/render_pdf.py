@@ -1,5 +1,11 @@
-"""Stage: turn a sheet's HTML into the PDF, reading only allowed files."""
+"""Stage: turn a sheet's HTML into its PDFs, reading only allowed files.
 
+The published PDF is PDF/UA-1 (tagged, accessible). The archival variant is
+PDF/A-3a (tagged too) with the cleaned contributions table attached, so the
+figures travel with the report.
+"""
+
+import datetime as dt
 from pathlib import Path
 
 from factsheet import paths
@@ -7,24 +13,45 @@ from factsheet.errors import DataError, Problem, display_path, run_stage
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 from factsheet.files import atomic_path
 
+PUBLISHED = "pdf/ua-1"
+ARCHIVAL = "pdf/a-3a"
 
-def render(html_file: Path, pdf_file: Path, sheet_dir: Path) -> None:
-    from weasyprint import HTML  # the slow import, paid only by this stage
+
+def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file: Path | None = None,
+           edition_date: dt.date | None = None) -> None:
+    """Lay the HTML out once and write it as each requested variant: {"pdf/ua-1": path, ...}."""
+    from weasyprint import HTML, Attachment  # the slow import, paid only by this stage
 
     html_file = Path(html_file).resolve()
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(sheet_dir), html_file.parent.parent],
                                sheet_dir=Path(sheet_dir))
     try:
         document = HTML(filename=html_file, url_fetcher=fetcher, media_type="print").render()
-        with atomic_path(pdf_file) as tmp:
-            document.write_pdf(tmp, pdf_identifier=b"", uncompressed_pdf=False)
+        for variant, target in targets.items():
+            attachments = []
+            if variant == ARCHIVAL and tidy_file is not None:
+                stamp = dt.datetime.combine(edition_date, dt.time(), tzinfo=dt.UTC)
+                attachments.append(Attachment(
+                    string=Path(tidy_file).read_text(encoding="utf-8"), url_fetcher=fetcher,
+                    name=f"{Path(target).stem}-contributions.csv", relationship="Data", created=stamp,
+                    modified=stamp, description="The contributions table the figures of this fact sheet come from"))
+            with atomic_path(target) as tmp:
+                document.write_pdf(tmp, pdf_variant=variant, pdf_identifier=True, attachments=attachments)
     except ResourceRefused as err:
         raise DataError([Problem(display_path(html_file), "", str(err))]) from None
 
 
-def main(html_file: Path, pdf_file: Path, sheet_dir: Path) -> None:
-    render(Path(html_file), Path(pdf_file), Path(sheet_dir))
+def main(html_file: Path, sheet_dir: Path, pdf_file: Path, archival_file: Path | None = None,
+         tidy_file: Path | None = None) -> None:
+    from factsheet.sheet import load_sheet
+
+    targets = {PUBLISHED: Path(pdf_file)}
+    if archival_file:
+        targets[ARCHIVAL] = Path(archival_file)
+    edition_date = load_sheet(Path(sheet_dir) / paths.SHEET_FILE).edition_date
+    render(Path(html_file), Path(sheet_dir), targets, tidy_file, edition_date)
 
 
 if __name__ == "__main__" and "snakemake" in globals():
-    run_stage(main, snakemake.input.html, snakemake.output.pdf, snakemake.params.sheet_dir)  # noqa: F821
+    run_stage(main, snakemake.input.html, snakemake.params.sheet_dir, snakemake.output.pdf,  # noqa: F821
+              snakemake.output.get("archival"), snakemake.input.get("tidy"))  # noqa: F821

@@ -73,7 +73,7 @@ def test_the_brand_file_reruns_style_chart_html_pdf_but_not_cleaning(workdir):
     with edited(workdir / "templates" / "brand" / "brand.yaml"):
         jobs = planned(workdir)
     n = len(sheets(workdir))
-    assert jobs == {"write_chart_style": 1, "plot_contributions": n, "render_html": n, "render_pdf": n, "all": 1}
+    assert jobs == {"write_brand_assets": 1, "plot_contributions": n, "render_html": n, "render_pdf": n, "all": 1}
 
 
 def test_a_stage_script_reruns_its_stage_and_what_follows(workdir):

@@ -25,7 +25,7 @@ def sheet_copy(tmp_path):
 
 def test_html_has_language_title_and_chart_alt_text(sheet_copy):
     folder, tidy_file = sheet_copy
-    html = render(context(folder, tidy_file, "../charts/x.svg"))
+    html = render(context(folder, tidy_file, "../charts/x.svg", {"on_dark": "logo.svg"}))
     assert '<html lang="en">' in html
     assert "<title>Canada ILO cooperation</title>" in html
     assert 'alt="Stacked bar chart of Canada&#39;s contributions' in html
@@ -39,14 +39,14 @@ def test_text_from_data_is_escaped(sheet_copy):
     project.write_text(text.replace('title: "Jordan:', 'title: "<script>x</script> Jordan:', 1), encoding="utf-8")
     intro = folder / "narrative" / "intro.md"
     intro.write_text("<img src=x onerror=alert(1)> Canada joined.\n", encoding="utf-8")
-    html = render(context(folder, tidy_file, "chart.svg"))
+    html = render(context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"}))
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt; Jordan" in html
     assert "<img src=x" not in html and "&lt;img src=x" in html
 
 
 def test_template_fails_loudly_on_a_missing_value(sheet_copy):
     folder, tidy_file = sheet_copy
-    values = context(folder, tidy_file, "chart.svg")
+    values = context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"})
     del values["key_figures"]
     with pytest.raises(jinja2.UndefinedError):
         render(values)

@@ -17,9 +17,9 @@ def load_brand(path: Path = paths.BRAND_FILE) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def logo_svg(brand: dict, brand_dir: Path = paths.BRAND_DIR) -> str:
-    """The logo's SVG markup, to be inlined so it takes the surrounding text colour."""
-    return (brand_dir / brand["logo"]).read_text(encoding="utf-8")
+def logo_in(brand: dict, colour: str, brand_dir: Path = paths.BRAND_DIR) -> str:
+    """The logo's SVG with its currentColor fills set to one colour (one file per background)."""
+    return (brand_dir / brand["logo"]).read_text(encoding="utf-8").replace("currentColor", colour)
 
 
 def font_url(family: str, style: str = "normal") -> str:
