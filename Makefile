@@ -16,7 +16,7 @@ sheets: $(READY) ## Build every fact sheet found under data/ (FACTSHEET_DEBUG=1 
 	$(BIN)/python scripts/build.py --cores $(CORES)
 
 archive: $(READY) ## Build every sheet and its archival PDF/A-3a (output/archive/)
-	$(BIN)/python scripts/build.py --cores $(CORES) --config archival=true
+	$(BIN)/python scripts/build.py --cores $(CORES) --config archival=True
 
 edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=2024
 	@test -n "$(SUBJECT)" -a -n "$(YEAR)" || { echo "usage: make edition SUBJECT=<subject> YEAR=<year>" >&2; exit 2; }
@@ -45,4 +45,5 @@ help: ## List the targets
 $(READY): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python scripts/write_brand_assets.py
 	touch $@

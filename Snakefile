@@ -11,6 +11,7 @@ from pathlib import Path
 from snakemake.utils import min_version, validate
 
 sys.path.insert(0, str(Path(workflow.basedir, "scripts")))
+from factsheet.brand import font_faces, load_brand  # noqa: E402
 from factsheet.editions import contributions_file, previous_edition  # noqa: E402
 
 min_version("9.0")
@@ -93,7 +94,7 @@ rule all:
 
 
 rule write_brand_assets:
-    """Write the matplotlib style and the logo in its print colour (white, on the blue band) from the brand file."""
+    """Write the matplotlib style, the logo in its print colour and the static fonts from the brand file."""
     input:
         brand=BRAND,
         logo=LOGO,
@@ -101,6 +102,9 @@ rule write_brand_assets:
     output:
         style=OUT / "style" / "brand.mplstyle",
         logo_on_dark=OUT / "style" / "logo-on-dark.svg",
+        fonts=[OUT / "fonts" / face["file"] for face in font_faces(load_brand(Path(BRAND)))],
+    params:
+        fonts_dir=OUT / "fonts",
     log:
         LOGS / "write_brand_assets.log",
     conda:
@@ -151,6 +155,7 @@ rule plot_contributions:
         sheet=DATA / "{subject}" / "{edition}" / "sheet.yaml",
         brand=BRAND,
         style=rules.write_brand_assets.output.style,
+        fonts=rules.write_brand_assets.output.fonts,
         helpers=HELPERS,
     output:
         chart=OUT / "charts" / "{subject}-{edition}.svg",
@@ -168,6 +173,7 @@ rule render_html:
         tidy=rules.clean_contributions.output.tidy,
         chart=rules.plot_contributions.output.chart,
         logo_on_dark=rules.write_brand_assets.output.logo_on_dark,
+        fonts=rules.write_brand_assets.output.fonts,
         sheet=sheet_files,
         templates=TEMPLATES,
         helpers=HELPERS,

@@ -1,16 +1,14 @@
 """Stage: draw the contributions chart (stacked bars per year, by stream) as SVG."""
 
-import logging
 from pathlib import Path
 
-import fontpkg
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from factsheet.brand import font_families, load_brand  # noqa: E402
+from factsheet.brand import family, load_brand  # noqa: E402
 from factsheet.contributions import read_tidy  # noqa: E402
 from factsheet.errors import run_stage  # noqa: E402
 from factsheet.figures import Figures, compute  # noqa: E402
@@ -21,19 +19,13 @@ from factsheet.sheet import Sheet, load_sheet  # noqa: E402
 LEGEND_ROW_INCHES = 0.17  # the chart grows by one legend row per stream beyond two, keeping the bars' height
 
 
-def register_fonts(brand: dict) -> None:
-    """Make the packaged brand fonts known to matplotlib (it measures text with them).
-
-    The packages ship variable fonts, which matplotlib knows at their default
-    weight only: bold text is measured at that weight and drawn bold by the
-    SVG renderer, so its "no bold weight" notice is silenced.
-    """
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+def register_fonts(fonts_dir: Path) -> None:
+    """Make the brand's static fonts (written by the brand assets stage) known to matplotlib,
+    which measures the chart's text with them."""
     known = {f.fname for f in font_manager.fontManager.ttflist}
-    for family in font_families(brand):
-        for font in fontpkg.family(family).files:
-            if str(font.path) not in known:
-                font_manager.fontManager.addfont(str(font.path))
+    for path in sorted(Path(fonts_dir).glob("*.ttf")):
+        if str(path) not in known:
+            font_manager.fontManager.addfont(str(path))
 
 
 def chart_title(sheet: Sheet, figures: Figures, labels: dict) -> str:
@@ -60,7 +52,7 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Fig
                     color=brand["colours"]["dark-blue"])
     ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
     ax.set_ylabel(labels["chart_axis"])
-    fig.suptitle(chart_title(sheet, figures, labels), x=0.01, ha="left", fontfamily=brand["fonts"]["heading"],
+    fig.suptitle(chart_title(sheet, figures, labels), x=0.01, ha="left", fontfamily=family(brand, "heading"),
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])
     # Under the bars; two streams share one row, more get a row each so long labels never run off the chart.
     fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 else 2, fontsize="small",
@@ -68,12 +60,13 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Fig
     return fig
 
 
-def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, svg_file: Path) -> None:
+def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, fonts_dir: Path,
+         svg_file: Path) -> None:
     sheet = load_sheet(Path(sheet_file))
     brand = load_brand(Path(brand_file))
     figures = compute(read_tidy(Path(tidy_file)), [s.id for s in sheet.streams])
     fmt = Formatter(sheet.language, load_labels(sheet.language))
-    register_fonts(brand)
+    register_fonts(Path(fonts_dir))
     with plt.style.context(str(style_file)):
         fig = draw(sheet, figures, fmt, brand)
         with atomic_path(svg_file) as tmp:
@@ -83,4 +76,4 @@ def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, 
 
 if __name__ == "__main__" and "snakemake" in globals():
     run_stage(main, snakemake.input.tidy, snakemake.input.sheet, snakemake.input.brand,  # noqa: F821
-              snakemake.input.style, snakemake.output.chart)  # noqa: F821
+              snakemake.input.style, Path(snakemake.input.fonts[0]).parent, snakemake.output.chart)  # noqa: F821

@@ -39,8 +39,8 @@ def chart_table(sheet: Sheet, figures: Figures, fmt: Formatter) -> dict:
     return {"years": years, "rows": rows}
 
 
-def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, labels_dir: Path = paths.LABELS_DIR,
-            brand_file: Path = paths.BRAND_FILE) -> dict:
+def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts_url: str = "../fonts",
+            labels_dir: Path = paths.LABELS_DIR, brand_file: Path = paths.BRAND_FILE) -> dict:
     """Everything the template shows, computed and formatted."""
     sheet = load_sheet(sheet_dir / paths.SHEET_FILE)
     labels = load_labels(sheet.language, labels_dir)
@@ -88,7 +88,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, label
                      *[p.name for p in sheet.partners]],
         "partner_groups": groups,
         "loose_quotes": [quote_view(q) for q in quotes if q.project is None],
-        "css": brand.css(brand_values) + (paths.STYLESHEET).read_text(encoding="utf-8"),
+        "css": brand.css(brand_values, fonts_url) + paths.STYLESHEET.read_text(encoding="utf-8"),
         "page_of": labels["page_of"].format(page='" counter(page) "', pages='" counter(pages) "'),
         "logos": logos,
         "generator": f"factsheet pipeline {__version__}",
@@ -101,16 +101,18 @@ def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:
     return env.get_template(paths.SHEET_TEMPLATE).render(**values)
 
 
-def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_files: dict, html_file: Path) -> None:
-    """``logo_files``: {"on_dark": path}; URLs are written relative to the HTML."""
+def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_file: Path, fonts_dir: Path,
+         html_file: Path) -> None:
+    """Write the sheet's HTML; the files it refers to are given relative to it."""
     def relative(path):
         return os.path.relpath(path, Path(html_file).parent)
 
-    logos = {name: relative(path) for name, path in logo_files.items()}
-    write_text(html_file, render(context(Path(sheet_dir), Path(tidy_file), relative(chart_file), logos)))
+    values = context(Path(sheet_dir), Path(tidy_file), relative(chart_file), {"on_dark": relative(logo_file)},
+                     fonts_url=relative(fonts_dir))
+    write_text(html_file, render(values))
 
 
 if __name__ == "__main__" and "snakemake" in globals():
     run_stage(main, snakemake.params.sheet_dir, snakemake.input.tidy, snakemake.input.chart,  # noqa: F821
-              {"on_dark": snakemake.input.logo_on_dark},  # noqa: F821
+              snakemake.input.logo_on_dark, Path(snakemake.input.fonts[0]).parent,  # noqa: F821
               snakemake.output.html)  # noqa: F821

@@ -6,6 +6,7 @@ figures travel with the report.
 """
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from factsheet import paths
@@ -22,6 +23,9 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
     """Lay the HTML out once and write it as each requested variant: {"pdf/ua-1": path, ...}."""
     from weasyprint import HTML, Attachment  # the slow import, paid only by this stage
 
+    if edition_date is not None:  # fontTools stamps the embedded font subsets with this date, not the clock
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(edition_date, dt.time(),
+                                                                      tzinfo=dt.UTC).timestamp()))
     html_file = Path(html_file).resolve()
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(sheet_dir), html_file.parent.parent],
                                sheet_dir=Path(sheet_dir))
@@ -36,9 +40,26 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
                     name=f"{Path(target).stem}-contributions.csv", relationship="Data", created=stamp,
                     modified=stamp, description="The contributions table the figures of this fact sheet come from"))
             with atomic_path(target) as tmp:
-                document.write_pdf(tmp, pdf_variant=variant, pdf_identifier=True, attachments=attachments)
+                document.write_pdf(tmp, pdf_variant=variant, pdf_identifier=True, attachments=attachments,
+                                   finisher=scope_table_headers)
     except ResourceRefused as err:
         raise DataError([Problem(display_path(html_file), "", str(err))]) from None
+
+
+def scope_table_headers(document, pdf) -> None:
+    """Give each tagged table header cell a /Scope (Column in the first row, Row after it).
+
+    WeasyPrint links header cells to data cells with /ID and /Headers; PDF/UA
+    checkers also look for the header's own /Scope, which it does not write.
+    """
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("S") == "/TH":
+            identifier = getattr(obj.get("ID"), "string", "")  # "<table>-<row>-<column>"
+            row = identifier.split("-")[-2] if identifier.count("-") >= 2 else "0"
+            attributes = obj.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+            attributes["Scope"] = "/Column" if row == "0" else "/Row"
 
 
 def main(html_file: Path, sheet_dir: Path, pdf_file: Path, archival_file: Path | None = None,

@@ -1,18 +1,39 @@
-"""Stage: write the brand's derived files: the matplotlib style and the logo in the colour it is printed in."""
+"""Stage: write the brand's derived files: the matplotlib style, the logo in its print colour, static fonts.
 
+Run on its own (python scripts/write_brand_assets.py) it only cuts the static
+fonts into the environment's cache, as `make` does once after installing.
+"""
+
+import shutil
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from factsheet.brand import load_brand, logo_in, mplstyle
+from factsheet import paths
+from factsheet.brand import font_faces, load_brand, logo_in, mplstyle, static_font
 from factsheet.errors import run_stage
-from factsheet.files import write_text
+from factsheet.files import atomic_path, write_text
 
 
-def main(brand_file: Path, style_file: Path, logo_on_dark: Path) -> None:
+def warm_font_cache(brand: dict) -> list[Path]:
+    """Cut every static font the brand needs that the cache lacks, on all cores."""
+    with ProcessPoolExecutor() as pool:
+        return list(pool.map(static_font, font_faces(brand)))
+
+
+def main(brand_file: Path, style_file: Path, logo_on_dark: Path, fonts_dir: Path) -> None:
     brand = load_brand(Path(brand_file))
     write_text(style_file, mplstyle(brand))
     write_text(logo_on_dark, logo_in(brand, brand["colours"]["white"], Path(brand_file).parent))
+    for face, cached in zip(font_faces(brand), warm_font_cache(brand), strict=True):
+        with atomic_path(Path(fonts_dir) / face["file"]) as tmp:
+            shutil.copyfile(cached, tmp)
 
 
-if __name__ == "__main__" and "snakemake" in globals():
-    run_stage(main, snakemake.input.brand, snakemake.output.style,  # noqa: F821
-              snakemake.output.logo_on_dark)  # noqa: F821
+if __name__ == "__main__":
+    if "snakemake" in globals():
+        run_stage(main, snakemake.input.brand, snakemake.output.style,  # noqa: F821
+                  snakemake.output.logo_on_dark, snakemake.params.fonts_dir)  # noqa: F821
+    else:
+        fonts = warm_font_cache(load_brand(paths.BRAND_FILE))
+        print(f"{len(fonts)} static fonts ready in {fonts[0].parent}", file=sys.stderr)

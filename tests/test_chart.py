@@ -6,7 +6,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from factsheet.brand import load_brand, mplstyle
+from factsheet.brand import font_faces, load_brand, mplstyle, static_font
 from factsheet.figures import compute
 from factsheet.formatting import Formatter, load_labels
 from factsheet.sheet import load_sheet
@@ -26,7 +26,7 @@ def parts(tmp_path):
     brand = load_brand()
     style = tmp_path / "brand.mplstyle"
     style.write_text(mplstyle(brand), encoding="utf-8")
-    register_fonts(brand)
+    register_fonts(static_font(font_faces(brand)[0]).parent)
     return sheet, compute(table, ["assessed", "voluntary"]), Formatter("en", load_labels("en")), brand, style
 
 
@@ -44,7 +44,7 @@ def test_style_carries_the_brand_values(parts):
     text = style.read_text(encoding="utf-8")
     with plt.style.context(str(style)):
         cycle = [c.lower() for c in plt.rcParams["axes.prop_cycle"].by_key()["color"]]
-        assert plt.rcParams["font.family"] == [brand["fonts"]["body"]]
+        assert plt.rcParams["font.family"] == [brand["fonts"]["body"]["family"]]
         assert plt.rcParams["svg.fonttype"] == "none"
     assert cycle[:2] == [brand["colours"][name].lower() for name in brand["chart_series"][:2]]
     assert "brand.yaml" in text

@@ -1,6 +1,11 @@
-"""The brand file (templates/brand/brand.yaml) turned into CSS and a matplotlib style."""
+"""The brand file (templates/brand/brand.yaml) turned into CSS, a matplotlib style, the logo and fonts.
 
-from __future__ import annotations
+Fonts come from the pinned font packages, which ship variable fonts. The brand
+assets stage cuts them once into static instances (one file per weight and
+style the brand lists, reduced to the Latin, Greek and Cyrillic ranges the
+sheets are written in): WeasyPrint embeds such files in a fraction of the
+time a variable font takes, and every PDF carries only small subsets.
+"""
 
 from pathlib import Path
 
@@ -9,7 +14,12 @@ import yaml
 
 from . import paths
 
-FONT_SCHEME = "font"  # font:<family-slug>/<style> URLs, resolved by the URL fetcher
+# Characters the fonts keep: Basic Latin to Latin Extended-B, combining marks,
+# Greek, Cyrillic, Latin Extended Additional, punctuation, currency, letterlike
+# symbols, arrows, geometric shapes, the no-break spaces and ligatures.
+UNICODE_RANGES = [(0x20, 0x24F), (0x300, 0x36F), (0x370, 0x3FF), (0x400, 0x4FF), (0x1E00, 0x1EFF),
+                  (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x21FF), (0x25A0, 0x25FF), (0xA0, 0xA0),
+                  (0xFB00, 0xFB06)]
 
 
 def load_brand(path: Path = paths.BRAND_FILE) -> dict:
@@ -22,34 +32,74 @@ def logo_in(brand: dict, colour: str, brand_dir: Path = paths.BRAND_DIR) -> str:
     return (brand_dir / brand["logo"]).read_text(encoding="utf-8").replace("currentColor", colour)
 
 
-def font_url(family: str, style: str = "normal") -> str:
-    """A machine-independent URL for a packaged font: font:noto-sans/italic."""
-    return f"{FONT_SCHEME}:{fontpkg.slugify(family)}/{style}"
+def family(brand: dict, role: str) -> str:
+    """The typeface of a role ('heading' or 'body')."""
+    return brand["fonts"][role]["family"]
 
 
-def font_file(url: str) -> Path:
-    """The packaged font file a font: URL names (raises FontpkgError if not installed)."""
-    slug, _, style = url.removeprefix(f"{FONT_SCHEME}:").partition("/")
-    family = next(name for name in fontpkg.families() if fontpkg.slugify(name) == slug)
-    return fontpkg.path(family, 400, style or "normal", nearest=True)
-
-
-def font_families(brand: dict) -> list[str]:
-    return list(dict.fromkeys(brand["fonts"].values()))
-
-
-def css(brand: dict) -> str:
-    """@font-face rules and :root custom properties for the stylesheet."""
+def font_faces(brand: dict) -> list[dict]:
+    """Every static font the brand uses: family, style, weight and file name."""
     faces = []
-    for family in font_families(brand):
-        styles = {f.style for f in fontpkg.family(family).files}
-        for style in sorted(styles):
-            faces.append(
-                f'@font-face {{ font-family: "{family}"; src: url("{font_url(family, style)}"); '
-                f"font-weight: 100 900; font-style: {style}; }}"
-            )
+    for role in brand["fonts"].values():
+        for style, key in (("normal", "weights"), ("italic", "italic_weights")):
+            for weight in role.get(key, []):
+                slug = fontpkg.slugify(role["family"])
+                faces.append({"family": role["family"], "style": style, "weight": weight,
+                              "file": f"{slug}-{style}-{weight}.ttf"})
+    return faces
+
+
+def static_font(face: dict) -> Path:
+    """The static instance of a face, cut once per environment and kept beside its font package.
+
+    The cache lives in the Python environment (it is derived from the packages
+    installed there), keyed by the package version, so a new pin cuts anew.
+    """
+    import hashlib
+    import importlib.metadata
+    import os
+    import sys
+
+    from .files import atomic_path
+
+    package = f"fontpkg-{fontpkg.slugify(face['family'])}"
+    key = hashlib.sha256(repr((importlib.metadata.version(package), UNICODE_RANGES)).encode()).hexdigest()[:12]
+    cache = Path(os.environ.get("FACTSHEET_FONT_CACHE", Path(sys.prefix) / "share" / "factsheet-fonts"))
+    path = cache / f"{Path(face['file']).stem}-{key}.ttf"
+    if not path.is_file():
+        with atomic_path(path) as tmp:
+            write_static_font(face, tmp)
+    return path
+
+
+def write_static_font(face: dict, target: Path) -> None:
+    """Cut one static, reduced instance out of the packaged variable font."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    source = fontpkg.path(face["family"], face["weight"], face["style"], nearest=True)
+    font = TTFont(source, recalcTimestamp=False)  # the package's own date, so every cut is identical
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for first, last in UNICODE_RANGES for c in range(first, last + 1)])
+    subsetter.subset(font)
+    if "fvar" in font:
+        axes = {axis.axisTag: axis for axis in font["fvar"].axes}
+        location = {"wght": face["weight"]} | ({"wdth": 100} if "wdth" in axes else {})
+        font = instancer.instantiateVariableFont(font, location, updateFontNames="STAT" in font)
+    font.save(target)
+
+
+def css(brand: dict, fonts_url: str) -> str:
+    """@font-face rules (fonts under ``fonts_url``) and :root custom properties for the stylesheet."""
+    faces = [f'@font-face {{ font-family: "{f["family"]}"; src: url("{fonts_url}/{f["file"]}"); '
+             f'font-weight: {f["weight"]}; font-style: {f["style"]}; }}' for f in font_faces(brand)]
     props = [f"  --colour-{name}: {value};" for name, value in brand["colours"].items()]
-    props += [f'  --font-{role}: "{family}";' for role, family in brand["fonts"].items()]
+    props += [f'  --font-{role}: "{family(brand, role)}";' for role in brand["fonts"]]
     return "\n".join(faces) + "\n:root {\n" + "\n".join(props) + "\n}\n"
 
 
@@ -59,7 +109,7 @@ def mplstyle(brand: dict) -> str:
     cycle = ", ".join(f"'{colours[name].lstrip('#')}'" for name in brand["chart_series"])
     grey = colours["grey-text"].lstrip("#")
     lines = {
-        "font.family": brand["fonts"]["body"],
+        "font.family": family(brand, "body"),
         "font.size": chart["font_size"],
         "axes.titlesize": chart["title_size"],
         "axes.titleweight": "bold",

@@ -7,7 +7,6 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .brand import FONT_SCHEME, font_file
 from .paths import SHEET_SCHEME
 
 
@@ -16,24 +15,18 @@ class ResourceRefused(FatalURLFetchingError):
 
 
 class SandboxedFetcher(URLFetcher):
-    """Serve file: URLs inside ``allowed`` folders and packaged fonts; refuse everything else.
+    """Serve file: URLs inside ``allowed`` folders and sheet: URLs inside the sheet's folder; refuse the rest.
 
     Refusals and missing files stop the rendering (no silent blank image).
     """
 
     def __init__(self, allowed: list[Path], sheet_dir: Path):
-        super().__init__(allowed_protocols=("file", FONT_SCHEME, SHEET_SCHEME), fail_on_errors=True)
+        super().__init__(allowed_protocols=("file", SHEET_SCHEME), fail_on_errors=True)
         self.allowed = [Path(p).resolve() for p in allowed]
         self.sheet_dir = Path(sheet_dir).resolve()
 
     def fetch(self, url, headers=None):
         scheme = urlsplit(url).scheme.lower()
-        if scheme == FONT_SCHEME:
-            try:
-                path = font_file(url)
-            except Exception:  # noqa: BLE001 - any failure means the font package is missing
-                raise ResourceRefused(f"the font {url!r} is not installed; expected the pinned font packages") from None
-            return self._file(url, path)
         if scheme == SHEET_SCHEME:
             path = (self.sheet_dir / unquote(url.split(":", 1)[1])).resolve()
         elif scheme == "file":
