@@ -8,7 +8,7 @@ READY   := $(VENV)/.ready
 CORES   ?= all
 
 .DEFAULT_GOAL := all
-.PHONY: all sheets archive edition test lint lock clean help
+.PHONY: all sheets archive edition test bench lint lock clean help
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
@@ -24,6 +24,9 @@ edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=20
 
 test: $(READY) ## Run the tests (unit, chart, end-to-end, lint)
 	$(BIN)/pytest
+
+bench: $(READY) ## Measure build times, memory and sizes on this machine; writes bench/results.md
+	$(BIN)/python bench/run.py
 
 lint: $(READY) ## Check the code (ruff) and the workflow (snakemake --lint)
 	$(BIN)/ruff check .

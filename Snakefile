@@ -1,10 +1,13 @@
 """Fact sheet pipeline: data/<subject>/<edition>/ -> <output_dir>/<subject>-<edition>.pdf
 
-Stages, one rule each: clean the contributions table, draw the chart, fill the
-HTML template, render the PDF. Every stage is a script under scripts/ whose
-functions the tests call directly.
+Stages, one rule each: check the sheet, clean the contributions table, draw the
+chart, fill the HTML template, render the PDF (and report what changed since
+the previous edition). Every stage is scripts/<stage>.py with a main() that the
+tests call directly; the rules run them in warm worker processes.
 """
 
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from snakemake.utils import min_version, validate
 sys.path.insert(0, str(Path(workflow.basedir, "scripts")))
 from factsheet.brand import font_faces, load_brand  # noqa: E402
 from factsheet.editions import contributions_file, previous_edition  # noqa: E402
+from factsheet import workers as stages  # noqa: E402
 
 min_version("9.0")
 
@@ -22,27 +26,59 @@ configfile: "config/config.yaml"
 
 validate(config, schema="config/config.schema.yaml")
 
+# Every rule runs its stage (scripts/<stage>.py, main()) in warm worker processes that
+# imported the libraries once for the whole build (scripts/factsheet/workers.py).
+WORKERS = workflow.cores
 DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
 LOGS = OUT / "logs"
-# Snakemake tracks a script only by its own file: the modules it imports are declared as inputs.
-HELPERS = sorted(str(p) for p in Path(workflow.basedir, "scripts", "factsheet").glob("*.py"))
-TEMPLATES = [str(p) for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file()]
-BRAND = str(Path(workflow.basedir, "templates", "brand", "brand.yaml"))
-LOGO = str(Path(workflow.basedir, "templates", "brand", "logo.svg"))
-LABELS = sorted(str(p) for p in Path(workflow.basedir, "templates", "labels").glob("*.yaml"))
+if not workflow.dryrun and "--lint" not in sys.argv:
+    stages.warm_up(LOGS / "workers.log")
+
+
+def source(path):
+    """A file of the workflow itself, as a local input (also when outputs go to cluster storage)."""
+    return local(os.path.relpath(path))
+
+
+# A rule's stage module and the helpers it imports are its inputs: changing them reruns what depends on them.
+HELPERS = [source(p) for p in sorted(Path(workflow.basedir, "scripts", "factsheet").glob("*.py"))]
+TEMPLATES = [source(p) for p in sorted(Path(workflow.basedir, "templates").rglob("*")) if p.is_file()]
+BRAND = source(Path(workflow.basedir, "templates", "brand", "brand.yaml"))
+LOGO = source(Path(workflow.basedir, "templates", "brand", "logo.svg"))
+LABELS = [source(p) for p in sorted(Path(workflow.basedir, "templates", "labels").glob("*.yaml"))]
+
+
+def stage_module(stage):
+    return source(Path(workflow.basedir, "scripts", f"{stage}.py"))
+
+
+onsuccess:
+    stages.stop()
+
+
+onerror:
+    stages.stop()
 
 
 def discover_sheets():
-    """(subject, edition) of every data/<subject>/<edition>/sheet.yaml, or of the config's list."""
+    """(subject, edition) of every data/<subject>/<edition>/ folder, or of the config's list."""
     if config["sheets"]:
         return [Path(s).parts for s in config["sheets"]]
-    return sorted((p.parent.parent.name, p.parent.name) for p in DATA.glob("*/*/sheet.yaml"))
+    # A folder data/<subject>/<year>/ is a sheet even without its sheet.yaml, so check_sheet can say it is missing.
+    return sorted((p.parent.name, p.name) for p in DATA.glob("*/*") if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
 
 
 SHEETS = discover_sheets()
 SUBJECTS = [subject for subject, _ in SHEETS]
 EDITIONS = [edition for _, edition in SHEETS]
+
+
+# Run where the workflow is started, also on a cluster: the final target, and the
+# brand assets (a second's work that every sheet of a group needs).
+localrules:
+    all,
+    write_brand_assets,
 
 
 wildcard_constraints:
@@ -52,6 +88,13 @@ wildcard_constraints:
 
 def sheet_dir(wildcards):
     return str(DATA / wildcards.subject / wildcards.edition)
+
+
+def sheet_yaml(wildcards):
+    """The sheet's sheet.yaml (check_sheet reports a missing one; none is asked for here so that
+    Snakemake does not stop before it)."""
+    path = Path(sheet_dir(wildcards), "sheet.yaml")
+    return str(path) if path.exists() else []
 
 
 def contributions_table(wildcards):
@@ -96,26 +139,27 @@ rule all:
 rule write_brand_assets:
     """Write the matplotlib style, the logo in its print colour and the static fonts from the brand file."""
     input:
+        stage=stage_module("write_brand_assets"),
         brand=BRAND,
         logo=LOGO,
         helpers=HELPERS,
     output:
         style=OUT / "style" / "brand.mplstyle",
         logo_on_dark=OUT / "style" / "logo-on-dark.svg",
-        fonts=[OUT / "fonts" / face["file"] for face in font_faces(load_brand(Path(BRAND)))],
+        fonts=[OUT / "fonts" / face["file"] for face in font_faces(load_brand(Path(str(BRAND))))],
     params:
         fonts_dir=OUT / "fonts",
     log:
         LOGS / "write_brand_assets.log",
-    conda:
-        "environment.yml"
-    script:
-        "scripts/write_brand_assets.py"
+    run:
+        stages.run("write_brand_assets", input.brand, output.style, output.logo_on_dark, params.fonts_dir,
+                   log=log[0], workers=WORKERS)
 
 
 rule check_sheet:
     """Check every file of a sheet (table, sheet.yaml, texts, photos) before anything is drawn."""
     input:
+        stage=stage_module("check_sheet"),
         sheet=sheet_files,
         labels=LABELS,
         helpers=HELPERS,
@@ -125,51 +169,53 @@ rule check_sheet:
         sheet_dir=sheet_dir,
     log:
         LOGS / "check_sheet" / "{subject}-{edition}.log",
-    conda:
-        "environment.yml"
-    script:
-        "scripts/check_sheet.py"
+    run:
+        stages.run("check_sheet", params.sheet_dir, output.summary,
+                   log=log[0], workers=WORKERS)
 
 
 rule clean_contributions:
     """Read the contributions table (CSV or XLSX), check it and write it tidy."""
     input:
+        stage=stage_module("clean_contributions"),
         checked=rules.check_sheet.output.summary,  # nothing is drawn before the whole sheet is checked
         table=contributions_table,
-        sheet=DATA / "{subject}" / "{edition}" / "sheet.yaml",
+        sheet=sheet_yaml,
         helpers=HELPERS,
     output:
         tidy=OUT / "clean" / "{subject}-{edition}.csv",
     log:
         LOGS / "clean_contributions" / "{subject}-{edition}.log",
-    conda:
-        "environment.yml"
-    script:
-        "scripts/clean_contributions.py"
+    run:
+        stages.run("clean_contributions", input.table, input.sheet, output.tidy,
+                   log=log[0], workers=WORKERS)
 
 
 rule plot_contributions:
     """Draw the contributions chart as SVG, text kept as text."""
     input:
+        stage=stage_module("plot_contributions"),
         tidy=rules.clean_contributions.output.tidy,
-        sheet=DATA / "{subject}" / "{edition}" / "sheet.yaml",
+        sheet=sheet_yaml,
         brand=BRAND,
         style=rules.write_brand_assets.output.style,
         fonts=rules.write_brand_assets.output.fonts,
         helpers=HELPERS,
     output:
         chart=OUT / "charts" / "{subject}-{edition}.svg",
+    params:
+        fonts_dir=OUT / "fonts",
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}.log",
-    conda:
-        "environment.yml"
-    script:
-        "scripts/plot_contributions.py"
+    run:
+        stages.run("plot_contributions", input.tidy, input.sheet, input.brand, input.style, params.fonts_dir, output.chart,
+                   log=log[0], workers=WORKERS)
 
 
 rule render_html:
     """Fill the sheet template with the sheet's texts and computed figures."""
     input:
+        stage=stage_module("render_html"),
         tidy=rules.clean_contributions.output.tidy,
         chart=rules.plot_contributions.output.chart,
         logo_on_dark=rules.write_brand_assets.output.logo_on_dark,
@@ -181,17 +227,18 @@ rule render_html:
         html=OUT / "html" / "{subject}-{edition}.html",
     params:
         sheet_dir=sheet_dir,
+        fonts_dir=OUT / "fonts",
     log:
         LOGS / "render_html" / "{subject}-{edition}.log",
-    conda:
-        "environment.yml"
-    script:
-        "scripts/render_html.py"
+    run:
+        stages.run("render_html", params.sheet_dir, input.tidy, input.chart, input.logo_on_dark, params.fonts_dir, output.html,
+                   log=log[0], workers=WORKERS)
 
 
 rule render_pdf:
     """Render the HTML to the published PDF (PDF/UA-1) and, when asked, the archival one (PDF/A-3a)."""
     input:
+        stage=stage_module("render_pdf"),
         html=rules.render_html.output.html,
         tidy=rules.clean_contributions.output.tidy,
         chart=rules.plot_contributions.output.chart,
@@ -206,15 +253,15 @@ rule render_pdf:
         sheet_dir=sheet_dir,
     log:
         LOGS / "render_pdf" / "{subject}-{edition}.log",
-    conda:
-        "environment.yml"
-    script:
-        "scripts/render_pdf.py"
+    run:
+        stages.run("render_pdf", input.html, params.sheet_dir, output.pdf, output.get("archival"), input.tidy,
+                   log=log[0], workers=WORKERS)
 
 
 rule report_changes:
     """Write what changed since the previous edition: figures old and new, texts added or removed."""
     input:
+        stage=stage_module("report_changes"),
         old_tidy=previous_tidy,
         new_tidy=rules.clean_contributions.output.tidy,
         old_sheet=previous_files,
@@ -227,7 +274,6 @@ rule report_changes:
         new_dir=sheet_dir,
     log:
         LOGS / "report_changes" / "{subject}-{edition}.log",
-    conda:
-        "environment.yml"
-    script:
-        "scripts/report_changes.py"
+    run:
+        stages.run("report_changes", params.old_dir, params.new_dir, input.old_tidy, input.new_tidy, output.report,
+                   log=log[0], workers=WORKERS)

@@ -27,7 +27,8 @@ NOISE = re.compile(
     r"|CalledProcessError in file|Command 'set -euo pipefail|Exiting because a job execution failed"
     r"|Complete log\(s\):|Elapsed time:|WorkflowError:|At least one job did not complete|Shutting down"
     r"|Removing output files of failed job|Will exit after finishing currently running jobs|Trying to restart"
-    r"|Error in rule \w+:|Nothing to be done|host:|Job \d+ completed successfully|Reasons:|Some jobs were triggered)"
+    r"|Error in rule \w+:|Nothing to be done|host:|Job \d+ completed successfully|Reasons:|Some jobs were triggered"
+    r"|Using workflow specific profile|StageFailed in file|\w+ stopped$|File \".*\", line \d+, in )"
 )
 DETAIL = re.compile(r"^\s+(message|jobid|input|output|log|wildcards|resources|reason|shell|conda-env|threads"
                     r"|benchmark|params|\(check log)|^\s+[\w-]+ \(.*\)$")
@@ -45,7 +46,7 @@ def main(argv: list[str]) -> int:
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
     out = output_dir()
     before = {p: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
-    command = [sys.executable, "-m", "snakemake", "--cores", args.cores, "--keep-going", "--rerun-incomplete",
+    command = [sys.executable, "-m", "snakemake", "--cores", args.cores,  # settings: profiles/default
                *([] if debug else ["--quiet", "rules", "host", "reason"]), *extra]
     start = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from factsheet.contributions import read_raw, tidy, write_tidy
-from factsheet.errors import run_stage
 from factsheet.files import atomic_path
 from factsheet.sheet import load_sheet
 
@@ -13,7 +12,3 @@ def main(raw_file: Path, sheet_file: Path, tidy_file: Path) -> None:
     table = tidy(read_raw(Path(raw_file)), [s.id for s in sheet.streams], Path(raw_file))
     with atomic_path(tidy_file) as tmp:
         write_tidy(table, tmp)
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    run_stage(main, snakemake.input.table, snakemake.input.sheet, snakemake.output.tidy)  # noqa: F821

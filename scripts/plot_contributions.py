@@ -10,7 +10,6 @@ from matplotlib import font_manager  # noqa: E402
 
 from factsheet.brand import family, load_brand  # noqa: E402
 from factsheet.contributions import read_tidy  # noqa: E402
-from factsheet.errors import run_stage  # noqa: E402
 from factsheet.figures import Figures, compute  # noqa: E402
 from factsheet.files import atomic_path  # noqa: E402
 from factsheet.formatting import Formatter, load_labels  # noqa: E402
@@ -72,8 +71,3 @@ def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, 
         with atomic_path(svg_file) as tmp:
             fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
         plt.close(fig)
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    run_stage(main, snakemake.input.tidy, snakemake.input.sheet, snakemake.input.brand,  # noqa: F821
-              snakemake.input.style, Path(snakemake.input.fonts[0]).parent, snakemake.output.chart)  # noqa: F821

@@ -7,7 +7,6 @@ import jinja2
 
 from factsheet import __version__, brand, markdown, paths
 from factsheet.contributions import read_tidy
-from factsheet.errors import run_stage
 from factsheet.figures import Figures, compute
 from factsheet.files import write_text
 from factsheet.formatting import Formatter, load_labels
@@ -110,9 +109,3 @@ def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_file: Path, fo
     values = context(Path(sheet_dir), Path(tidy_file), relative(chart_file), {"on_dark": relative(logo_file)},
                      fonts_url=relative(fonts_dir))
     write_text(html_file, render(values))
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    run_stage(main, snakemake.params.sheet_dir, snakemake.input.tidy, snakemake.input.chart,  # noqa: F821
-              snakemake.input.logo_on_dark, Path(snakemake.input.fonts[0]).parent,  # noqa: F821
-              snakemake.output.html)  # noqa: F821

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.errors import DataError, Problem, display_path, run_stage
+from factsheet.errors import DataError, Problem, display_path
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 from factsheet.files import atomic_path
 
@@ -71,8 +71,3 @@ def main(html_file: Path, sheet_dir: Path, pdf_file: Path, archival_file: Path |
         targets[ARCHIVAL] = Path(archival_file)
     edition_date = load_sheet(Path(sheet_dir) / paths.SHEET_FILE).edition_date
     render(Path(html_file), Path(sheet_dir), targets, tidy_file, edition_date)
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    run_stage(main, snakemake.input.html, snakemake.params.sheet_dir, snakemake.output.pdf,  # noqa: F821
-              snakemake.output.get("archival"), snakemake.input.get("tidy"))  # noqa: F821

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from factsheet import changes, paths
 from factsheet.contributions import read_tidy
-from factsheet.errors import run_stage
 from factsheet.figures import compute
 from factsheet.files import write_text
 from factsheet.formatting import Formatter, load_labels
@@ -24,8 +23,3 @@ def main(old_dir: Path, new_dir: Path, old_tidy: Path, new_tidy: Path, report_fi
         changes.text_changes(old_dir, new_dir),
     )
     write_text(report_file, text)
-
-
-if __name__ == "__main__" and "snakemake" in globals():
-    run_stage(main, snakemake.params.old_dir, snakemake.params.new_dir,  # noqa: F821
-              snakemake.input.old_tidy, snakemake.input.new_tidy, snakemake.output.report)  # noqa: F821

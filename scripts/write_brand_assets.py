@@ -11,7 +11,6 @@ from pathlib import Path
 
 from factsheet import paths
 from factsheet.brand import font_faces, load_brand, logo_in, mplstyle, static_font
-from factsheet.errors import run_stage
 from factsheet.files import atomic_path, write_text
 
 
@@ -31,9 +30,5 @@ def main(brand_file: Path, style_file: Path, logo_on_dark: Path, fonts_dir: Path
 
 
 if __name__ == "__main__":
-    if "snakemake" in globals():
-        run_stage(main, snakemake.input.brand, snakemake.output.style,  # noqa: F821
-                  snakemake.output.logo_on_dark, snakemake.params.fonts_dir)  # noqa: F821
-    else:
-        fonts = warm_font_cache(load_brand(paths.BRAND_FILE))
-        print(f"{len(fonts)} static fonts ready in {fonts[0].parent}", file=sys.stderr)
+    fonts = warm_font_cache(load_brand(paths.BRAND_FILE))
+    print(f"{len(fonts)} static fonts ready in {fonts[0].parent}", file=sys.stderr)

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CANADA = ROOT / "data" / "canada" / "2023"
 # What a fresh checkout needs to build (everything else is generated).
-CHECKOUT = ["Snakefile", "config", "data", "templates", "scripts", "environment.yml"]
+CHECKOUT = ["Snakefile", "config", "data", "templates", "scripts", "environment.yml", "profiles"]
 
 
 def copy_checkout(target: Path) -> Path:

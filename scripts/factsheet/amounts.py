@@ -12,6 +12,7 @@ _CURRENCY = re.compile(r"^(?:US\$|USD|\$)\s*|\s*(?:US\$|USD|\$)$", re.IGNORECASE
 _GROUPED = re.compile(r"^\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:\.\d+)?$")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 
+LIMIT = 1e15  # a thousand billion dollars: more is a typing error, and sums stay exact in floats
 EXPECTED = 'a non-negative amount in US dollars, like 10912345, "10,912,345" or "US$ 10 912 345"'
 
 
@@ -42,4 +43,6 @@ def parse_amount(value) -> float:
         raise ValueError(f"{value!r} is not a finite amount; expected {EXPECTED}")
     if number < 0:
         raise ValueError(f"{value!r} is negative; expected {EXPECTED}")
+    if number >= LIMIT:
+        raise ValueError(f"{value!r} is implausibly large; expected an amount below US$ {LIMIT:,.0f}")
     return number

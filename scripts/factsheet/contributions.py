@@ -157,9 +157,12 @@ def _schema_problems(table: pd.DataFrame, streams: list[str], shown: str) -> lis
         seen.add((case.index, case.check))
         if case.check == "multiple_fields_uniqueness":
             year, stream = table.loc[case.index, "year"], table.loc[case.index, "stream"]
-            same = table[(table["year"] == year) & (table["stream"] == stream)][ROW]
-            problems.append(Problem(shown, f"row {row}, column year", f"{year} {stream} is given twice (first at "
-                                    f"row {int(same.min())}); expected one row per year and stream"))
+            same = [r for r, y, s in zip(table[ROW], table["year"], table["stream"], strict=True)
+                    if y == year and s == stream]
+            first = min(same, default=row)
+            named = stream if stream.isprintable() else repr(stream)
+            problems.append(Problem(shown, f"row {row}, column year", f"{year} {named} is given twice (first at "
+                                    f"row {int(first)}); expected one row per year and stream"))
         elif case.column == "year":
             problems.append(Problem(shown, f"row {row}, column year", f"{str(value)!r} is not a year; expected a "
                                     f"four-digit year between {FIRST_YEAR} and {LAST_YEAR}"))

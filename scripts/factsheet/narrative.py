@@ -58,19 +58,23 @@ def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path) -> str:
 
 def _unknown_name(message: str, text: str, names: dict, path: Path) -> Problem:
     """A problem naming the misspelt name, the line it is on, and the names that would work there."""
-    match = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", message)
+    match = re.search(r"has no (?:attribute|element) '?([^']+?)'?$|'([^']+)' is undefined", message)
     bad = (match.group(1) or match.group(2)) if match else ""
-    parent = re.search(rf"(\w+)\s*[.\[]\s*['\"]?{re.escape(bad)}\b", text) if bad else None
+    expressions = [(number, expression) for number, row in enumerate(text.splitlines(), start=1)
+                   for expression in re.findall(r"{{(.*?)}}", row)]
+    hit = next(((n, e) for n, e in expressions if re.search(rf"[.\[\s'\"]{re.escape(bad)}\b|^\s*{re.escape(bad)}\b",
+                                                               e)), None) if bad else None
+    parent = re.match(r"\s*(\w+)", hit[1]).group(1) if hit else None
     options = sorted(names)
-    if parent and parent.group(1) in names:
-        value = names[parent.group(1)]
+    if parent in names and parent != bad:
+        value = names[parent]
         options = sorted(map(str, value)) if isinstance(value, dict) else \
             sorted(n for n in dir(value) if not n.startswith("_"))
-    line = next((i for i, row in enumerate(text.splitlines(), start=1) if bad and re.search(rf"\b{re.escape(bad)}\b",
-                                                                                                row)), None)
-    owner = f" of {parent.group(1)}" if parent and parent.group(1) in names else ""
-    return Problem(display_path(path), f"line {line}" if line else "",
-                   f"{bad!r} is not a name{owner} a text can use; expected one of {', '.join(options)}")
+    owner = f" of {parent}" if parent in names and parent != bad else ""
+    shown = f"{{{{{hit[1]}}}}}" if hit else repr(bad)
+    return Problem(display_path(path), f"line {hit[0]}" if hit else "",
+                   f"{shown} names {bad!r}, which is not a name{owner} a text can use; "
+                   f"expected one of {', '.join(options)}")
 
 
 def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict[str, dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from . import paths
 from .errors import DataError, Problem, display_path
@@ -64,14 +64,14 @@ class Sheet(Model):
     chart: Chart
     contact: Contact
 
-    @model_validator(mode="after")
-    def _unique_ids(self):
-        for kind, ids in (("stream id", [s.id for s in self.streams]),
-                          ("partner code", [p.code for p in self.partners])):
-            repeated = sorted({i for i in ids if ids.count(i) > 1})
-            if repeated:
-                raise ValueError(f"{kind} {repeated[0]!r} is given twice; each must be unique")
-        return self
+    @field_validator("streams", "partners")
+    @classmethod
+    def _unique(cls, items):
+        ids = [getattr(item, "id", None) or getattr(item, "code", None) for item in items]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"{repeated[0]!r} is given twice; each must be unique")
+        return items
 
 
 class Photo(Model):
@@ -111,9 +111,30 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text (the models check them and name the key) and refuses a key
+    given twice (plain YAML would silently keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _yaml(text: str, path: Path, first_line: int = 1):
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + first_line}" if mark else ""
@@ -223,6 +244,13 @@ def photo_problem(sheet_dir: Path, file: str) -> str | None:
         return f"{file!r} is not a JPEG or PNG file; expected a name ending in {', '.join(PHOTO_TYPES)}"
     if not target.is_file():
         return f"{file!r} does not exist in {display_path(sheet_dir)}; expected the path of an image file there"
+    try:
+        from PIL import Image
+
+        with Image.open(target) as image:
+            image.verify()
+    except Exception:  # noqa: BLE001 - any failure to read it means it is not a usable image
+        return f"{file!r} is not a readable JPEG or PNG image; expected a photo saved as JPEG or PNG"
     return None
 
 

@@ -67,8 +67,17 @@ def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
 def _stray_entries(sheet_dir: Path) -> list[Problem]:
     """Files at the top of a sheet folder that look like a misnamed input (sheet.yml, contributions.xls)."""
     problems = []
+    for folder in (paths.PROJECTS_DIR, paths.QUOTES_DIR):
+        for entry in sorted((sheet_dir / folder).iterdir()) if (sheet_dir / folder).is_dir() else []:
+            if entry.suffix != ".md" and not entry.name.startswith("."):
+                problems.append(Problem(display_path(entry), "", f"{entry.name!r} is not read by the pipeline; "
+                                        f"expected Markdown files (.md) in {folder}/"))
     for entry in sorted(sheet_dir.iterdir()) if sheet_dir.is_dir() else []:
         if entry.name in KNOWN_ENTRIES or entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            problems.append(Problem(display_path(entry), "", f"the folder {entry.name!r} is not read by the "
+                                    f"pipeline; expected only {', '.join(sorted(KNOWN_ENTRIES))}"))
             continue
         if entry.suffix.lower() in (".yaml", ".yml", ".csv", ".xlsx", ".xls", ".ods", ".json") \
                 or entry.stem.lower() in ("sheet", paths.CONTRIBUTIONS_STEM):

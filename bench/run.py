@@ -1,0 +1,163 @@
+"""Benchmark of the pipeline on this machine; writes bench/results.md. Run by `make bench`.
+
+Figures (medians where several runs are cheap):
+  floor   one Python process importing the libraries and rendering the built Canada HTML to PDF (F),
+          and R, its rendering time without the imports;
+  cold    building the Canada sheet from clean outputs;   target <= 1.5 x F
+  no-op   building again with nothing changed;             target <= 2 s
+  figure  building after one figure of the table changed;  target <= 1.5 x F
+  batch   N synthetic sheets on all cores;                 target <= 1.5 x (N x R / cores)
+and the peak RSS of every job (target <= 400 MB) and the size of each PDF (Canada <= 300 KB).
+Environment: BENCH_SHEETS (default 200), BENCH_RUNS (default 3).
+"""
+
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ["Snakefile", "config", "templates", "scripts", "environment.yml", "profiles"]
+CORES = os.cpu_count() or 1
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SHEETS = int(os.environ.get("BENCH_SHEETS", "200"))
+FLOOR = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from render_pdf import PUBLISHED, render
+from factsheet.sheet import load_sheet
+start = time.monotonic()
+sheet_dir = Path(sys.argv[3])
+render(Path(sys.argv[2]), sheet_dir, {PUBLISHED: Path(sys.argv[4])}, None,
+       load_sheet(sheet_dir / "sheet.yaml").edition_date)
+print(time.monotonic() - start)
+"""
+
+
+def checkout(target: Path, data: Path | None = None) -> Path:
+    """A copy of the project's sources, with the real data or another data folder."""
+    target.mkdir(parents=True)
+    for name in SOURCES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
+    if data is None:
+        (target / "data").mkdir()
+        shutil.copytree(ROOT / "data" / "canada", target / "data" / "canada")
+    else:
+        shutil.move(str(data), target / "data")
+    return target
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, str]:
+    start = time.monotonic()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return seconds, done.stdout
+
+
+def build(workdir: Path) -> float:
+    return timed([sys.executable, "scripts/build.py", "--cores", str(CORES)], workdir)[0]
+
+
+def peak_rss(workdir: Path) -> dict[str, float]:
+    """Peak RSS by stage, from the jobs' logs (the worker process's peak after the job)."""
+    peaks: dict[str, float] = {}
+    for log in (workdir / "output" / "logs").rglob("*.log"):
+        for stage, mb in re.findall(r"^(\w+): [\d.]+ s, peak RSS (\d+) MB", log.read_text(), re.MULTILINE):
+            peaks[stage] = max(peaks.get(stage, 0), float(mb))
+    return peaks
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return f"{cpu}, {CORES} cores, {memory} GiB RAM; {platform.platform()}; Python {platform.python_version()}"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="factsheet-bench-") as tmp:
+        tmp = Path(tmp)
+        work = checkout(tmp / "canada")
+        build(work)  # also warms the font cache and builds the HTML the floor renders
+        html, sheet_dir = work / "output" / "html" / "canada-2023.html", work / "data" / "canada" / "2023"
+        floors, renders = [], []
+        for _ in range(max(RUNS, 5)):
+            seconds, out = timed([sys.executable, "-c", FLOOR, str(work / "scripts"), str(html), str(sheet_dir),
+                                  str(tmp / "floor.pdf")], work)
+            floors.append(seconds)
+            renders.append(float(out.strip().splitlines()[-1]))
+        floor, render = statistics.median(floors), statistics.median(renders)
+
+        colds = []
+        for _ in range(RUNS):
+            shutil.rmtree(work / "output")
+            colds.append(build(work))
+        noops = [build(work) for _ in range(RUNS)]
+        figures = []
+        table = sheet_dir / "contributions.csv"
+        original = table.read_text(encoding="utf-8")
+        for run in range(RUNS):
+            table.write_text(original.replace('"10,912,345"', f'"10,912,{346 + run}"'), encoding="utf-8")
+            figures.append(build(work))
+        table.write_text(original, encoding="utf-8")
+        canada_kb = (work / "output" / "canada-2023.pdf").stat().st_size / 1024
+        canada_rss = peak_rss(work)
+
+        data = tmp / "synthetic-data"
+        subprocess.run([sys.executable, str(ROOT / "bench" / "synthesize.py"), str(data), str(SHEETS)], check=True)
+        batch_dir = checkout(tmp / "batch", data)
+        batch = build(batch_dir)
+        sizes = sorted(p.stat().st_size / 1024 for p in (batch_dir / "output").glob("*.pdf"))
+        batch_rss = peak_rss(batch_dir)
+        children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    batch_target = 1.5 * SHEETS * render / CORES
+    rows = [
+        ("floor F: import + render the Canada HTML to PDF", floor, 1.0, "(reference)", None),
+        ("R: rendering only, without imports", render, render / floor, "(reference)", None),
+        ("cold build of the Canada sheet from clean outputs", statistics.median(colds),
+         statistics.median(colds) / floor, "<= 1.5 x F", statistics.median(colds) <= 1.5 * floor),
+        ("no-op rebuild", statistics.median(noops), statistics.median(noops) / floor, "<= 2 s",
+         statistics.median(noops) <= 2),
+        ("rebuild after one figure changed", statistics.median(figures), statistics.median(figures) / floor,
+         "<= 1.5 x F", statistics.median(figures) <= 1.5 * floor),
+        (f"{SHEETS} synthetic sheets on {CORES} cores", batch, batch / (SHEETS * render / CORES),
+         f"<= {batch_target:.0f} s (1.5 x N x R / cores)", batch <= batch_target),
+    ]
+    rss = max([*canada_rss.values(), *batch_rss.values()])
+    lines = [
+        "# Benchmark results", "",
+        f"Machine: {machine()}.", "",
+        f"Written by `make bench` ({time.strftime('%Y-%m-%d')}); medians of {RUNS} runs "
+        f"({max(RUNS, 5)} for the floor), the batch once. Ratios: to F, and for the batch to N x R / cores.", "",
+        "| measure | seconds | ratio | target | met |", "|---|---:|---:|---|---|",
+        *[f"| {name} | {value:.2f} | {ratio:.2f} | {target} | {'' if met is None else ('yes' if met else 'NO')} |"
+          for name, value, ratio, target, met in rows],
+        "", "| memory and size | value | target | met |", "|---|---:|---|---|",
+        f"| peak RSS of any job (worker process) | {rss:.0f} MB | <= 400 MB | {'yes' if rss <= 400 else 'NO'} |",
+        f"| peak RSS of any process of the runs (Snakemake included) | {children_mb:.0f} MB | | |",
+        *[f"| peak RSS, {stage} | {mb:.0f} MB | | |" for stage, mb in sorted(batch_rss.items())],
+        f"| Canada PDF (4 pages) | {canada_kb:.0f} KB | <= 300 KB | {'yes' if canada_kb <= 300 else 'NO'} |",
+        f"| synthetic PDFs: median / largest | {statistics.median(sizes):.0f} / {sizes[-1]:.0f} KB | | |",
+        "", "Individual runs (s): cold " + ", ".join(f"{c:.2f}" for c in colds) + "; no-op "
+        + ", ".join(f"{n:.2f}" for n in noops) + "; one figure " + ", ".join(f"{f:.2f}" for f in figures)
+        + "; floor " + ", ".join(f"{f:.2f}" for f in floors) + ".",
+    ]
+    (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

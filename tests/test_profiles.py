@@ -1,0 +1,57 @@
+"""The Snakemake profiles: each is valid, and a dry run with it plans every job (no cluster needed)."""
+
+import re
+import shutil
+
+import pytest
+import yaml
+
+from conftest import ROOT, copy_checkout, run_workflow
+
+PROFILES = sorted(p.name for p in (ROOT / "profiles").iterdir() if (p / "config.yaml").is_file())
+STAGES = {"write_brand_assets", "check_sheet", "clean_contributions", "plot_contributions", "render_html",
+          "render_pdf", "report_changes", "all"}
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory):
+    return copy_checkout(tmp_path_factory.mktemp("profiles") / "checkout")
+
+
+def planned(output: str) -> dict[str, int]:
+    table = output.split("Job stats:")[1].split("Reasons:")[0]
+    return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)$", table, re.MULTILINE) if rule != "total"}
+
+
+def test_the_expected_profiles_exist():
+    assert {"default", "slurm", "kubernetes"} <= set(PROFILES)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_profile_settings_are_sound(profile):
+    settings = yaml.safe_load((ROOT / "profiles" / profile / "config.yaml").read_text(encoding="utf-8"))
+    assert settings["force-use-threads"] is True  # stages share the warm worker pool
+    if profile != "default":
+        assert settings["executor"] == profile
+        groups = settings["groups"]
+        assert set(groups) == STAGES - {"all", "write_brand_assets"}  # every per-sheet stage is grouped
+        assert len(set(groups.values())) == 1 and settings["group-components"][next(iter(groups.values()))] > 1
+        assert settings["default-resources"]["mem_mb"] >= 1000
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path):
+    args = ["--workflow-profile", f"profiles/{profile}", "--dry-run"]
+    if profile == "kubernetes":  # inputs live in the shared store the pods mount: stand one up here
+        store = tmp_path / "store"
+        shutil.copytree(checkout / "data", store / "data")
+        args += ["--default-storage-prefix", str(store)]
+    done = run_workflow(checkout, *args)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    jobs = planned(done.stdout + done.stderr)
+    sheets = len(list((checkout / "data").glob("*/*/sheet.yaml")))
+    reports = sum(1 for p in (checkout / "data").glob("*/*/sheet.yaml")
+                  if any(int(q.parent.name) < int(p.parent.name) for q in p.parent.parent.glob("*/sheet.yaml")))
+    assert jobs == {"write_brand_assets": 1, "check_sheet": sheets, "clean_contributions": sheets,
+                    "plot_contributions": sheets, "render_html": sheets, "render_pdf": sheets,
+                    "report_changes": reports, "all": 1}
