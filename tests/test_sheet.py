@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from factsheet.errors import DataError
 from factsheet.sheet import load_projects, load_quotes, load_sheet
@@ -239,7 +240,7 @@ def test_project_with_missing_photo(sheet_dir):
 
 def test_project_with_existing_photo(sheet_dir):
     (sheet_dir / "photos").mkdir()
-    (sheet_dir / "photos" / "training.jpg").write_bytes(b"\xff\xd8\xff")
+    Image.new("RGB", (30, 20), "#1E2DBE").save(sheet_dir / "photos" / "training.jpg", "JPEG")
     path = project_files(sheet_dir)[2]
     add_front_matter(path, "photo:\n  file: photos/training.jpg\n  caption: A training\n  credit: ILO\n")
     projects = load_projects(sheet_dir, load_sheet(sheet_dir / "sheet.yaml"))

@@ -114,7 +114,12 @@ def _call(stage: str, args: tuple) -> dict:
 
 def run(stage: str, *args, log: str | None = None, workers: int = 1) -> None:
     """Run ``stage`` (a module of scripts/) with ``args`` in the warm pool; raise StageFailed on a problem."""
-    result = pool(workers).submit(_call, stage, tuple(str(a) if isinstance(a, Path) else a for a in args)).result()
+    try:
+        result = pool(workers).submit(_call, stage, tuple(str(a) if isinstance(a, Path) else a for a in args)).result()
+    except Exception as err:  # the pool itself failed (a worker was killed, say): still one clear line
+        print(f"error: the {stage} stage could not run ({type(err).__name__}: {err}); run the build again, "
+              "with FACTSHEET_DEBUG=1 for the details", file=sys.stderr, flush=True)
+        raise StageFailed(f"{stage} could not run") from err
     lines = [f"error: {p}" for p in result["problems"]]
     if lines and os.environ.get("FACTSHEET_DEBUG"):
         lines.insert(0, result["trace"])
