@@ -42,6 +42,9 @@ def warm_up(log: str | Path = os.devnull) -> None:
     multiprocessing.set_forkserver_preload(PRELOAD)
     from multiprocessing import forkserver
 
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()  # redirecting here could swallow another job's messages
+        return
     Path(log).parent.mkdir(parents=True, exist_ok=True)
     saved = [os.dup(1), os.dup(2)]
     with open(log, "ab") as sink:
