@@ -78,7 +78,7 @@ def sheet(folder: Path, index: int, rng: random.Random, words: list[str]) -> Non
         meta = {"speaker": f"Speaker {q + 1}", "role": "Synthetic person"}
         if projects and rng.random() < 0.6:
             meta["project"] = rng.choice(projects)
-        (folder / "quotes" / f"{q + 1:02d}-quote.md").write_text(
+        (folder / "quotes" / f"{q + 1:02d}-quote-{q + 1}.md").write_text(
             "---\n" + yaml.safe_dump(meta) + "---\n" + paragraphs(rng, words, rng.randint(20, 70)) + "\n")
 
 
