@@ -82,7 +82,9 @@ def stop() -> None:
     if _pool is not None:
         for process in list(getattr(_pool, "_processes", {}).values()):
             process.kill()
-        _pool.shutdown(wait=False, cancel_futures=True)
+        # Waiting here is brief (the workers are gone) and leaves nothing for the interpreter's exit
+        # handlers to wake, which would otherwise print an ignored error about a closed pipe.
+        _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
     server = getattr(forkserver._forkserver, "_forkserver_pid", None)
     if server:
