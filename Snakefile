@@ -53,6 +53,13 @@ def stage_module(stage):
     return source(Path(workflow.basedir, "scripts", f"{stage}.py"))
 
 
+onstart:
+    # Temporary files of a build that was killed outright (outputs are written to a temporary
+    # file, then renamed); the directory is locked by now, so no other build is writing.
+    for leftover in OUT.rglob(".*.part"):
+        leftover.unlink(missing_ok=True)
+
+
 onsuccess:
     stages.stop()
 

@@ -44,7 +44,7 @@ def run_stage(main, *args, **kwargs) -> None:
 
     Set FACTSHEET_DEBUG=1 to see the full traceback instead.
     """
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    signal.signal(signal.SIGTERM, exit_on_sigterm)
     try:
         main(*args, **kwargs)
     except DataError as err:
@@ -55,6 +55,6 @@ def run_stage(main, *args, **kwargs) -> None:
         sys.exit(1)
 
 
-def _exit_on_sigterm(signum, frame):
+def exit_on_sigterm(signum, frame):
     """Turn SIGTERM into SystemExit so that temporary files are removed on the way out."""
     sys.exit(128 + signum)

@@ -100,9 +100,11 @@ def stop() -> None:
 def _call(stage: str, args: tuple) -> dict:
     """In a worker: run one stage; return its problems, or the internal error, and what it cost."""
     import importlib
+    import signal
 
-    from factsheet.errors import DataError
+    from factsheet.errors import DataError, exit_on_sigterm
 
+    signal.signal(signal.SIGTERM, exit_on_sigterm)  # a stopped job still removes its temporary files
     start = time.monotonic()
     result = {"problems": [], "error": None}
     try:
