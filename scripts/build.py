@@ -52,16 +52,26 @@ def main(argv: list[str]) -> int:
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))  # let Snakemake clean up
+    shown: set[str] = set()
     try:
         for line in process.stdout:
             if debug or not (NOISE.match(line.strip()) or DETAIL.match(line.rstrip())) and line.strip():
                 print(line, end="", flush=True)
+                shown.add(line.strip())
         status = process.wait()
     except KeyboardInterrupt:
         process.wait()
         print("Interrupted: run make again to finish; nothing half-written is kept.", file=sys.stderr)
         return 130
     seconds = time.monotonic() - start
+    if status != 0:  # every job's messages are also in its log: make sure none went unseen
+        started = time.time() - seconds - 1
+        for log in sorted((out / "logs").rglob("*.log")):
+            if log.stat().st_mtime >= started:
+                for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+                    if line.startswith("error: ") and line.strip() not in shown:
+                        print(line, flush=True)
+                        shown.add(line.strip())
     pdfs = sorted(out.glob("*.pdf"))
     built = [p for p in pdfs if before.get(p) != p.stat().st_mtime_ns]
     shown = os.path.relpath(out, Path.cwd())
