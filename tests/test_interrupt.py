@@ -17,7 +17,7 @@ def start_build(workdir):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
-@pytest.mark.parametrize(("how", "after"), [("SIGINT", 4.0), ("SIGTERM", 7.0)])
+@pytest.mark.parametrize(("how", "after"), [("SIGINT", 4.0), ("SIGTERM", 5.5)])
 def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after):
     workdir = copy_checkout(tmp_path / "checkout")
     build = start_build(workdir)
