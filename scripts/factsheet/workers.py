@@ -1,10 +1,11 @@
 """Run pipeline stages in warm worker processes, so that no job pays the imports again.
 
 Each Snakemake job of a stage calls :func:`run` from the rule's ``run:`` block.
-The first call starts a pool of worker processes (as many as the cores the
-build was given) from a fork server that has imported pandas, matplotlib,
-WeasyPrint and the stage modules once; every job after that is forked from it
-and runs at full speed, in parallel. The pool ends with the build.
+While Snakemake plans the jobs, a fork server imports pandas, matplotlib,
+WeasyPrint and the stage modules once (:func:`warm_up`, called by the
+Snakefile); the first job then starts a pool of worker processes forked from it
+(as many as the cores the build was given), and every job runs in one of them,
+at full speed and in parallel. The pool ends with the build (:func:`stop`).
 
 A stage is ``scripts/<stage>.py``'s ``main()``; tests call the same functions.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 SCRIPTS_DIR = Path(__file__).resolve().parents[1]
 PRELOAD = ["factsheet.preload"]  # what the fork server imports once
 _pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
 class StageFailed(Exception):
@@ -62,14 +64,17 @@ def warm_up(log: str | Path = os.devnull) -> None:
 
 
 def pool(workers: int) -> ProcessPoolExecutor:
+    """The build's one pool of workers (jobs run in several threads; the first to ask creates it)."""
     global _pool
-    if _pool is None:
-        from multiprocessing import forkserver
+    with _pool_lock:
+        if _pool is None:
+            from multiprocessing import forkserver
 
-        if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:
-            warm_up()
-        _pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("forkserver"))
-    return _pool
+            if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:
+                warm_up()
+            _pool = ProcessPoolExecutor(max_workers=max(1, workers),
+                                        mp_context=multiprocessing.get_context("forkserver"))
+        return _pool
 
 
 def stop() -> None:
