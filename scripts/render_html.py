@@ -58,8 +58,11 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
         if project.photo:
             photo = {"src": f"{paths.SHEET_SCHEME}:{project.photo.file}", "caption": project.photo.caption,
                      "credit": project.photo.credit}
+        html = markdown.to_html(project.body)
+        lead, _, rest = html.partition("</p>\n")  # a photo follows the first paragraph, so the card can
+        lead = lead + "</p>\n" if rest else html   # begin at the foot of a column and its photo move on
         return {"id": project.id, "title": project.title, "countries": project.countries,
-                "html": markdown.to_html(project.body), "photo": photo,
+                "lead_html": lead, "rest_html": rest, "photo": photo,
                 "short": len(project.body.split()) < SHORT_PROJECT_WORDS,
                 "quotes": [quote_view(q) for q in quotes if q.project == project.id]}
 
