@@ -10,14 +10,18 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.brand import font_faces, load_brand, logo_in, mplstyle, static_font
+from factsheet.brand import font_faces, load_brand, logo_in, mplstyle, static_font, static_font_path
 from factsheet.files import atomic_path, write_text
 
 
 def warm_font_cache(brand: dict) -> list[Path]:
-    """Cut every static font the brand needs that the cache lacks, on all cores."""
-    with ProcessPoolExecutor() as pool:
-        return list(pool.map(static_font, font_faces(brand)))
+    """The static fonts the brand needs, cutting those the cache lacks on all cores (usually none)."""
+    faces = font_faces(brand)
+    missing = [face for face in faces if not static_font_path(face).is_file()]
+    if missing:
+        with ProcessPoolExecutor() as pool:
+            list(pool.map(static_font, missing))
+    return [static_font_path(face) for face in faces]
 
 
 def main(brand_file: Path, style_file: Path, logo_on_dark: Path, fonts_dir: Path) -> None:

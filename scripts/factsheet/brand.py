@@ -49,23 +49,25 @@ def font_faces(brand: dict) -> list[dict]:
     return faces
 
 
-def static_font(face: dict) -> Path:
-    """The static instance of a face, cut once per environment and kept beside its font package.
-
-    The cache lives in the Python environment (it is derived from the packages
-    installed there), keyed by the package version, so a new pin cuts anew.
-    """
+def static_font_path(face: dict) -> Path:
+    """Where the static instance of a face is kept: in the Python environment (it is derived from
+    the packages installed there), keyed by the package version, so a new pin cuts anew."""
     import hashlib
     import importlib.metadata
     import os
     import sys
 
-    from .files import atomic_path
-
     package = f"fontpkg-{fontpkg.slugify(face['family'])}"
     key = hashlib.sha256(repr((importlib.metadata.version(package), UNICODE_RANGES)).encode()).hexdigest()[:12]
     cache = Path(os.environ.get("FACTSHEET_FONT_CACHE", Path(sys.prefix) / "share" / "factsheet-fonts"))
-    path = cache / f"{Path(face['file']).stem}-{key}.ttf"
+    return cache / f"{Path(face['file']).stem}-{key}.ttf"
+
+
+def static_font(face: dict) -> Path:
+    """The static instance of a face, cut once per environment."""
+    from .files import atomic_path
+
+    path = static_font_path(face)
     if not path.is_file():
         with atomic_path(path) as tmp:
             write_static_font(face, tmp)
