@@ -3,7 +3,7 @@
 Stages, one rule each: check the sheet, clean the contributions table, draw the
 chart, fill the HTML template, render the PDF (and report what changed since
 the previous edition). Every stage is scripts/<stage>.py with a main() that the
-tests call directly; the rules run them in warm worker processes.
+tests call directly; the rules run them in processes forked from a warm stage server.
 """
 
 import os
@@ -26,14 +26,13 @@ configfile: "config/config.yaml"
 
 validate(config, schema="config/config.schema.yaml")
 
-# Every rule runs its stage (scripts/<stage>.py, main()) in warm worker processes that
-# imported the libraries once for the whole build (scripts/factsheet/workers.py).
-WORKERS = workflow.cores
 DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
 LOGS = OUT / "logs"
+# Every rule runs its stage (scripts/<stage>.py, main()) in a warm process forked from a server
+# that imported the libraries once for the whole build (scripts/factsheet/workers.py).
 if not workflow.dryrun and "--lint" not in sys.argv:
-    stages.warm_up(LOGS / "workers.log")
+    stages.warm_up(LOGS / "workers.log")  # unless `make` started one already
 
 
 def source(path):
@@ -54,6 +53,12 @@ def stage_module(stage):
 
 
 onstart:
+    if workflow.local_exec and hasattr(workflow.scheduler, "job_rate_limiter"):
+        # Snakemake's submission rate limit (--max-jobs-per-timespan, always set) makes every scheduling
+        # round start a timer that starts another round: the timers multiply with each finished job,
+        # and a batch of a thousand short jobs spends more time scheduling than building. Locally
+        # there is no queue to protect from a flood of submissions (cluster runs keep their limit).
+        workflow.scheduler.job_rate_limiter = None
     # Temporary files of a build that was killed outright (outputs are written to a temporary
     # file, then renamed); the directory is locked by now, so no other build is writing.
     for leftover in OUT.rglob(".*.part"):
@@ -160,7 +165,7 @@ rule write_brand_assets:
         LOGS / "write_brand_assets.log",
     run:
         stages.run("write_brand_assets", input.brand, output.style, output.logo_on_dark, params.fonts_dir,
-                   log=log[0], workers=WORKERS)
+                   log=log[0])
 
 
 rule check_sheet:
@@ -178,7 +183,7 @@ rule check_sheet:
         LOGS / "check_sheet" / "{subject}-{edition}.log",
     run:
         stages.run("check_sheet", params.sheet_dir, output.summary,
-                   log=log[0], workers=WORKERS)
+                   log=log[0])
 
 
 rule clean_contributions:
@@ -195,7 +200,7 @@ rule clean_contributions:
         LOGS / "clean_contributions" / "{subject}-{edition}.log",
     run:
         stages.run("clean_contributions", input.table, input.sheet, output.tidy,
-                   log=log[0], workers=WORKERS)
+                   log=log[0])
 
 
 rule plot_contributions:
@@ -216,7 +221,7 @@ rule plot_contributions:
         LOGS / "plot_contributions" / "{subject}-{edition}.log",
     run:
         stages.run("plot_contributions", input.tidy, input.sheet, input.brand, input.style, params.fonts_dir, output.chart,
-                   log=log[0], workers=WORKERS)
+                   log=log[0])
 
 
 rule render_html:
@@ -224,7 +229,6 @@ rule render_html:
     input:
         stage=stage_module("render_html"),
         tidy=rules.clean_contributions.output.tidy,
-        chart=rules.plot_contributions.output.chart,
         logo_on_dark=rules.write_brand_assets.output.logo_on_dark,
         fonts=rules.write_brand_assets.output.fonts,
         sheet=sheet_files,
@@ -234,12 +238,14 @@ rule render_html:
         html=OUT / "html" / "{subject}-{edition}.html",
     params:
         sheet_dir=sheet_dir,
+        # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
+        chart=rules.plot_contributions.output.chart,
         fonts_dir=OUT / "fonts",
     log:
         LOGS / "render_html" / "{subject}-{edition}.log",
     run:
-        stages.run("render_html", params.sheet_dir, input.tidy, input.chart, input.logo_on_dark, params.fonts_dir, output.html,
-                   log=log[0], workers=WORKERS)
+        stages.run("render_html", params.sheet_dir, input.tidy, params.chart, input.logo_on_dark, params.fonts_dir, output.html,
+                   log=log[0])
 
 
 rule render_pdf:
@@ -262,7 +268,7 @@ rule render_pdf:
         LOGS / "render_pdf" / "{subject}-{edition}.log",
     run:
         stages.run("render_pdf", input.html, params.sheet_dir, output.pdf, output.get("archival"), input.tidy,
-                   log=log[0], workers=WORKERS)
+                   log=log[0])
 
 
 rule report_changes:
@@ -283,4 +289,4 @@ rule report_changes:
         LOGS / "report_changes" / "{subject}-{edition}.log",
     run:
         stages.run("report_changes", params.old_dir, params.new_dir, input.old_tidy, input.new_tidy, output.report,
-                   log=log[0], workers=WORKERS)
+                   log=log[0])

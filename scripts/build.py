@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from factsheet import workers
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Lines of Snakemake's output that say nothing a fact sheet editor can act on.
@@ -49,9 +51,13 @@ def main(argv: list[str]) -> int:
     command = [sys.executable, "-m", "snakemake", "--cores", args.cores,  # settings: profiles/default
                *([] if debug else ["--quiet", "rules", "host", "reason"]), *extra]
     start = time.monotonic()
+    # The stage server imports the libraries while Snakemake starts and plans (scripts/factsheet/workers.py).
+    server = workers.start(out / "logs" / "workers.log")
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGTERM))  # let Snakemake clean up
+    # Stopped from outside (CI, a job scheduler): stop as on Ctrl-C. Snakemake's own SIGTERM handler
+    # can deadlock on its scheduler's lock, and SIGINT cleans up the same (incomplete outputs removed).
+    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGINT))
     shown: set[str] = set()
     try:
         for line in process.stdout:
@@ -63,6 +69,8 @@ def main(argv: list[str]) -> int:
         process.wait()
         print("Interrupted: run make again to finish; nothing half-written is kept.", file=sys.stderr)
         return 130
+    finally:
+        server.stop()
     seconds = time.monotonic() - start
     if status != 0:  # every job's messages are also in its log: make sure none went unseen
         started = time.time() - seconds - 1

@@ -30,7 +30,7 @@ def test_the_expected_profiles_exist():
 @pytest.mark.parametrize("profile", PROFILES)
 def test_profile_settings_are_sound(profile):
     settings = yaml.safe_load((ROOT / "profiles" / profile / "config.yaml").read_text(encoding="utf-8"))
-    assert settings["force-use-threads"] is True  # stages share the warm worker pool
+    assert settings["force-use-threads"] is True  # run: blocks call the warm stage server
     if profile != "default":
         assert settings["executor"] == profile
         groups = settings["groups"]

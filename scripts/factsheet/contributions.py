@@ -140,6 +140,13 @@ def _schema(streams: list[str]):
     )
 
 
+def load_validation() -> None:
+    """Load what the first validation of a table loads (pandera's backends); the stage server calls this."""
+    import pandera.pandas as pa
+
+    pa.DataFrameSchema.register_default_backends(pd.DataFrame)
+
+
 def _schema_problems(table: pd.DataFrame, streams: list[str], shown: str) -> list[Problem]:
     import pandera.errors
 
