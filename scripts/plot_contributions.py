@@ -10,9 +10,10 @@ from matplotlib import font_manager  # noqa: E402
 
 from factsheet.brand import family, load_brand  # noqa: E402
 from factsheet.contributions import read_tidy  # noqa: E402
-from factsheet.figures import Figures, compute  # noqa: E402
+from factsheet.figures import Figures, compute_for  # noqa: E402
 from factsheet.files import atomic_path  # noqa: E402
 from factsheet.formatting import Formatter, load_labels  # noqa: E402
+from factsheet.palette import series_colours  # noqa: E402
 from factsheet.sheet import Sheet, load_sheet  # noqa: E402
 
 LEGEND_ROW_INCHES = 0.17  # the chart grows by one legend row per stream beyond two, keeping the bars' height
@@ -31,27 +32,48 @@ def chart_title(sheet: Sheet, figures: Figures, labels: dict) -> str:
     return labels["chart_title"].format(possessive=sheet.donor.possessive, period_short=figures.period.short)
 
 
+def plain(text: str) -> str:
+    """Text as typed: matplotlib reads a pair of '$' as mathematics unless they are escaped."""
+    return text.replace("$", r"\$")
+
+
 def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Figure:
-    """The chart as a matplotlib figure; call inside the brand style context."""
+    """The chart as a matplotlib figure; call inside the brand style context.
+
+    Stacked bars per year in the streams' colours (the cards' and the table's too); a year outside a
+    stream's window has no segment of that stream."""
     labels = fmt.labels
     years = list(figures.by_year)
     legend_rows = 1 if len(sheet.streams) <= 2 else len(sheet.streams)
     width, height = plt.rcParams["figure.figsize"]
     fig, ax = plt.subplots(layout="constrained", figsize=(width, height + (legend_rows - 1) * LEGEND_ROW_INCHES))
     bottoms = [0.0] * len(years)
-    for stream in sheet.streams:
-        values = [figures.by_year[y][stream.id] / 1e6 for y in years]
+    for stream, colour in zip(sheet.streams, series_colours(brand, len(sheet.streams)), strict=True):
+        present = [i for i, y in enumerate(years) if stream.id in figures.by_year[y]]
+        values = [figures.by_year[years[i]][stream.id] / 1e6 for i in present]
         total = fmt.usd_millions(figures.totals[stream.id])
-        label = labels["chart_legend_total"].format(label=stream.label, total=total)
-        ax.bar([str(y) for y in years], values, bottom=bottoms, width=0.62, label=label, linewidth=0)
-        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+        if figures.same_windows:
+            label = labels["chart_legend_total"].format(label=stream.label, total=total)
+        else:
+            label = labels["chart_legend_window"].format(label=stream.label, total=total,
+                                                         window=figures.windows[stream.id].long)
+        ax.bar(present, values, bottom=[bottoms[i] for i in present], width=0.62, label=plain(label), linewidth=0,
+               color=colour)
+        for i, value in zip(present, values, strict=True):
+            bottoms[i] += value
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    ax.set_xlim(-0.6, len(years) - 0.4)
+    small = len(years) > 10  # up to 15 years: smaller labels keep them apart
     for x, (year, top) in enumerate(zip(years, bottoms, strict=True)):
-        ax.annotate(fmt.millions(sum(figures.by_year[year].values())), (x, top), xytext=(0, 3),
-                    textcoords="offset points", ha="center", va="bottom", fontweight="bold",
-                    color=brand["colours"]["dark-blue"])
+        if figures.by_year[year]:
+            ax.annotate(fmt.millions(sum(figures.by_year[year].values())), (x, top), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom", fontweight="bold",
+                        fontsize="small" if small else None, color=brand["colours"]["dark-blue"])
+    if small:
+        ax.tick_params(axis="x", labelsize="small")
     ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
-    ax.set_ylabel(labels["chart_axis"])
-    fig.suptitle(chart_title(sheet, figures, labels), x=0.01, ha="left", fontfamily=family(brand, "heading"),
+    ax.set_ylabel(plain(labels["chart_axis"]))
+    fig.suptitle(plain(chart_title(sheet, figures, labels)), x=0.01, ha="left", fontfamily=family(brand, "heading"),
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])
     # Under the bars; two streams share one row, more get a row each so long labels never run off the chart.
     fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 else 2, fontsize="small",
@@ -63,7 +85,7 @@ def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, 
          svg_file: Path) -> None:
     sheet = load_sheet(Path(sheet_file))
     brand = load_brand(Path(brand_file))
-    figures = compute(read_tidy(Path(tidy_file)), [s.id for s in sheet.streams])
+    figures = compute_for(read_tidy(Path(tidy_file)), sheet)
     fmt = Formatter(sheet.language, load_labels(sheet.language))
     register_fonts(Path(fonts_dir))
     with plt.style.context(str(style_file)):

@@ -7,35 +7,64 @@ import jinja2
 
 from factsheet import __version__, brand, markdown, paths
 from factsheet.contributions import read_tidy
-from factsheet.figures import Figures, compute
+from factsheet.figures import Figures, compute_for
 from factsheet.files import write_text
 from factsheet.formatting import Formatter, load_labels
 from factsheet.narrative import BLOCKS, environment, load_blocks, narrative_names
+from factsheet.palette import stream_css
 from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
 
 SHORT_PROJECT_WORDS = 70  # a project this short is kept whole in one column
 
 
 def chart_alt(sheet: Sheet, figures: Figures, fmt: Formatter) -> str:
-    """Alt text for the chart, from its data: what it shows and every figure."""
+    """Alt text for the chart, from its data: what it shows and every figure, labels as typed."""
     labels = fmt.labels
     intro = labels["chart_alt"].format(possessive=sheet.donor.possessive, period=figures.period.long)
     years = "; ".join(
-        f"{year}: " + ", ".join(f"{s.label.lower()} {fmt.usd(figures.by_year[year][s.id])}" for s in sheet.streams)
+        f"{year}: " + (", ".join(f"{s.label} {fmt.usd(figures.by_year[year][s.id])}" for s in sheet.streams
+                                 if s.id in figures.by_year[year]) or labels["chart_alt_no_figures"])
         for year in figures.by_year
     )
-    totals = "; ".join(f"{s.label} in total {fmt.usd(figures.totals[s.id])}" for s in sheet.streams)
+    totals = "; ".join(labels["chart_alt_total"].format(label=s.label, total=fmt.usd(figures.totals[s.id]),
+                                                        window=figures.windows[s.id].long) for s in sheet.streams)
     return f"{intro} {years}. {totals}."
 
 
 def chart_table(sheet: Sheet, figures: Figures, fmt: Formatter) -> dict:
-    """The chart's figures as a small table: a row per stream and the total, a column per year."""
+    """The chart's figures as a small table: a row per stream and the total, a column per year;
+    a year outside a stream's window reads as missing, not as 0."""
     years = list(figures.by_year)
-    rows = [{"label": s.label, "cells": [fmt.millions(figures.by_year[y][s.id]) for y in years]}
-            for s in sheet.streams]
-    rows.append({"label": fmt.labels["chart_total"],
-                 "cells": [fmt.millions(sum(figures.by_year[y].values())) for y in years]})
+    missing = fmt.labels["chart_table_missing"]
+
+    def cell(values):
+        return fmt.millions(sum(values)) if values else missing
+
+    rows = [{"label": s.label, "stream": i, "cells": [cell([figures.by_year[y][s.id]] if s.id in figures.by_year[y]
+                                                           else []) for y in years]}
+            for i, s in enumerate(sheet.streams, start=1)]
+    rows.append({"label": fmt.labels["chart_total"], "stream": None,
+                 "cells": [cell(list(figures.by_year[y].values())) for y in years]})
     return {"years": years, "rows": rows}
+
+
+def description(sheet: Sheet, figures: Figures, labels: dict) -> str:
+    """The PDF's subject: the donor and the reporting window, or each stream's window when they differ."""
+    if figures.same_windows:
+        return labels["pdf_subject"].format(donor=sheet.donor.name, period=figures.period.long)
+    windows = ", ".join(f"{s.label} {figures.windows[s.id].long}" for s in sheet.streams)
+    return labels["pdf_subject_windows"].format(donor=sheet.donor.name, windows=windows)
+
+
+def project_order(projects: list, partners: list) -> list:
+    """Partner groups in the order sheet.yaml lists them, a group with a featured project first;
+    in each group the featured projects first, then the others in file order."""
+    groups = []
+    for partner in partners:
+        members = [p for p in projects if p.partner == partner.code]
+        if members:
+            groups.append((partner, sorted(members, key=lambda p: not p.featured)))
+    return sorted(groups, key=lambda group: not any(p.featured for p in group[1]))
 
 
 def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts_url: str = "../fonts",
@@ -44,7 +73,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
     sheet = load_sheet(sheet_dir / paths.SHEET_FILE)
     labels = load_labels(sheet.language, labels_dir)
     fmt = Formatter(sheet.language, labels)
-    figures = compute(read_tidy(tidy_file), [s.id for s in sheet.streams])
+    figures = compute_for(read_tidy(tidy_file), sheet)
     blocks = load_blocks(sheet_dir, narrative_names(sheet, figures), environment(fmt.filters()))
     projects = load_projects(sheet_dir, sheet)
     quotes = load_quotes(sheet_dir, projects)
@@ -63,34 +92,34 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
         lead = lead + "</p>\n" if rest else html   # begin at the foot of a column and its photo move on
         return {"id": project.id, "title": project.title, "countries": project.countries,
                 "lead_html": lead, "rest_html": rest, "photo": photo,
-                "short": len(project.body.split()) < SHORT_PROJECT_WORDS,
+                "short": len(project.body.split()) < SHORT_PROJECT_WORDS, "featured": project.featured,
                 "quotes": [quote_view(q) for q in quotes if q.project == project.id]}
 
-    groups = []
-    for partner in sheet.partners:
-        members = [project_view(p) for p in projects if p.partner == partner.code]
-        if members:
-            groups.append({"heading": labels["partner_heading"].format(name=partner.name, code=partner.code),
-                           "projects": members})
+    groups = [{"heading": labels["partner_heading"].format(name=partner.name, code=partner.code),
+               "projects": [project_view(p) for p in members]}
+              for partner, members in project_order(projects, sheet.partners)]
     brand_values = brand.load_brand(brand_file)
     return {
         "sheet": sheet,
         "labels": labels,
         "edition": fmt.month_year(sheet.edition_date),
         "narrative": {name: blocks.get(name) for name in BLOCKS},  # a missing block is None
+        "present_blocks": sorted(blocks),
         "key_figures": [
-            {"value": fmt.usd_millions(figures.totals[s.id]),
-             "caption": labels["key_figure_caption"].format(label=s.label, period=figures.period.long)}
-            for s in sheet.streams
+            {"value": fmt.usd_millions(figures.totals[s.id]), "stream": i,
+             "caption": labels["key_figure_caption"].format(label=s.label, period=figures.windows[s.id].long)}
+            for i, s in enumerate(sheet.streams, start=1)
         ],
         "chart": {"src": chart_src, "alt": chart_alt(sheet, figures, fmt),
                   "source": sheet.chart.source, "note": sheet.chart.note, "table": chart_table(sheet, figures, fmt)},
-        "description": labels["pdf_subject"].format(donor=sheet.donor.name, period=figures.period.long),
-        "keywords": [*labels["pdf_keywords"], sheet.donor.name, figures.period.long,
+        "description": description(sheet, figures, labels),
+        "keywords": [*labels["pdf_keywords"], sheet.donor.name,
+                     *dict.fromkeys(w.long for w in [figures.period, *figures.windows.values()]),
                      *[p.name for p in sheet.partners]],
         "partner_groups": groups,
         "loose_quotes": [quote_view(q) for q in quotes if q.project is None],
-        "css": brand.css(brand_values, fonts_url) + paths.STYLESHEET.read_text(encoding="utf-8"),
+        "css": brand.css(brand_values, fonts_url) + stream_css(brand_values, len(sheet.streams)) + "\n"
+               + paths.STYLESHEET.read_text(encoding="utf-8"),
         "page_of": labels["page_of"].format(page='" counter(page) "', pages='" counter(pages) "'),
         "logos": logos,
         "generator": f"factsheet pipeline {__version__}",

@@ -9,7 +9,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from factsheet import paths
+from factsheet import layout, paths
 from factsheet.errors import DataError, Problem, display_path
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 from factsheet.files import atomic_path
@@ -21,7 +21,7 @@ ARCHIVAL = "pdf/a-3a"
 def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file: Path | None = None,
            edition_date: dt.date | None = None) -> None:
     """Lay the HTML out once and write it as each requested variant: {"pdf/ua-1": path, ...}."""
-    from weasyprint import HTML, Attachment  # the slow import, paid only by this stage
+    from weasyprint import CSS, HTML, Attachment  # the slow import, paid only by this stage
 
     if edition_date is not None:  # fontTools stamps the embedded font subsets with this date, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(edition_date, dt.time(),
@@ -30,7 +30,9 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(sheet_dir), html_file.parent.parent],
                                sheet_dir=Path(sheet_dir))
     try:
-        document = HTML(filename=html_file, url_fetcher=fetcher, media_type="print").render()
+        # The first of a few type settings whose pages all look finished (factsheet/layout.py).
+        document, _, _ = layout.render_best(HTML(filename=html_file, url_fetcher=fetcher, media_type="print"),
+                                            lambda css: CSS(string=css, url_fetcher=fetcher))
         for variant, target in targets.items():
             attachments = []
             if variant == ARCHIVAL and tidy_file is not None:

@@ -21,10 +21,15 @@ def figure_rows(old: Figures, new: Figures, old_sheet: Sheet, new_sheet: Sheet, 
     rows = []
     if old.period != new.period:
         rows.append(("Period", old.period.long, new.period.long))
+    for stream in labels:
+        before, after = old.windows.get(stream), new.windows.get(stream)
+        if before != after and not (old.same_windows and new.same_windows):
+            rows.append((f"{labels[stream]}, window", before.long if before else "—", after.long if after else "—"))
     for stream in labels | {"overall": "All streams"}:
         before, after = old.totals.get(stream), new.totals.get(stream)
         if before != after:
-            rows.append((f"{labels.get(stream, 'All streams')}, total", _usd(before, fmt), _usd(after, fmt)))
+            rows.append((f"{labels.get(stream, 'All streams')}, total {_window(stream, old, new)}", _usd(before, fmt),
+                         _usd(after, fmt)))
     years = sorted(set(old.by_year) | set(new.by_year))
     for year in years:
         for stream in labels:
@@ -33,6 +38,13 @@ def figure_rows(old: Figures, new: Figures, old_sheet: Sheet, new_sheet: Sheet, 
             if before != after:
                 rows.append((f"{labels[stream]}, {year}", _usd(before, fmt), _usd(after, fmt)))
     return rows
+
+
+def _window(stream: str, old: Figures, new: Figures) -> str:
+    """The years a total covers, as '2018-2022', or '2017-2021 → 2018-2022' when they moved."""
+    before = old.windows.get(stream, old.period).long
+    after = new.windows.get(stream, new.period).long
+    return after if before == after else f"{before} → {after}"
 
 
 def _usd(value, fmt: Formatter) -> str:

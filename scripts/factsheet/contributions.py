@@ -182,7 +182,8 @@ def _schema_problems(table: pd.DataFrame, streams: list[str], shown: str) -> lis
     return sorted(problems, key=_row_of)
 
 
-def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
+def tidy(raw: pd.DataFrame, streams: list[str], source: Path, declared: dict | None = None,
+         sheet_window: tuple[int, int] | None = None) -> pd.DataFrame:
     """Check every row and return year, stream, amount_usd, note; raise DataError listing every problem."""
     shown = display_path(source)
     if ROW not in raw.columns:
@@ -233,14 +234,7 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
         raise DataError([Problem(shown, "", "the table has only total rows; expected one row per year and stream")])
     problems = duplicates
 
-    years = sorted(table["year"].unique())
-    present = set(zip(table["year"], table["stream"], strict=True))
-    for year in range(years[0], years[-1] + 1):
-        for stream in streams:
-            if (year, stream) not in present:
-                problems.append(Problem(shown, "", f"there is no row for {year}, {stream}; expected one row per "
-                                        "year and stream from the first year to the last (write 0 if nothing "
-                                        "was paid)"))
+    problems += _window_problems(table, streams, declared, sheet_window, shown)
     if problems:
         raise DataError(problems)
     problems += _total_problems(table, totals, streams, shown)
@@ -250,6 +244,35 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path) -> pd.DataFrame:
     order = {s: i for i, s in enumerate(streams)}
     table = table.assign(order=table["stream"].map(order)).sort_values(["year", "order"])
     return table[["year", "stream", "amount_usd", "note"]].reset_index(drop=True)
+
+
+def _window_problems(table: pd.DataFrame, streams: list[str], declared: dict | None,
+                     sheet_window: tuple[int, int] | None, shown: str) -> list[Problem]:
+    """Each stream has one row for every year of its reporting window, and none outside it."""
+    from .figures import windows_of
+    from .sheet import MAX_WINDOW_YEARS
+
+    period, windows = windows_of(streams, declared, sheet_window, table["year"])
+    if period.years > MAX_WINDOW_YEARS:
+        return [Problem(shown, "", f"the table runs from {period.first} to {period.last}, {period.years} years; "
+                        f"expected at most {MAX_WINDOW_YEARS} years (the chart and its figures table stay readable "
+                        "up to that): keep the latest years, or set a shorter window: in sheet.yaml")]
+    problems = []
+    for line, year, stream in zip(table[ROW], table["year"], table["stream"], strict=True):
+        window = windows[stream]
+        if year not in window:
+            whose = f"the {stream} stream's window" if (declared or {}).get(stream) else "the sheet's window"
+            problems.append(Problem(shown, f"row {int(line)}, column year", f"{year} is outside {whose}, "
+                                    f"{window.long}; expected a year from {window.first} to {window.last}: delete the "
+                                    "row, or widen the window in sheet.yaml"))
+    present = set(zip(table["year"], table["stream"], strict=True))
+    for stream in streams:
+        for year in windows[stream]:
+            if (year, stream) not in present:
+                problems.append(Problem(shown, "", f"there is no row for {year}, {stream}; expected one row for "
+                                        f"every year of the {stream} stream's window, {windows[stream].long} "
+                                        "(write 0 if nothing was paid)"))
+    return problems
 
 
 def _total_problems(table: pd.DataFrame, totals: list, streams: list[str], shown: str) -> list[Problem]:

@@ -28,6 +28,7 @@ def narrative_names(sheet: Sheet, figures: Figures) -> dict:
         "title": sheet.title,
         "edition_date": sheet.edition_date,
         "period": figures.period,
+        "windows": figures.windows,
         "totals": figures.totals,
         "by_year": figures.by_year,
         "streams": {s.id: s.label for s in sheet.streams},

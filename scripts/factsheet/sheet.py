@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from . import paths
 from .errors import DataError, Problem, display_path
@@ -30,9 +30,30 @@ class Donor(Model):
     possessive: Text
 
 
+Year = Annotated[int, Field(ge=1919, le=2100)]  # the ILO's founding year; a sanity bound
+MAX_WINDOW_YEARS = 15  # the chart and its figures table stay readable up to this many years
+
+
+class Window(Model):
+    """A reporting window: the first and last year a stream (or the sheet) reports, both included."""
+
+    first: Year
+    last: Year
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.first > self.last:
+            raise ValueError(f"first ({self.first}) is after last ({self.last}); expected first <= last")
+        if self.last - self.first + 1 > MAX_WINDOW_YEARS:
+            raise ValueError(f"{self.first}-{self.last} spans {self.last - self.first + 1} years; expected at most "
+                             f"{MAX_WINDOW_YEARS} (the chart and its figures table stay readable up to that)")
+        return self
+
+
 class Stream(Model):
     id: Identifier
     label: Text
+    window: Window | None = None  # its own reporting window; default: the sheet's window
 
 
 class Partner(Model):
@@ -59,10 +80,22 @@ class Sheet(Model):
     edition_date: dt.date
     donor: Donor
     streams: Annotated[list[Stream], Field(min_length=1)]
+    window: Window | None = None  # the sheet's reporting window; default: the years of the table
     partners: list[Partner] = []
     priority_areas: list[Text] = []
+    countries: list[Text] = []  # where the donor's funding works, shown as a compact list
     chart: Chart
     contact: Contact
+
+    @model_validator(mode="after")
+    def _windows_inside(self):
+        if self.window:
+            for stream in self.streams:
+                w = stream.window
+                if w and (w.first < self.window.first or w.last > self.window.last):
+                    raise ValueError(f"the window of stream {stream.id!r} ({w.first}-{w.last}) is not inside the "
+                                     f"sheet's window ({self.window.first}-{self.window.last}); expected it inside")
+        return self
 
     @field_validator("streams", "partners")
     @classmethod
@@ -85,6 +118,7 @@ class Project(Model):
     partner: Text
     title: Text
     countries: list[Text] = []
+    featured: bool = False  # shown first, across the page, with more room
     photo: Photo | None = None
     body: str
 

@@ -6,7 +6,7 @@ from . import paths
 from .contributions import read_raw, tidy
 from .editions import contributions_file
 from .errors import DataError, Problem, display_path
-from .figures import compute
+from .figures import compute_for, sheet_windows
 from .formatting import Formatter, load_labels
 from .narrative import environment, load_blocks, narrative_names
 from .sheet import load_projects, load_quotes, load_sheet
@@ -48,13 +48,13 @@ def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
                                 f"{paths.CONTRIBUTIONS_STEM}.csv or {paths.CONTRIBUTIONS_STEM}.xlsx"))
     else:
         streams = [s.id for s in sheet.streams]
-        table = attempt(lambda: tidy(read_raw(table_file), streams, table_file))
+        table = attempt(lambda: tidy(read_raw(table_file), streams, table_file, **sheet_windows(sheet)))
     projects = attempt(lambda: load_projects(sheet_dir, sheet))
     quotes = attempt(lambda: load_quotes(sheet_dir, projects or [])) if projects is not None else None
     blocks = None
     if table is not None:
         fmt = Formatter(sheet.language, load_labels(sheet.language, labels_dir))
-        figures = compute(table, [s.id for s in sheet.streams])
+        figures = compute_for(table, sheet)
         blocks = attempt(lambda: load_blocks(sheet_dir, narrative_names(sheet, figures), environment(fmt.filters())))
     if problems:
         raise DataError(problems)
