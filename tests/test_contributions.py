@@ -401,3 +401,34 @@ def test_tidy_output_round_trips(tmp_path):
     tidy_path = tmp_path / "tidy.csv"
     write_tidy(tidy(read_raw(path), STREAMS, path), tidy_path)
     assert records(read_tidy(tidy_path)) == GOOD_EXPECTED
+
+
+# --- reporting windows ---------------------------------------------------------------------------------------------
+
+WINDOWS = {"assessed": (2018, 2019), "voluntary": (2019, 2019)}
+
+
+def test_a_stream_needs_no_row_outside_its_window_and_a_row_there_is_refused():
+    rows = [r for r in good_rows() if r[:2] != ["2018", "voluntary"]]
+    assert records(tidy(frame(rows), STREAMS, SOURCE, declared=WINDOWS)) == [
+        (2018, "assessed", 100.0, ""), (2019, "assessed", 300.0, ""), (2019, "voluntary", 400.0, "")]
+    with pytest.raises(DataError) as err:
+        tidy(frame(good_rows()), STREAMS, SOURCE, declared=WINDOWS)
+    [problem] = err.value.problems
+    assert problem.where == "row 3, column year"
+    assert "2018 is outside the voluntary stream's window, 2019" in problem.message
+
+
+def test_a_missing_year_inside_a_window_is_still_refused():
+    rows = [r for r in good_rows() if r[1] != "voluntary"]
+    with pytest.raises(DataError) as err:
+        tidy(frame(rows), STREAMS, SOURCE, declared=WINDOWS)
+    assert "there is no row for 2019, voluntary" in err.value.problems[0].message
+
+
+def test_a_window_longer_than_fifteen_years_is_refused_clearly():
+    rows = [[str(y), s, "1", ""] for y in range(2000, 2020) for s in STREAMS]
+    with pytest.raises(DataError) as err:
+        tidy(frame(rows), STREAMS, SOURCE)
+    [problem] = err.value.problems
+    assert "from 2000 to 2019, 20 years; expected at most 15 years" in problem.message

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from factsheet.editions import TO_FILL, editions, previous_edition, start_edition
 from factsheet.errors import DataError
 
-from conftest import CANADA, copy_checkout, run_workflow
+from conftest import CANADA, ROOT, copy_checkout, run_workflow
 
 
 @pytest.fixture()
@@ -99,7 +99,28 @@ def test_next_edition_end_to_end(tmp_path):
 
     report = (workdir / "output" / "canada-2024-changes.md").read_text(encoding="utf-8").replace("\u00a0", " ")
     assert "| Period | 2018-2022 | 2019-2023 |" in report
-    assert f"| Assessed contributions, total | US$ {old:,} | US$ {new:,} |" in report
+    assert f"| Assessed contributions, total 2018-2022 → 2019-2023 | US$ {old:,} | US$ {new:,} |" in report
     assert "| Voluntary contributions, 2023 | — | US$ 9,100,000 |" in report
     assert "| Assessed contributions, 2018 | US$ 10,912,345 | — |" in report
     assert "| `edition_date` | 2023-06-01 | 2024-06-01 |" in report
+
+
+def test_start_edition_moves_each_streams_own_window(tmp_path):
+    """Streams with their own windows move them, one year each: rows leave and enter per stream."""
+
+    from factsheet.contributions import read_raw, tidy
+    from factsheet.figures import sheet_windows
+    from factsheet.sheet import load_sheet
+
+    shutil.copytree(ROOT / "tests" / "corpus" / "data" / "windows", tmp_path / "windows")
+    result = start_edition(tmp_path, "windows", 2025)
+    sheet = load_sheet(result.target / "sheet.yaml")
+    assert {s.id: (s.window.first, s.window.last) for s in sheet.streams} == {
+        "assessed": (2016, 2019), "earmarked": (2016, 2019), "rbsa": (2019, 2020)}
+    assert [line.split(": ", 1)[1] for line in result.figures_to_fill] == [
+        "amount_usd for 2019, assessed", "amount_usd for 2019, earmarked", "amount_usd for 2020, rbsa"]
+    table = read_raw(result.target / "contributions.csv")
+    table.loc[table["amount_usd"] == "", "amount_usd"] = "1000"
+    tidied = tidy(table, [s.id for s in sheet.streams], result.target / "contributions.csv", **sheet_windows(sheet))
+    assert sorted(tidied.groupby("stream")["year"].min().items()) == [("assessed", 2016), ("earmarked", 2016),
+                                                                      ("rbsa", 2019)]

@@ -67,8 +67,10 @@ def start_edition(data_dir: Path, subject: str, year: int) -> NewEdition:
     shutil.copytree(source, target)
     result = NewEdition(source=source, target=target)
     try:
+        windows = _stream_windows(target / paths.SHEET_FILE)
         _move_edition_date(target / paths.SHEET_FILE, step)
-        result.figures_to_fill = _move_window(contributions_file(target), step)
+        _move_declared_windows(target / paths.SHEET_FILE, step)
+        result.figures_to_fill = _move_window(contributions_file(target), step, windows)
         result.texts_to_check = _dated_mentions(target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
@@ -82,27 +84,64 @@ def _move_edition_date(sheet_file: Path, step: int) -> None:
     def later(match: re.Match) -> str:
         return f"{match.group(1)}{int(match.group(2)) + step}{match.group(3)}"
 
-    new, count = re.subn(r"^(edition_date:\s*)(\d{4})(-\d{2}-\d{2})", later, text, count=1, flags=re.MULTILINE)
+    new, count = re.subn(r"^(edition_date:\s*['\"]?)(\d{4})(-\d{2}-\d{2})", later, text, count=1, flags=re.MULTILINE)
     if not count:
         raise DataError([Problem(display_path(sheet_file), "key edition_date",
                                  "no 'edition_date: YYYY-MM-DD' line found; expected one to move forward")])
     sheet_file.write_text(new, encoding="utf-8")
 
 
-def _move_window(table_file: Path, step: int) -> list[str]:
-    """Drop the first ``step`` years, add ``step`` new ones with empty amounts; return what to fill."""
+def _stream_windows(sheet_file: Path) -> dict[str, tuple[int, int] | None]:
+    """Each stream's declared window in the edition being copied (None: the sheet's window)."""
+    from .sheet import load_sheet
+
+    sheet = load_sheet(sheet_file)
+    return {s.id: (s.window.first, s.window.last) if s.window else None for s in sheet.streams} | (
+        {"": (sheet.window.first, sheet.window.last)} if sheet.window else {})
+
+
+def _move_declared_windows(sheet_file: Path, step: int) -> None:
+    """Move every declared window (the sheet's and each stream's) forward, keeping the file's comments."""
+    text = sheet_file.read_text(encoding="utf-8")
+
+    def later(match: re.Match) -> str:
+        return f"{match.group(1)}{int(match.group(2)) + step}"
+
+    inline = re.compile(r"^(.*\bwindow:\s*\{.*)$", re.MULTILINE)  # window: {first: 2015, last: 2018}
+    text = inline.sub(lambda m: re.sub(r"((?:first|last):\s*)(\d{4})", later, m.group(1)), text)
+    block = re.compile(r"^(\s*window:\s*(?:#.*)?\n(?:\s+#.*\n)*\s+(?:first|last):\s*)(\d{4})"
+                       r"|^(\s+(?:first|last):\s*)(\d{4})(?=\s*(?:#.*)?$)", re.MULTILINE)
+    text = block.sub(lambda m: f"{m.group(1) or m.group(3)}{int(m.group(2) or m.group(4)) + step}", text)
+    sheet_file.write_text(text, encoding="utf-8")
+
+
+def _move_window(table_file: Path, step: int, windows: dict | None = None) -> list[str]:
+    """Move each stream's years forward: drop its first ``step`` years, add ``step`` new ones with empty
+    amounts (a stream with its own window moves that window); return what to fill."""
     import pandas as pd
 
     from .contributions import ROW, read_raw
 
+    windows = windows or {}
     raw = read_raw(table_file).drop(columns=[ROW])
-    years = sorted({int(str(y).strip().removesuffix(".0")) for y in raw["year"]})
-    streams = list(dict.fromkeys(str(s).strip() for s in raw["stream"]))
-    kept = raw[raw["year"].map(lambda y: int(str(y).strip().removesuffix(".0"))) >= years[0] + step]
-    new_years = range(years[-1] + 1, years[-1] + 1 + step)
+
+    def year(value) -> int:
+        return int(str(value).strip().removesuffix(".0"))
+
+    years = sorted({year(y) for y in raw["year"] if str(y).strip().lower() != "total"})
+    sheet_first, sheet_last = windows.get("") or (years[0], years[-1])
+    streams = list(dict.fromkeys(str(s).strip() for s in raw["stream"] if str(s).strip()))
+    new_rows, keep = [], pd.Series(True, index=raw.index)
+    for stream in streams:
+        first, last = windows.get(stream) or (sheet_first, sheet_last)
+        mine = raw["stream"].map(lambda s, stream=stream: str(s).strip() == stream)
+        leaves = raw["year"].map(lambda y, first=first: str(y).strip().lower() != "total" and year(y) < first + step)
+        keep &= ~(mine & leaves)
+        new_rows += [(y, stream) for y in range(last + 1, last + 1 + step)]
+    kept = raw[keep]
     added = pd.DataFrame([{"year": str(y), "stream": s, "amount_usd": "",
                            **({"note": TO_FILL} if "note" in raw.columns else {})}
-                          for y in new_years for s in streams])
+                          for y, s in sorted(new_rows)])
     table = pd.concat([kept, added], ignore_index=True)
     if table_file.suffix.lower() == ".xlsx":
         table.to_excel(table_file, index=False)
