@@ -215,13 +215,14 @@ rule plot_contributions:
         helpers=HELPERS,
     output:
         chart=OUT / "charts" / "{subject}-{edition}.svg",
+        chart_tall=OUT / "charts" / "{subject}-{edition}-tall.svg",
     params:
         fonts_dir=OUT / "fonts",
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}.log",
     run:
         stages.run("plot_contributions", input.tidy, input.sheet, input.brand, input.style, params.fonts_dir, output.chart,
-                   log=log[0])
+                   output.chart_tall, log=log[0])
 
 
 rule render_html:
@@ -240,12 +241,13 @@ rule render_html:
         sheet_dir=sheet_dir,
         # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
         chart=rules.plot_contributions.output.chart,
+        chart_tall=rules.plot_contributions.output.chart_tall,
         fonts_dir=OUT / "fonts",
     log:
         LOGS / "render_html" / "{subject}-{edition}.log",
     run:
         stages.run("render_html", params.sheet_dir, input.tidy, params.chart, input.logo_on_dark, params.fonts_dir, output.html,
-                   log=log[0])
+                   params.chart_tall, log=log[0])
 
 
 rule render_pdf:
@@ -255,6 +257,7 @@ rule render_pdf:
         html=rules.render_html.output.html,
         tidy=rules.clean_contributions.output.tidy,
         chart=rules.plot_contributions.output.chart,
+        chart_tall=rules.plot_contributions.output.chart_tall,
         logos=rules.write_brand_assets.output,
         sheet=sheet_files,
         templates=TEMPLATES,

@@ -37,7 +37,7 @@ def plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Figure:
+def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None) -> plt.Figure:
     """The chart as a matplotlib figure; call inside the brand style context.
 
     Stacked bars per year in the streams' colours (the cards' and the table's too); a year outside a
@@ -46,6 +46,8 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Fig
     years = list(figures.by_year)
     legend_rows = 1 if len(sheet.streams) <= 2 else len(sheet.streams)
     width, height = plt.rcParams["figure.figsize"]
+    if height_mm:
+        height = height_mm / 25.4
     fig, ax = plt.subplots(layout="constrained", figsize=(width, height + (legend_rows - 1) * LEGEND_ROW_INCHES))
     bottoms = [0.0] * len(years)
     for stream, colour in zip(sheet.streams, series_colours(brand, len(sheet.streams)), strict=True):
@@ -82,14 +84,18 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict) -> plt.Fig
 
 
 def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, fonts_dir: Path,
-         svg_file: Path) -> None:
+         svg_file: Path, tall_svg_file: Path | None = None) -> None:
+    """Draw the chart at the brand's size into ``svg_file`` and, if asked, at its taller size (which the PDF
+    stage may choose to fill a short sheet's page) into ``tall_svg_file``."""
     sheet = load_sheet(Path(sheet_file))
     brand = load_brand(Path(brand_file))
     figures = compute_for(read_tidy(Path(tidy_file)), sheet)
     fmt = Formatter(sheet.language, load_labels(sheet.language))
     register_fonts(Path(fonts_dir))
+    drawings = [(svg_file, None)] + ([(tall_svg_file, brand["chart"]["tall_height_mm"])] if tall_svg_file else [])
     with plt.style.context(str(style_file)):
-        fig = draw(sheet, figures, fmt, brand)
-        with atomic_path(svg_file) as tmp:
-            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
-        plt.close(fig)
+        for target, height_mm in drawings:
+            fig = draw(sheet, figures, fmt, brand, height_mm)
+            with atomic_path(target) as tmp:
+                fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+            plt.close(fig)

@@ -110,7 +110,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
              "caption": labels["key_figure_caption"].format(label=s.label, period=figures.windows[s.id].long)}
             for i, s in enumerate(sheet.streams, start=1)
         ],
-        "chart": {"src": chart_src, "alt": chart_alt(sheet, figures, fmt),
+        "chart": {"src": chart_src, "tall_src": None, "alt": chart_alt(sheet, figures, fmt),
                   "source": sheet.chart.source, "note": sheet.chart.note, "table": chart_table(sheet, figures, fmt)},
         "description": description(sheet, figures, labels),
         "keywords": [*labels["pdf_keywords"], sheet.donor.name,
@@ -133,11 +133,12 @@ def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:
 
 
 def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_file: Path, fonts_dir: Path,
-         html_file: Path) -> None:
+         html_file: Path, tall_chart_file: Path | None = None) -> None:
     """Write the sheet's HTML; the files it refers to are given relative to it."""
     def relative(path):
         return os.path.relpath(path, Path(html_file).parent)
 
     values = context(Path(sheet_dir), Path(tidy_file), relative(chart_file), {"on_dark": relative(logo_file)},
                      fonts_url=relative(fonts_dir))
+    values["chart"]["tall_src"] = relative(tall_chart_file) if tall_chart_file else None
     write_text(html_file, render(values))

@@ -62,19 +62,76 @@ def setting_css(setting: tuple[float, float, float]) -> str:
             f"section p, article p {{ margin-bottom: {spacing}em !important; }}")
 
 
-def render_best(html, stylesheet_factory) -> tuple[object, tuple, Measure]:
-    """The first layout of ``html`` (a weasyprint.HTML) that passes, trying SETTINGS in order, or the one
-    closest to passing: (document, setting, measure). ``stylesheet_factory`` makes a weasyprint.CSS of a string."""
-    best = None
+TALL_CHART_CSS = (".chart .chart-image { display: none !important; } "
+                  ".chart .chart-image-tall { display: block !important; }")
+MAX_GAP_MM = 30  # the most space stretching may add above one block
+LEFT_FREE = 0.04  # the share of a stretched page left blank at its foot
+
+
+def render_best(html, stylesheet_factory) -> tuple[object, str, Measure]:
+    """The first layout of ``html`` (a weasyprint.HTML) whose pages all pass, or the one closest to passing:
+    (document, the user stylesheet it was laid out with, measure). ``stylesheet_factory`` makes a weasyprint.CSS
+    of a string.
+
+    Tried in order: the type SETTINGS; then, with the setting closest to passing, the taller chart (which fills
+    a short sheet's last page), and each of the two with its blocks moved apart on the pages that end with a
+    large blank (the space shared out above the blocks that start on the page)."""
+    tried = []
+
+    def attempt(css: str):
+        document = html.render(**({"stylesheets": [stylesheet_factory(css)]} if css else {}))
+        tried.append((document, css, measure_document(document)))
+        return tried[-1]
+
     for setting in SETTINGS:
-        options = {} if setting == SETTINGS[0] else {"stylesheets": [stylesheet_factory(setting_css(setting))]}
-        document = html.render(**options)
-        measure = measure_document(document)
-        if measure.passes:
-            return document, setting, measure
-        if best is None or measure.excess < best[2].excess:
-            best = (document, setting, measure)
-    return best
+        done = attempt("" if setting == SETTINGS[0] else setting_css(setting))
+        if done[2].passes:
+            return done
+    best = min(tried, key=lambda t: t[2].excess)
+    for css in (best[1], f"{best[1]} {TALL_CHART_CSS}"):
+        done = best if css == best[1] else attempt(css)
+        if done[2].passes:
+            return done
+        stretched = stretch_css(done[0])
+        if stretched:
+            done = attempt(f"{css} {stretched}")
+            if done[2].passes:
+                return done
+    return min(tried, key=lambda t: t[2].excess)
+
+
+def stretch_css(document) -> str:
+    """Rules moving apart the blocks of each page that ends with a blank run over the limit: the free space at
+    the page's foot, less LEFT_FREE of it, shared out above the blocks (data-flow) that start on the page."""
+    rules = {}
+    pages = document.pages
+    for number, page in enumerate(pages):
+        box = page._page_box  # noqa: SLF001 - see the module's docstring
+        top, bottom = MARGIN_TOP_MM * MM, page.height - MARGIN_BOTTOM_MM * MM
+        limit = MAX_BLANK_LAST if number == len(pages) - 1 else MAX_BLANK
+        footnotes = [b for b in _walk(box) if type(b).__name__ == "FootnoteAreaBox" and b.children]
+        floor = min([bottom, *(b.position_y for b in footnotes)])
+        flows, inked = [], []
+        for child in box.children:
+            if type(child).__name__ != "FootnoteAreaBox":
+                _collect_ink(child, inked)
+        end = max([top, *(y1 for _, _, _, y1 in inked if y1 <= floor + 1)])
+        for b in _walk(box):
+            element = getattr(b, "element", None)
+            if element is not None and element.get("data-flow") and top + 1 < b.position_y < end:
+                flows.append(b)
+        free = floor - end - LEFT_FREE * (bottom - top)
+        if flows and free > 0 and (floor - end) / (bottom - top) > limit * 0.9:
+            extra = min(free / len(flows), MAX_GAP_MM * MM)
+            for b in flows:
+                rules[b.element.get("data-flow")] = b.margin_top + extra
+    return " ".join(f'[data-flow="{flow}"] {{ margin-top: {px:.2f}px !important; }}' for flow, px in rules.items())
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
 
 
 def measure_document(document) -> Measure:
