@@ -68,11 +68,11 @@ def neutralised_csv(text: str) -> str:
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not any(risky(cell) for row in rows for cell in row):
         return text
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow(["'" + cell if risky(cell) else cell for cell in row])
-    return out.getvalue()
+
+    def quoted(cell: str) -> str:  # like the csv module's minimal quoting, and a carriage return quoted too
+        return f'"{cell.replace(chr(34), chr(34) * 2)}"' if any(c in cell for c in ',"\n\r') else cell
+
+    return "".join(",".join(quoted("'" + cell if risky(cell) else cell) for cell in row) + "\n" for row in rows)
 
 
 def scope_table_headers(document, pdf) -> None:

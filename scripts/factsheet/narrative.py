@@ -76,8 +76,8 @@ def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path, first_li
         return text.count("\n", 0, offset) + first_line
 
     problems, pieces, position = [], [], 0
-    for match in re.finditer(r"{%|{#", text):
-        problems.append(Problem(display_path(path), f"line {_line(text, match.start())}", STATEMENTS))
+    for line in sorted({_line(text, match.start()) for match in re.finditer(r"{%|{#", text)}):
+        problems.append(Problem(display_path(path), f"line {line}", STATEMENTS))
     for match in re.finditer(r"{{(.*?)(}}|\Z)", text, re.DOTALL):
         line = _line(text, match.start())
         expression = match.group(1)

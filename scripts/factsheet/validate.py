@@ -83,7 +83,8 @@ def _stray_entries(sheet_dir: Path) -> list[Problem]:
     """Files at the top of a sheet folder that look like a misnamed input (sheet.yml, contributions.xls)."""
     problems = []
     for folder in (paths.PROJECTS_DIR, paths.QUOTES_DIR):
-        for entry in sorted((sheet_dir / folder).iterdir()) if (sheet_dir / folder).is_dir() else []:
+        inside = (sheet_dir / folder).resolve().is_relative_to(sheet_dir.resolve())  # else: _links_leaving
+        for entry in sorted((sheet_dir / folder).iterdir()) if (sheet_dir / folder).is_dir() and inside else []:
             if entry.suffix != ".md" and not entry.name.startswith("."):
                 problems.append(Problem(display_path(entry), "", f"{entry.name!r} is not read by the pipeline; "
                                         f"expected Markdown files (.md) in {folder}/"))
