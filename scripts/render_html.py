@@ -8,9 +8,9 @@ import jinja2
 from factsheet import __version__, brand, markdown, paths
 from factsheet.contributions import read_tidy
 from factsheet.figures import Figures, compute_for
-from factsheet.files import write_text
+from factsheet.files import confined, read_template_file, write_text
 from factsheet.formatting import Formatter, load_labels
-from factsheet.narrative import BLOCKS, environment, load_blocks, narrative_names
+from factsheet.narrative import BLOCKS, environment, fill_entry, load_blocks, narrative_names
 from factsheet.palette import stream_css
 from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
 
@@ -74,12 +74,14 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
     labels = load_labels(sheet.language, labels_dir)
     fmt = Formatter(sheet.language, labels)
     figures = compute_for(read_tidy(tidy_file), sheet)
-    blocks = load_blocks(sheet_dir, narrative_names(sheet, figures), environment(fmt.filters()))
+    names, env = narrative_names(sheet, figures), environment(fmt.filters())
+    blocks = load_blocks(sheet_dir, names, env)
     projects = load_projects(sheet_dir, sheet)
     quotes = load_quotes(sheet_dir, projects)
 
     def quote_view(quote):
-        return {"html": markdown.inline_html(" ".join(quote.body.split())), "speaker": quote.speaker,
+        body = fill_entry(sheet_dir / paths.QUOTES_DIR, quote.id, quote.body, names, env)
+        return {"html": markdown.inline_html(" ".join(body.split())), "speaker": quote.speaker,
                 "role_html": markdown.inline_html(quote.role) if quote.role else None}
 
     def project_view(project):
@@ -87,7 +89,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
         if project.photo:
             photo = {"src": f"{paths.SHEET_SCHEME}:{project.photo.file}", "caption": project.photo.caption,
                      "credit": project.photo.credit}
-        html = markdown.to_html(project.body)
+        html = markdown.to_html(fill_entry(sheet_dir / paths.PROJECTS_DIR, project.id, project.body, names, env))
         lead, _, rest = html.partition("</p>\n")  # a photo follows the first paragraph, so the card can
         lead = lead + "</p>\n" if rest else html   # begin at the foot of a column and its photo move on
         return {"id": project.id, "title": project.title, "countries": project.countries,
@@ -119,7 +121,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
         "partner_groups": groups,
         "loose_quotes": [quote_view(q) for q in quotes if q.project is None],
         "css": brand.css(brand_values, fonts_url) + stream_css(brand_values, len(sheet.streams)) + "\n"
-               + paths.STYLESHEET.read_text(encoding="utf-8"),
+               + read_template_file(paths.STYLESHEET),
         "page_of": labels["page_of"].format(page='" counter(page) "', pages='" counter(pages) "'),
         "logos": logos,
         "generator": f"factsheet pipeline {__version__}",
@@ -127,6 +129,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
 
 
 def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:
+    confined(Path(templates_dir) / paths.SHEET_TEMPLATE, templates_dir, "the templates folder")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return env.get_template(paths.SHEET_TEMPLATE).render(**values)

@@ -38,7 +38,7 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
             if variant == ARCHIVAL and tidy_file is not None:
                 stamp = dt.datetime.combine(edition_date, dt.time(), tzinfo=dt.UTC)
                 attachments.append(Attachment(
-                    string=Path(tidy_file).read_text(encoding="utf-8"), url_fetcher=fetcher,
+                    string=neutralised_csv(Path(tidy_file).read_text(encoding="utf-8")), url_fetcher=fetcher,
                     name=f"{Path(target).stem}-contributions.csv", relationship="Data", created=stamp,
                     modified=stamp, description="The contributions table the figures of this fact sheet come from"))
             with atomic_path(target) as tmp:
@@ -46,6 +46,35 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
                                    finisher=scope_table_headers)
     except ResourceRefused as err:
         raise DataError([Problem(display_path(html_file), "", str(err))]) from None
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised_csv(text: str) -> str:
+    """The CSV with every cell a spreadsheet would run as a formula made inert (OWASP, CSV injection): a cell
+    that starts with = + - @, a tab or a carriage return and is not a number gets a leading single quote.
+    A table without such cells is returned unchanged, byte for byte."""
+    import csv
+    import io
+
+    def risky(cell: str) -> bool:
+        if not cell.startswith(FORMULA_STARTS):
+            return False
+        try:
+            float(cell)
+        except ValueError:
+            return True
+        return False
+
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not any(risky(cell) for row in rows for cell in row):
+        return text
+
+    def quoted(cell: str) -> str:  # like the csv module's minimal quoting, and a carriage return quoted too
+        return f'"{cell.replace(chr(34), chr(34) * 2)}"' if any(c in cell for c in ',"\n\r') else cell
+
+    return "".join(",".join(quoted("'" + cell if risky(cell) else cell) for cell in row) + "\n" for row in rows)
 
 
 def scope_table_headers(document, pdf) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from factsheet import paths
 from factsheet.contributions import read_raw, tidy, write_tidy
+from factsheet.errors import DataError
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 
 from conftest import CANADA, ROOT
@@ -37,11 +38,19 @@ def test_text_from_data_is_escaped(sheet_copy):
     project = folder / "projects" / "01-jordan-garment-trade-unions.md"
     text = project.read_text(encoding="utf-8")
     project.write_text(text.replace('title: "Jordan:', 'title: "<script>x</script> Jordan:', 1), encoding="utf-8")
-    intro = folder / "narrative" / "intro.md"
-    intro.write_text("<img src=x onerror=alert(1)> Canada joined.\n", encoding="utf-8")
     html = render(context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"}))
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt; Jordan" in html
-    assert "<img src=x" not in html and "&lt;img src=x" in html
+
+
+def test_html_typed_into_a_text_is_refused(sheet_copy):
+    folder, tidy_file = sheet_copy
+    intro = folder / "narrative" / "intro.md"
+    intro.write_text("<img src=x onerror=alert(1)> Canada joined.\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"})
+    [problem] = info.value.problems
+    assert problem.file.endswith("narrative/intro.md") and problem.where == "line 1"
+    assert "'<img src=x onerror=alert(1)>'" in problem.message and "HTML" in problem.message
 
 
 def test_template_fails_loudly_on_a_missing_value(sheet_copy):

@@ -13,6 +13,7 @@ import fontpkg
 import yaml
 
 from . import paths
+from .files import read_template_file
 
 # Characters the fonts keep: Basic Latin to Latin Extended-B, combining marks,
 # Greek, Cyrillic, Latin Extended Additional, punctuation, currency, letterlike
@@ -24,12 +25,12 @@ UNICODE_RANGES = [(0x20, 0x24F), (0x300, 0x36F), (0x370, 0x3FF), (0x400, 0x4FF),
 
 def load_brand(path: Path = paths.BRAND_FILE) -> dict:
     """The brand values as a dict."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.safe_load(read_template_file(path))
 
 
 def logo_in(brand: dict, colour: str, brand_dir: Path = paths.BRAND_DIR) -> str:
     """The logo's SVG with its currentColor fills set to one colour (one file per background)."""
-    return (brand_dir / brand["logo"]).read_text(encoding="utf-8").replace("currentColor", colour)
+    return read_template_file(brand_dir / brand["logo"], brand_dir.parent).replace("currentColor", colour)
 
 
 def family(brand: dict, role: str) -> str:

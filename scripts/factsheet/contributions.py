@@ -19,6 +19,7 @@ import pandas as pd
 
 from .amounts import parse_amount
 from .errors import DataError, Problem, display_path
+from .files import confined
 
 ROW = "_row"  # column holding each record's row number as the user sees it
 REQUIRED_COLUMNS = ("year", "stream", "amount_usd")
@@ -26,11 +27,20 @@ OPTIONAL_COLUMNS = ("note",)
 FIRST_YEAR, LAST_YEAR = 1919, 2100  # the ILO's founding year; a sanity bound
 TOTAL = "total"  # a row whose year reads "Total" gives a total to check, not a figure
 HEADER_SEARCH_ROWS = 10  # how far down a misplaced header row is looked for
+MAX_ROWS = 10_000  # rows of a table (a sheet has a few dozen); more is refused in one line, in seconds
+MAX_TABLE_BYTES = 10_000_000  # a contributions.csv or .xlsx larger than this is refused before it is read
+MAX_XLSX_UNPACKED = 100_000_000  # what a workbook may unpack to (an .xlsx is a zip file)
+MAX_STRAY_CELLS = 10  # cells outside the table named one by one; the rest are counted in one more line
 
 
 def read_raw(path: Path) -> pd.DataFrame:
     """The table's cells as typed (text from CSV, values from Excel), header names lower-cased."""
+    confined(path, path.parent)
     shown = display_path(path)
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise DataError([Problem(shown, "", f"the file is larger than {MAX_TABLE_BYTES:,} bytes ({size:,} bytes); "
+                                 f"expected a table of at most {MAX_ROWS:,} rows well under that size")])
     suffix = path.suffix.lower()
     if suffix == ".csv":
         frame = _read_csv(path, shown)
@@ -72,14 +82,32 @@ def _read_csv(path: Path, shown: str) -> pd.DataFrame:
     except csv.Error as err:
         problem = Problem(shown, f"row {reader.line_num}", f"this is not a well-formed CSV table ({err})")
         raise DataError([problem]) from None
+    if len(records) > MAX_ROWS:
+        raise _too_many_rows(shown, len(records))
     return pd.DataFrame(records, columns=[ROW, *header], dtype=object)
 
 
+def _too_many_rows(shown: str, rows: int) -> DataError:
+    return DataError([Problem(shown, "", f"the table has {rows:,} rows; expected at most {MAX_ROWS:,} "
+                              "(one row per year and stream)")])
+
+
 def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
-    """The first worksheet, refusing what would be read wrongly: formulas, merged cells, a misplaced header."""
+    """The first worksheet, refusing what would be read wrongly: formulas, merged cells, a misplaced header,
+    values outside the table's columns.
+
+    Only the cells the workbook stores are visited (never the empty grid up to the last used cell), so a
+    stray value in column XFD or row 1048576 costs nothing and is reported once.
+    """
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise DataError([Problem(shown, "", f"the workbook unpacks to {unpacked:,} bytes; expected at most "
+                                     f"{MAX_XLSX_UNPACKED:,}: save only the contributions table in it")])
         book = openpyxl.load_workbook(path, data_only=False, read_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         if path.stat().st_size == 0:
@@ -87,41 +115,60 @@ def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
         raise DataError([Problem(shown, "", f"this is not an Excel workbook ({type(err).__name__}); "
                                  "expected a file saved as 'Excel Workbook (.xlsx)'")]) from None
     sheet = book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows()]
-    if not any(c.value not in (None, "") for r in rows for c in r):
+    filled = {key: cell for key, cell in sorted(sheet._cells.items()) if cell.value not in (None, "")}
+    if not filled:
         raise _empty_problem(shown)
     where = f"worksheet {sheet.title!r}"
     problems = [Problem(shown, f"{where}, cells {r.coord}", "these cells are merged; expected one value per "
                         "cell: unmerge them and type the value in each") for r in sheet.merged_cells.ranges]
+    by_row: dict[int, dict[int, object]] = {}
+    for (row, column), cell in filled.items():
+        by_row.setdefault(row, {})[column] = cell
 
-    def names(row):
-        return [str(c.value).strip().lower() if c.value is not None else "" for c in row]
+    def names(row: int) -> dict[int, str]:
+        return {c: str(cell.value).strip().lower() for c, cell in by_row.get(row, {}).items()
+                if str(cell.value).strip()}
 
-    header_at = next((i for i, r in enumerate(rows[:HEADER_SEARCH_ROWS]) if set(REQUIRED_COLUMNS) <= set(names(r))), 0)
-    header = names(rows[header_at])
-    first_col = next((i for i, n in enumerate(header) if n), 0)
-    if header_at > 0:
-        problems.append(Problem(shown, f"{where}, row {header_at + 1}", f"the header row is row {header_at + 1}; "
+    header_row = next((r for r in range(1, HEADER_SEARCH_ROWS + 1) if set(REQUIRED_COLUMNS) <= set(names(r).values())),
+                      min(by_row))
+    header = names(header_row)
+    first_col = min(header, default=1)
+    last_col = first_col
+    while last_col + 1 in header or last_col + 2 in header:  # the header ends at two empty cells in a row
+        last_col += 1 if last_col + 1 in header else 2
+    if header_row > 1:
+        problems.append(Problem(shown, f"{where}, row {header_row}", f"the header row is row {header_row}; "
                                 "expected it in row 1: delete the rows above it"))
-    if first_col > 0:
-        problems.append(Problem(shown, f"{where}, column {rows[header_at][first_col].column_letter}",
-                                "the table starts in column "
-                                f"{rows[header_at][first_col].column_letter}; expected it in column A: "
-                                "delete the empty columns before it"))
+    if first_col > 1:
+        problems.append(Problem(shown, f"{where}, column {get_column_letter(first_col)}", "the table starts in "
+                                f"column {get_column_letter(first_col)}; expected it in column A: delete the empty "
+                                "columns before it"))
+    span = f"{get_column_letter(first_col)}-{get_column_letter(last_col)}"
+    stray = [cell for (row, column), cell in filled.items()
+             if row >= header_row and not first_col <= column <= last_col]
+    for cell in stray[:MAX_STRAY_CELLS]:
+        problems.append(Problem(shown, f"{where}, cell {cell.coordinate}", f"holds {cell.value!r} outside the "
+                                f"table's columns {span}; expected nothing beside the table: delete it or move "
+                                "it into the table"))
+    if len(stray) > MAX_STRAY_CELLS:
+        problems.append(Problem(shown, where, f"{len(stray) - MAX_STRAY_CELLS:,} more cells hold values outside "
+                                f"the table's columns {span}; expected nothing beside the table"))
+    body = [r for r in sorted(by_row) if r > header_row and any(first_col <= c <= last_col for c in by_row[r])]
+    if len(body) > MAX_ROWS:
+        raise _too_many_rows(shown, len(body))
     records = []
-    for row in rows[header_at + 1:]:
-        cells = row[first_col:len(header)]
-        for cell in cells:
-            if cell.data_type == "f":
+    for row in body:
+        cells = by_row[row]
+        for column in range(first_col, last_col + 1):
+            cell = cells.get(column)
+            if cell is not None and cell.data_type == "f":
                 problems.append(Problem(shown, f"{where}, cell {cell.coordinate}", f"holds the formula "
                                         f"{cell.value!r}; expected a typed value: copy the column and "
                                         "paste it back as values only"))
-        values = [c.value for c in cells]
-        if any(v not in (None, "") for v in values):
-            records.append([row[0].row, *values])
+        records.append([row, *[cells[c].value if c in cells else None for c in range(first_col, last_col + 1)]])
     if problems:
         raise DataError(problems)
-    columns = [ROW, *[n or f"(empty header in column {i + 1})" for i, n in enumerate(header[first_col:])]]
+    columns = [ROW, *[header.get(c) or f"(empty header in column {c})" for c in range(first_col, last_col + 1)]]
     return pd.DataFrame(records, columns=columns, dtype=object)
 
 
@@ -155,18 +202,20 @@ def _schema_problems(table: pd.DataFrame, streams: list[str], shown: str) -> lis
         return []
     except pandera.errors.SchemaErrors as err:
         cases = err.failure_cases
-    problems, seen = [], set()
+    problems, seen, first_rows = [], set(), {}
+    # plain dicts, not table.loc per failure case: the whole report stays linear in the table's rows
+    rows, years, names = (dict(zip(table.index, table[c], strict=True)) for c in (ROW, "year", "stream"))
+    for index in table.index:
+        first_rows.setdefault((years[index], names[index]), rows[index])  # in file order: the first is kept
     for case in cases.itertuples():
-        row = int(table.loc[case.index, ROW])
+        row = int(rows[case.index])
         value = case.failure_case
         if (case.index, case.check) in seen:  # a duplicate is reported once, not once per column
             continue
         seen.add((case.index, case.check))
         if case.check == "multiple_fields_uniqueness":
-            year, stream = table.loc[case.index, "year"], table.loc[case.index, "stream"]
-            same = [r for r, y, s in zip(table[ROW], table["year"], table["stream"], strict=True)
-                    if y == year and s == stream]
-            first = min(same, default=row)
+            year, stream = years[case.index], names[case.index]
+            first = first_rows.get((year, stream), row)
             named = stream if stream.isprintable() else repr(stream)
             problems.append(Problem(shown, f"row {row}, column year", f"{year} {named} is given twice (first at "
                                     f"row {int(first)}); expected one row per year and stream"))
@@ -227,7 +276,7 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path, declared: dict | N
     table = table.astype({"year": int, "stream": str, "amount_usd": float})
     checked = _schema_problems(table, streams, shown)
     duplicates = [p for p in checked if "twice" in p.message]
-    problems += [p for p in checked if p not in duplicates]
+    problems += [p for p in checked if "twice" not in p.message]  # not "p not in duplicates": quadratic
     if problems:  # cell by cell first: the table as a whole is judged once its cells are right
         raise DataError(sorted(problems, key=_row_of))
     if table.empty:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import DataError, Problem, display_path
+from .files import outside_problem
 
 YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August|September"
                           r"|October|November|December)\b")
@@ -64,6 +65,9 @@ def start_edition(data_dir: Path, subject: str, year: int) -> NewEdition:
                                  f"(editions found: {known}); expected data/{subject}/<year>/sheet.yaml")])
     source = data_dir / subject / source_edition
     step = year - int(source_edition)
+    leaving = [p for p in (outside_problem(e, source) for e in _entries(source)) if p]
+    if leaving:  # copying would copy the linked file's content into data/
+        raise DataError(leaving)
     shutil.copytree(source, target)
     result = NewEdition(source=source, target=target)
     try:
@@ -76,6 +80,13 @@ def start_edition(data_dir: Path, subject: str, year: int) -> NewEdition:
         shutil.rmtree(target, ignore_errors=True)
         raise
     return result
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Every file and folder under ``folder``, links not followed."""
+    import os
+
+    return [Path(top) / name for top, dirs, files in os.walk(folder) for name in sorted(dirs + files)]
 
 
 def _move_edition_date(sheet_file: Path, step: int) -> None:

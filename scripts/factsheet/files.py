@@ -34,3 +34,53 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def shown_as_given(path: str | Path) -> str:
+    """A path as the user typed it (links not followed): relative to the working folder when inside it."""
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
+        if absolute.is_relative_to(base):
+            return str(absolute.relative_to(base))
+    return str(absolute)
+
+
+def outside_problem(path: str | Path, root: str | Path, what: str = "the sheet's folder", name: str | None = None):
+    """The problem with reading ``path`` if it, or a folder on its way, is a link leaving ``root``; else None.
+
+    Every file a sheet or the brand is read from goes through this check (``confined``): a sheet cannot
+    make the build read /etc/passwd by linking narrative/intro.md to it.
+    """
+    from .errors import Problem
+
+    path, root = Path(path), Path(root)
+    name = name or path.name
+    base = root.resolve()
+    if path.resolve().is_relative_to(base):
+        return None
+    given = Path(os.path.abspath(path))
+    if given.is_relative_to(Path(os.path.abspath(root))) or given.is_relative_to(base):
+        return Problem(shown_as_given(path), "", f"{name!r} is a link to a file outside {what} "
+                       f"({path.resolve()}); expected a file inside {shown_as_given(root)}: copy the file there "
+                       "instead of linking to it")
+    return Problem(shown_as_given(path), "", f"{name!r} lies outside {what}; expected a file inside "
+                   f"{shown_as_given(root)}")
+
+
+def confined(path: str | Path, root: str | Path, what: str = "the sheet's folder") -> Path:
+    """``path`` itself, once :func:`outside_problem` found nothing wrong; a DataError naming it otherwise."""
+    from .errors import DataError
+
+    problem = outside_problem(path, root, what)
+    if problem:
+        raise DataError([problem])
+    return Path(path)
+
+
+def read_template_file(path: Path, templates_dir: Path | None = None) -> str:
+    """A brand or template file's text; a DataError naming it if it is a link leaving the templates folder
+    (``templates_dir``: by default the folder above ``path``'s brand/ or labels/ folder, else templates/)."""
+    path = Path(path)
+    if templates_dir is None:
+        templates_dir = path.parent.parent if path.parent.name in ("brand", "labels") else path.parent
+    return confined(path, templates_dir, "the templates folder").read_text(encoding="utf-8")

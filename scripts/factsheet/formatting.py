@@ -11,11 +11,12 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from . import paths
+from .files import read_template_file
 
 
 def load_labels(language: str, labels_dir: Path = paths.LABELS_DIR) -> dict[str, str]:
     """The reader-visible words for one language (templates/labels/<language>.yaml)."""
-    return yaml.safe_load((labels_dir / f"{language}.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(read_template_file(labels_dir / f"{language}.yaml", labels_dir.parent))
 
 
 class Formatter:

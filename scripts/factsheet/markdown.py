@@ -1,13 +1,19 @@
 """The Markdown subset a writer may use in narrative, project and quote texts.
 
 Paragraphs, **bold**, *italic*, bullet and numbered lists, links, and '# Heading'
-lines (rendered one level below the sheet title). Raw HTML is shown as text and
-images are not allowed: pictures go through a project's ``photo:`` field.
+lines (rendered one level below the sheet title). Anything else a writer might
+type (pictures, tables, HTML, '##' headings, code blocks) is refused by
+:func:`problems` with the file and line; the renderer never prints it as markup.
+Pictures go through a project's ``photo:`` field.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from markdown_it import MarkdownIt
+
+from .errors import Problem, display_path
 
 _md = MarkdownIt("commonmark", {"html": False, "typographer": False}).disable(["image", "html_block", "html_inline"])
 
@@ -38,3 +44,56 @@ def split_heading(text: str) -> tuple[str | None, str]:
     if first.startswith("# "):
         return first[2:].strip(), rest.strip()
     return None, text.strip()
+
+
+# Everything CommonMark (and pipe tables) can parse, so that what the subset lacks is seen and named.
+_full = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+_EXPECTED = "expected the Markdown subset of texts: paragraphs, **bold**, *italic*, lists, [links](address)"
+_REFUSED = {
+    "image": "a picture (![...](...)) cannot be placed in a text; expected a project's photo: field",
+    "table_open": f"tables are not supported in texts; {_EXPECTED}",
+    "html_block": f"HTML is not supported in texts; {_EXPECTED}",
+    "html_inline": f"HTML is not supported in texts; {_EXPECTED}",
+    "fence": f"code blocks are not supported in texts; {_EXPECTED}",
+    "code_block": f"a line indented by four spaces is a code block, not supported in texts; {_EXPECTED} "
+                  "(remove the indentation)",
+}
+
+
+def problems(text: str, path: Path, first_line: int = 1) -> list[Problem]:
+    """Markdown the subset does not support, one problem per place (file and line), in reading order."""
+    found = []
+
+    def refuse(kind: str, line: int, shown: str = "") -> None:
+        message = _REFUSED.get(kind, kind)
+        found.append(Problem(display_path(path), f"line {line + first_line}",
+                             f"{shown + ': ' if shown else ''}{message}"))
+
+    for token in _full.parse(text):
+        line = token.map[0] if token.map else 0
+        if token.type in _REFUSED:
+            refuse(token.type, line, _excerpt(token.content) if token.type.startswith("html") else "")
+        elif token.type == "heading_open" and token.tag != "h1":
+            level = int(token.tag[1])
+            refuse(f"a heading of level {level} ({'#' * level} ...) is not supported; expected only "
+                   "'# Heading' for a section heading", line)
+        elif token.type == "inline" and token.children:
+            offset = 0
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    offset += 1
+                elif child.type == "image":
+                    refuse("image", line + offset, repr(f"![{child.content}]({child.attrGet('src') or ''})"))
+                elif child.type == "html_inline" and not child.content.startswith("</"):
+                    refuse("html_inline", line + offset, _excerpt(child.content))
+    seen, unique = set(), []
+    for problem in found:  # an HTML block of many lines, or a table, is one problem
+        if (problem.where, problem.message) not in seen:
+            seen.add((problem.where, problem.message))
+            unique.append(problem)
+    return unique
+
+
+def _excerpt(html: str) -> str:
+    first = html.strip().splitlines()[0] if html.strip() else html
+    return repr(first if len(first) <= 40 else first[:37] + "...")

@@ -15,7 +15,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import markdown, paths
 from .errors import DataError, Problem, display_path
 from .figures import Figures
-from .sheet import Sheet, read_text
+from .files import confined
+from .sheet import Sheet, body_first_line, read_text
+from .sheet import entry_id as entry_id_of
 
 # The blocks a sheet may have, in reading order; each is optional.
 BLOCKS = ("intro", "partnership", "priorities", "commitments", "financial")
@@ -35,52 +37,179 @@ def narrative_names(sheet: Sheet, figures: Figures) -> dict:
     }
 
 
+MAX_EXPRESSION = 200  # characters between {{ and }}; a name path with filters is far shorter
+STATEMENTS = "statements are not allowed in a text; expected only {{ name }} or {{ name | filter }}"
+
+
 def environment(filters: dict) -> SandboxedEnvironment:
+    """The parser of {{ }} expressions, knowing only ``filters`` (no Jinja globals, tests or built-in filters).
+
+    Texts are never run as Jinja templates: each expression is parsed and evaluated by :func:`fill`.
+    """
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    env.filters.update(filters)
+    env.globals.clear()
+    env.tests.clear()
+    env.filters = dict(filters)
     return env
 
 
-def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path) -> str:
-    """Replace {{ ... }} in a text with computed values; a clear problem if a name is wrong."""
+class _Refused(Exception):
+    """An expression outside the language: what is wrong with it."""
+
+
+class _Unknown(Exception):
+    """A name, key or filter that does not exist: the bad name and the names that would work there."""
+
+    def __init__(self, bad: str, owner: str | None, options: list[str]):
+        super().__init__(bad)
+        self.bad, self.owner, self.options = bad, owner, options
+
+
+def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path, first_line: int = 1) -> str:
+    """Replace each {{ ... }} of a text with its value; one problem per wrong expression.
+
+    An expression is a name path (``period.first``, ``by_year[2020].assessed``, ``windows.assessed.long``:
+    names, keys and attributes that exist in ``names``) followed by zero or more filters of ``env``
+    (``| usd_millions``). Nothing else: no statements, calls, arithmetic or literals to compute with.
+    ``first_line`` is the file's line the text starts on (a project's body starts after its front matter).
+    """
+    def _line(text: str, offset: int) -> int:
+        return text.count("\n", 0, offset) + first_line
+
+    problems, pieces, position = [], [], 0
+    for line in sorted({_line(text, match.start()) for match in re.finditer(r"{%|{#", text)}):
+        problems.append(Problem(display_path(path), f"line {line}", STATEMENTS))
+    for match in re.finditer(r"{{(.*?)(}}|\Z)", text, re.DOTALL):
+        line = _line(text, match.start())
+        expression = match.group(1)
+        pieces.append(text[position:match.start()])
+        position = match.end()
+        if not match.group(2):
+            problems.append(Problem(display_path(path), f"line {line}", "this {{ has no closing }}; expected "
+                                    "{{ name }} or {{ name | filter }} on one line"))
+            continue
+        shown = "{{" + expression + "}}"
+        try:
+            pieces.append(str(_evaluate(expression, names, env)))
+        except _Unknown as err:
+            owner = f" of {err.owner}" if err.owner else ""
+            problems.append(Problem(display_path(path), f"line {line}",
+                                    f"{shown} names {err.bad!r}, which is not a name{owner} a text can use; "
+                                    f"expected one of {', '.join(err.options) or '(none)'}"))
+        except _Refused as err:
+            problems.append(Problem(display_path(path), f"line {line}",
+                                    f"{shown} is not allowed: {err}; expected only a name like "
+                                    "{{ totals.overall }} followed by filters like | usd_millions"))
+    if problems:
+        raise DataError(sorted(problems, key=lambda p: int(p.where.split()[-1])))
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+
+
+
+def _evaluate(expression: str, names: dict, env: SandboxedEnvironment):
+    """The value of one expression (the text between {{ and }})."""
+    from jinja2 import nodes
+
+    if len(expression) > MAX_EXPRESSION:
+        raise _Refused(f"it is longer than {MAX_EXPRESSION} characters")
+    if "\n" in expression.strip():
+        raise _Refused("it runs over several lines")
     try:
-        return env.from_string(text).render(**names)
+        template = env.parse("{{" + expression + "}}")
     except jinja2.TemplateSyntaxError as err:
-        raise DataError([Problem(display_path(path), f"line {err.lineno}",
-                                 f"the {{{{ ... }}}} expression is not valid ({err.message})")]) from None
-    except jinja2.exceptions.SecurityError as err:
-        raise DataError([Problem(display_path(path), "", f"{err.message}; texts may only name the values "
-                                 f"listed in the README ({', '.join(sorted(names))})")]) from None
-    except jinja2.UndefinedError as err:
-        raise DataError([_unknown_name(err.message or "", text, names, path)]) from None
-    except (TypeError, ValueError, ArithmeticError) as err:
-        raise DataError([Problem(display_path(path), "", f"a {{{{ ... }}}} expression failed: {err}")]) from None
+        raise _Refused(f"it is not a valid expression ({err.message})") from None
+    except RecursionError:
+        raise _Refused("it is nested too deeply") from None
+    outputs = template.body
+    if len(outputs) != 1 or not isinstance(outputs[0], nodes.Output) or len(outputs[0].nodes) != 1:
+        raise _Refused("it is not one expression")
+    return _value(outputs[0].nodes[0], names, env)
 
 
-def _unknown_name(message: str, text: str, names: dict, path: Path) -> Problem:
-    """A problem naming the misspelt name, the line it is on, and the names that would work there."""
-    match = re.search(r"has no (?:attribute|element) '?([^']+?)'?$|'([^']+)' is undefined", message)
-    bad = (match.group(1) or match.group(2)) if match else ""
-    expressions = [(number, expression) for number, row in enumerate(text.splitlines(), start=1)
-                   for expression in re.findall(r"{{(.*?)}}", row)]
-    hit = next(((n, e) for n, e in expressions if re.search(rf"[.\[\s'\"]{re.escape(bad)}\b|^\s*{re.escape(bad)}\b",
-                                                               e)), None) if bad else None
-    parent = re.match(r"\s*(\w+)", hit[1]).group(1) if hit else None
-    options = sorted(names)
-    if parent in names and parent != bad:
-        value = names[parent]
-        options = sorted(map(str, value)) if isinstance(value, dict) else \
-            sorted(n for n in dir(value) if not n.startswith("_"))
-    owner = f" of {parent}" if parent in names and parent != bad else ""
-    shown = f"{{{{{hit[1]}}}}}" if hit else repr(bad)
-    return Problem(display_path(path), f"line {hit[0]}" if hit else "",
-                   f"{shown} names {bad!r}, which is not a name{owner} a text can use; "
-                   f"expected one of {', '.join(options)}")
+def _value(node, names: dict, env: SandboxedEnvironment):
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Name):
+        if node.name not in names:
+            raise _Unknown(node.name, None, sorted(names))
+        return names[node.name]
+    if isinstance(node, nodes.Getattr):
+        return _member(_value(node.node, names, env), node.attr, _path(node.node))
+    if isinstance(node, nodes.Getitem):
+        if not isinstance(node.arg, nodes.Const) or not isinstance(node.arg.value, (int, str)) \
+                or isinstance(node.arg.value, bool):
+            raise _Refused("a [key] must be a number or a name written out, like by_year[2020]")
+        return _member(_value(node.node, names, env), node.arg.value, _path(node.node))
+    if isinstance(node, nodes.Filter):
+        if node.node is None:
+            raise _Refused("a filter must follow a name")
+        if node.name not in env.filters:
+            raise _Unknown(node.name, "the filters", sorted(env.filters))
+        if node.kwargs or node.dyn_args or node.dyn_kwargs or \
+                not all(isinstance(a, nodes.Const) and isinstance(a.value, (int, float, str)) for a in node.args):
+            raise _Refused(f"the filter {node.name!r} may only be given plain values")
+        value = _value(node.node, names, env)
+        try:
+            return env.filters[node.name](value, *(a.value for a in node.args))
+        except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError) as err:
+            raise _Refused(f"the filter {node.name!r} cannot format {value!r} ({err})") from None
+    what = {nodes.Call: "calls", nodes.Const: "values typed in", nodes.TemplateData: "text"}.get(type(node))
+    if what is None:
+        what = "arithmetic" if isinstance(node, (nodes.BinExpr, nodes.UnaryExpr)) else \
+            f"{type(node).__name__.lower()} expressions"
+    raise _Refused(f"{what} are not part of the expression language")
+
+
+def _path(node) -> str:
+    """The name path of a node as written: by_year[2020], windows.assessed."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_path(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return f"{_path(node.node)}[{node.arg.value!r}]"
+    return "?"
+
+
+def _member(value, key, owner: str):
+    """value[key] for a mapping, else the public, non-callable attribute ``key``: what a path can reach."""
+    if isinstance(value, dict):
+        if key in value:
+            return value[key]
+        if isinstance(key, str) and key.isdigit() and int(key) in value:
+            return value[int(key)]
+        raise _Unknown(str(key), owner, sorted(map(str, value)))
+    options = _attributes(value)
+    if isinstance(key, str) and key in options:
+        return getattr(value, key)
+    raise _Unknown(str(key), owner, options)
+
+
+def _attributes(value) -> list[str]:
+    """The attributes of a value a text may name: public and not methods (period.first, period.long)."""
+    found = []
+    for name in dir(value):
+        if name.startswith("_"):
+            continue
+        try:
+            member = getattr(value, name)
+        except Exception:  # noqa: BLE001 - a property that fails is not a name to offer
+            continue
+        if not callable(member):
+            found.append(name)
+    return sorted(found)
 
 
 def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict[str, dict]:
     """Every narrative block of a sheet as {"heading": str | None, "html": str}."""
     folder = sheet_dir / paths.NARRATIVE_DIR
+    if folder.exists() or folder.is_symlink():
+        confined(folder, sheet_dir)
     blocks, problems = {}, []
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
         if path.stem not in BLOCKS or path.suffix != ".md":
@@ -88,7 +217,11 @@ def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict
                                     f"one of {', '.join(b + '.md' for b in BLOCKS)}"))
             continue
         try:
-            heading, body = markdown.split_heading(fill(read_text(path), names, env, path))
+            filled = fill(read_text(path, sheet_dir), names, env, path)
+            wrong = markdown.problems(filled, path)
+            if wrong:
+                raise DataError(wrong)
+            heading, body = markdown.split_heading(filled)
         except DataError as err:
             problems += err.problems
             continue
@@ -96,3 +229,28 @@ def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict
     if problems:
         raise DataError(problems)
     return blocks
+
+
+def fill_entry(folder: Path, entry_id: str, body: str, names: dict, env: SandboxedEnvironment) -> str:
+    """A project's or quote's body (``folder``/NN-<entry_id>.md) with its {{ }} filled in and its Markdown
+    checked, like a narrative block; problems name the file and its line."""
+    path = next(p for p in sorted(folder.glob("*.md")) if entry_id_of(p) == entry_id)
+    first = body_first_line(path, folder.parent)
+    filled = fill(body, names, env, path, first_line=first)
+    wrong = markdown.problems(filled, path, first_line=first)
+    if wrong:
+        raise DataError(wrong)
+    return filled
+
+
+def entry_problems(sheet_dir: Path, projects: list, quotes: list, names: dict,
+                   env: SandboxedEnvironment) -> list[Problem]:
+    """Every problem of the {{ }} and the Markdown of the projects' and quotes' bodies."""
+    problems = []
+    for folder, entries in ((paths.PROJECTS_DIR, projects), (paths.QUOTES_DIR, quotes)):
+        for entry in entries:
+            try:
+                fill_entry(sheet_dir / folder, entry.id, entry.body, names, env)
+            except DataError as err:
+                problems += err.problems
+    return problems

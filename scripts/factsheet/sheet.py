@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from . import paths
 from .errors import DataError, Problem, display_path
+from .files import confined, outside_problem, shown_as_given
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -131,8 +132,19 @@ class Quote(Model):
     body: str
 
 
-def read_text(path: Path) -> str:
-    """The file's text; a clear problem if it is empty or not UTF-8."""
+MAX_TEXT_BYTES = 1_000_000  # a sheet.yaml or a Markdown text larger than this is refused, not read
+MAX_YAML_DEPTH = 50  # how deeply YAML lists and mappings may nest
+
+
+def read_text(path: Path, root: Path | None = None) -> str:
+    """The file's text; a clear problem if it is a link leaving ``root`` (the sheet's folder), too large,
+    empty or not UTF-8."""
+    if root is not None:
+        confined(path, root)
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise DataError([Problem(shown_as_given(path), "", f"the file is larger than {MAX_TEXT_BYTES:,} bytes "
+                                 f"({size:,} bytes); expected a text of at most {MAX_TEXT_BYTES:,} bytes")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -145,9 +157,33 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class _TooDeep(yaml.YAMLError):
+    """YAML nested deeper than MAX_YAML_DEPTH, or using an alias (both refused before they cost anything)."""
+
+    def __init__(self, message: str, mark):
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text (the models check them and name the key) and refuses a key
-    given twice (plain YAML would silently keep the last)."""
+    """Safe YAML that keeps every plain value as the text typed (``language: no`` is the code "no", a
+    partner ``ON`` stays "ON", ``2023-06-01`` a text the models turn into a date, ``2018`` one they turn
+    into a year), refuses a key given twice (plain YAML would silently keep the last), nesting deeper than
+    MAX_YAML_DEPTH levels and aliases (``*name``, which can multiply a small file into a huge one).
+    Only an empty value (or ``~``) means "nothing"."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise _TooDeep("aliases (*name) are not allowed; expected every value written out",
+                           self.peek_event().start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _TooDeep(f"the YAML is nested deeper than {MAX_YAML_DEPTH} levels; expected at most "
+                               f"{MAX_YAML_DEPTH}", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -160,15 +196,15 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_NULL = "tag:yaml.org,2002:null"
+_Loader.yaml_implicit_resolvers = {"": [(_NULL, re.compile(r"^$"))], "~": [(_NULL, re.compile(r"^~$"))]}
 
 
 def _yaml(text: str, path: Path, first_line: int = 1):
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except _TooDeep as err:
+        raise DataError([Problem(display_path(path), f"line {err.mark.line + first_line}", err.message)]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + first_line}" if mark else ""
@@ -177,13 +213,41 @@ def _yaml(text: str, path: Path, first_line: int = 1):
                                  f"this is not valid YAML ({what}); check indentation and quotes")]) from None
 
 
-def _problems(err: ValidationError, path: Path, prefix: str = "") -> list[Problem]:
+def _model_at(model, loc: tuple):
+    """The model class that holds the last key of ``loc`` (Sheet -> ('donor', 'nmae') -> Donor), or None."""
+    import types
+    import typing
+
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        while True:
+            origin = typing.get_origin(annotation)
+            if origin is typing.Annotated:
+                annotation = typing.get_args(annotation)[0]
+            elif origin in (list, typing.Union, types.UnionType):
+                annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+            else:
+                break
+        model = annotation
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _problems(err: ValidationError, path: Path, prefix: str = "", model=None,
+              hidden: tuple[str, ...] = ()) -> list[Problem]:
     problems = []
     for e in err.errors():
         key = ".".join(str(part) for part in e["loc"])
         key = f"{prefix}{key}" if key else prefix.rstrip(".")
         if e["type"] == "extra_forbidden":
-            message = f"unknown key {key.split('.')[-1]!r}; check its spelling"
+            holder = _model_at(model, tuple(e["loc"][:-1])) if model is not None else None
+            allowed = [name for name in (holder.model_fields if holder else ()) if name not in hidden]
+            expected = f"expected one of {', '.join(allowed)}" if allowed else "check its spelling"
+            message = f"unknown key {key.split('.')[-1]!r}; {expected}"
         elif e["type"] == "missing":
             message = "this required key is missing"
         else:
@@ -196,21 +260,21 @@ def _problems(err: ValidationError, path: Path, prefix: str = "") -> list[Proble
 
 def load_sheet(path: Path) -> Sheet:
     """Read and check sheet.yaml."""
-    data = _yaml(read_text(path), path)
+    data = _yaml(read_text(path, path.parent), path)
     if not isinstance(data, dict):
         raise DataError([Problem(display_path(path), "", "expected keys like 'title:' at the top level")])
     try:
         return Sheet.model_validate(data)
     except ValidationError as err:
-        raise DataError(_problems(err, path)) from None
+        raise DataError(_problems(err, path, model=Sheet)) from None
 
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?(.*)\Z", re.DOTALL)
 
 
-def split_front_matter(path: Path) -> tuple[dict, str]:
-    """A Markdown file's YAML front matter (between --- lines) and its body."""
-    text = read_text(path)
+def split_front_matter(path: Path, root: Path | None = None) -> tuple[dict, str]:
+    """A Markdown file's YAML front matter (between --- lines) and its body (``root``: see read_text)."""
+    text = read_text(path, root)
     match = _FRONT.match(text)
     if not match:
         raise DataError([Problem(display_path(path), "line 1",
@@ -221,12 +285,24 @@ def split_front_matter(path: Path) -> tuple[dict, str]:
     return meta, match.group(2).strip()
 
 
+def body_first_line(path: Path, root: Path | None = None) -> int:
+    """The line of a Markdown file on which the body returned by split_front_matter starts."""
+    text = read_text(path, root)
+    match = _FRONT.match(text)
+    if not match:
+        return 1
+    body = match.group(2)
+    return text[:match.start(2)].count("\n") + body[:len(body) - len(body.lstrip())].count("\n") + 1
+
+
 def entry_id(path: Path) -> str:
     """A file's id: its name without the ordering number, '05-forteress.md' -> 'forteress'."""
     return re.sub(r"^\d+[-_]", "", path.stem)
 
 
 def _load_entries(folder: Path, model):
+    if folder.exists() or folder.is_symlink():
+        confined(folder, folder.parent)
     entries, problems, seen = [], [], {}
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         if entry_id(path) in seen:
@@ -235,14 +311,14 @@ def _load_entries(folder: Path, model):
             continue
         seen[entry_id(path)] = path
         try:
-            meta, body = split_front_matter(path)
+            meta, body = split_front_matter(path, folder.parent)
             if not body:
                 raise DataError([Problem(display_path(path), "", "the text after the front matter is empty")])
             entries.append(model.model_validate({**meta, "id": entry_id(path), "body": body}))
         except DataError as err:
             problems += err.problems
         except ValidationError as err:
-            problems += _problems(err, path)
+            problems += _problems(err, path, model=model, hidden=("id", "body"))
     return entries, problems
 
 
@@ -266,18 +342,28 @@ def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
 
 
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
+MAX_PHOTO_PIXELS = 50_000_000  # 50 megapixels; a larger image is refused before its pixels are decoded
 
 
 def photo_problem(sheet_dir: Path, file: str) -> str | None:
-    """Why a photo path cannot be used (outside the sheet folder, missing, not a JPEG or PNG), or None."""
-    folder = Path(sheet_dir).resolve()
+    """Why a photo path cannot be used (outside the sheet folder or a link leaving it, missing, not a JPEG or
+    PNG, more than MAX_PHOTO_PIXELS pixels), or None."""
+    folder = Path(sheet_dir)
+    outside = outside_problem(folder / file, folder, name=file)
+    if outside:
+        return outside.message
     target = (folder / file).resolve()
-    if not target.is_relative_to(folder):
-        return f"{file!r} lies outside the sheet's folder; expected a path inside {display_path(sheet_dir)}"
     if target.suffix.lower() not in PHOTO_TYPES:
         return f"{file!r} is not a JPEG or PNG file; expected a name ending in {', '.join(PHOTO_TYPES)}"
     if not target.is_file():
         return f"{file!r} does not exist in {display_path(sheet_dir)}; expected the path of an image file there"
+    pixels = photo_pixels(target)
+    if pixels is None:
+        return f"{file!r} is not a readable JPEG or PNG image; expected a photo saved as JPEG or PNG"
+    width, height = pixels
+    if width * height > MAX_PHOTO_PIXELS:
+        return (f"{file!r} is {width:,}x{height:,} pixels ({width * height:,} pixels); expected at most "
+                f"{MAX_PHOTO_PIXELS:,} pixels ({MAX_PHOTO_PIXELS // 1_000_000} megapixels): save it smaller")
     try:
         from PIL import Image
 
@@ -285,6 +371,45 @@ def photo_problem(sheet_dir: Path, file: str) -> str | None:
             image.verify()
     except Exception:  # noqa: BLE001 - any failure to read it means it is not a usable image
         return f"{file!r} is not a readable JPEG or PNG image; expected a photo saved as JPEG or PNG"
+    return None
+
+
+def photo_pixels(path: Path) -> tuple[int, int] | None:
+    """An image's width and height in pixels, read from its header (the pixels are not decoded), or None
+    when it is not a readable JPEG or PNG."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path, formats=("JPEG", "PNG")) as image:
+                return image.size
+    except Image.DecompressionBombError as err:  # larger than Pillow's own limit: read its size from the header
+        del err
+        return _header_size(path)
+    except Exception:  # noqa: BLE001 - any failure to read it means it is not a usable image
+        return None
+
+
+def _header_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's IHDR chunk or a JPEG's SOF marker, without decoding anything."""
+    import struct
+
+    with open(path, "rb") as handle:
+        data = handle.read(1 << 20)
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    position = 2
+    while data.startswith(b"\xff\xd8") and position + 9 < len(data):
+        if data[position] != 0xFF:
+            return None
+        marker, length = data[position + 1], struct.unpack(">H", data[position + 2:position + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", data[position + 5:position + 9])
+            return width, height
+        position += 2 + length
     return None
 
 

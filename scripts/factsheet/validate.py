@@ -7,8 +7,9 @@ from .contributions import read_raw, tidy
 from .editions import contributions_file
 from .errors import DataError, Problem, display_path
 from .figures import compute_for, sheet_windows
+from .files import outside_problem
 from .formatting import Formatter, load_labels
-from .narrative import environment, load_blocks, narrative_names
+from .narrative import entry_problems, environment, load_blocks, narrative_names
 from .sheet import load_projects, load_quotes, load_sheet
 
 KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.CONTRIBUTIONS_STEM}.xlsx",
@@ -28,19 +29,20 @@ def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
             return None
 
     problems += _stray_entries(sheet_dir)
+    problems += _links_leaving(sheet_dir)
     if not (sheet_dir / paths.SHEET_FILE).is_file():
         problems.append(Problem(display_path(sheet_dir), "", f"{paths.SHEET_FILE} is missing; expected one in "
                                 "every sheet folder"))
-        raise DataError(problems)
+        raise DataError(list(dict.fromkeys(problems)))
     sheet = attempt(lambda: load_sheet(sheet_dir / paths.SHEET_FILE))
     if sheet is None:
-        raise DataError(problems)
+        raise DataError(list(dict.fromkeys(problems)))
     if not (labels_dir / f"{sheet.language}.yaml").is_file():
         available = ", ".join(sorted(p.stem for p in labels_dir.glob("*.yaml")))
         problems.append(Problem(display_path(sheet_dir / paths.SHEET_FILE), "key language",
                                 f"{sheet.language!r} has no labels file; expected one of {available} "
                                 f"(or add templates/labels/{sheet.language}.yaml)"))
-        raise DataError(problems)
+        raise DataError(list(dict.fromkeys(problems)))
     table_file = contributions_file(sheet_dir)
     table = None
     if not table_file.is_file():
@@ -55,20 +57,34 @@ def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
     if table is not None:
         fmt = Formatter(sheet.language, load_labels(sheet.language, labels_dir))
         figures = compute_for(table, sheet)
-        blocks = attempt(lambda: load_blocks(sheet_dir, narrative_names(sheet, figures), environment(fmt.filters())))
+        names, env = narrative_names(sheet, figures), environment(fmt.filters())
+        blocks = attempt(lambda: load_blocks(sheet_dir, names, env))
+        problems += entry_problems(sheet_dir, projects or [], quotes or [], names, env)
     if problems:
-        raise DataError(problems)
+        raise DataError(list(dict.fromkeys(problems)))
     return {"sheet": display_path(sheet_dir), "table": display_path(table_file), "rows": len(table),
             "years": [int(table["year"].min()), int(table["year"].max())], "narrative": sorted(blocks),
             "projects": len(projects), "quotes": len(quotes),
             "photos": sum(1 for p in projects if p.photo)}
 
 
+def _links_leaving(sheet_dir: Path) -> list[Problem]:
+    """The sheet's files and folders that are links leaving the sheet's folder (each is also refused where it
+    is read; here they are named all at once, before anything is read)."""
+    entries = [sheet_dir / name for name in sorted(KNOWN_ENTRIES)]
+    for folder in (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR, paths.PHOTOS_DIR):
+        if (sheet_dir / folder).is_dir() and (sheet_dir / folder).resolve().is_relative_to(sheet_dir.resolve()):
+            entries += sorted((sheet_dir / folder).iterdir())
+    problems = [outside_problem(entry, sheet_dir) for entry in entries if entry.exists() or entry.is_symlink()]
+    return [p for p in problems if p]
+
+
 def _stray_entries(sheet_dir: Path) -> list[Problem]:
     """Files at the top of a sheet folder that look like a misnamed input (sheet.yml, contributions.xls)."""
     problems = []
     for folder in (paths.PROJECTS_DIR, paths.QUOTES_DIR):
-        for entry in sorted((sheet_dir / folder).iterdir()) if (sheet_dir / folder).is_dir() else []:
+        inside = (sheet_dir / folder).resolve().is_relative_to(sheet_dir.resolve())  # else: _links_leaving
+        for entry in sorted((sheet_dir / folder).iterdir()) if (sheet_dir / folder).is_dir() and inside else []:
             if entry.suffix != ".md" and not entry.name.startswith("."):
                 problems.append(Problem(display_path(entry), "", f"{entry.name!r} is not read by the pipeline; "
                                         f"expected Markdown files (.md) in {folder}/"))
