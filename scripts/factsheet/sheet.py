@@ -80,7 +80,7 @@ class Sheet(Model):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
     edition_date: dt.date
     donor: Donor
-    streams: Annotated[list[Stream], Field(min_length=1)]
+    streams: Annotated[list[Stream], Field(min_length=1, max_length=4)]  # a key-figure card each
     window: Window | None = None  # the sheet's reporting window; default: the years of the table
     partners: list[Partner] = []
     priority_areas: list[Text] = []
