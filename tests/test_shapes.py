@@ -90,7 +90,7 @@ def test_each_stream_names_its_own_window(corpus_build):
 
 def test_a_missing_year_and_a_year_without_payment_read_differently(corpus_build):
     html = (corpus_build / "output" / "html" / "windows-2024.html").read_text(encoding="utf-8")
-    table = html[html.index('<table class="chart-data">'):html.index("</table>")]
+    table = html[html.index('<table class="chart-data"'):html.index("</table>")]
     rows = {m.group(1): re.findall(r"<td>([^<]*)</td>", m.group(2))
             for m in re.finditer(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table)}
     years = re.findall(r'<th scope="col">(\d{4})</th>', table)

@@ -79,13 +79,15 @@ def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path, first_li
     problems, pieces, position = [], [], 0
     for line in sorted({_line(text, match.start()) for match in re.finditer(r"{%|{#", text)}):
         problems.append(Problem(display_path(path), f"line {line}", STATEMENTS))
-    for match in re.finditer(r"{{(.*?)(}}|\Z)", text, re.DOTALL):
+    # An expression ends at its }}; one that meets the next {{ (or the end) first was never closed.
+    for match in re.finditer(r"{{((?:(?!{{).)*?)(}}|(?={{)|\Z)", text, re.DOTALL):
         line = _line(text, match.start())
         expression = match.group(1)
         pieces.append(text[position:match.start()])
         position = match.end()
         if not match.group(2):
-            problems.append(Problem(display_path(path), f"line {line}", "this {{ has no closing }}; expected "
+            opened = " ".join(["{{", *expression.split()[:1]])  # the name it begins with
+            problems.append(Problem(display_path(path), f"line {line}", f"{opened} has no closing }}}}; expected "
                                     "{{ name }} or {{ name | filter }} on one line"))
             continue
         shown = "{{" + expression + "}}"
@@ -104,9 +106,6 @@ def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path, first_li
         raise DataError(sorted(problems, key=lambda p: int(p.where.split()[-1])))
     pieces.append(text[position:])
     return "".join(pieces)
-
-
-
 
 
 def _evaluate(expression: str, names: dict, env: SandboxedEnvironment):
