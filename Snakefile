@@ -7,7 +7,6 @@ tests call directly; the rules run them in processes forked from a warm stage se
 """
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -15,7 +14,13 @@ from snakemake.utils import min_version, validate
 
 sys.path.insert(0, str(Path(workflow.basedir, "scripts")))
 from factsheet.brand import font_faces, load_brand  # noqa: E402
-from factsheet.editions import contributions_file, previous_edition  # noqa: E402
+from factsheet.editions import (  # noqa: E402
+    EDITION_RULE,
+    SUBJECT_RULE,
+    contributions_file,
+    find_sheets,
+    previous_edition,
+)
 from factsheet import workers as stages  # noqa: E402
 
 min_version("9.0")
@@ -74,11 +79,14 @@ onerror:
 
 
 def discover_sheets():
-    """(subject, edition) of every data/<subject>/<edition>/ folder, or of the config's list."""
+    """(subject, edition) of every data/<subject>/<edition>/ folder, or of the config's list. A folder that
+    does not fit the naming rule is named on stderr and skipped: the other sheets are still built."""
     if config["sheets"]:
         return [Path(s).parts for s in config["sheets"]]
-    # A folder data/<subject>/<year>/ is a sheet even without its sheet.yaml, so check_sheet can say it is missing.
-    return sorted((p.parent.name, p.name) for p in DATA.glob("*/*") if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+    sheets, problems = find_sheets(DATA)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    return sheets
 
 
 SHEETS = discover_sheets()
@@ -94,8 +102,8 @@ localrules:
 
 
 wildcard_constraints:
-    subject=r"[a-z0-9]+(-[a-z0-9]+)*",
-    edition=r"\d{4}",
+    subject=SUBJECT_RULE,
+    edition=EDITION_RULE,
 
 
 def sheet_dir(wildcards):
@@ -145,6 +153,9 @@ rule all:
     """Build every fact sheet, and a change report for each that has a previous edition."""
     input:
         expand(OUT / "{subject}-{edition}.pdf", zip, subject=SUBJECTS, edition=EDITIONS),
+        # asked for by name: else `make archive` after `make` finds every published PDF up to date
+        expand(OUT / "archive" / "{subject}-{edition}.pdf", zip, subject=SUBJECTS, edition=EDITIONS)
+        if config["archival"] else [],
         CHANGE_REPORTS,
 
 

@@ -4,9 +4,13 @@ Usage: python scripts/build.py [--cores N] [SNAKEMAKE ARGUMENTS...]
 
 Snakemake's own chatter is filtered down to progress and the pipeline's
 one-line error messages. FACTSHEET_DEBUG=1 shows everything, tracebacks included.
+One build runs at a time; a build that was killed is recovered from by the next
+one (scripts/factsheet/recovery.py). Ctrl-C, SIGTERM or SIGHUP stop the build
+cleanly: nothing half-written is kept, and `make` again finishes the work.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -17,7 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from factsheet import workers
+from factsheet import recovery, workers
+from factsheet.editions import find_sheets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,15 +35,31 @@ NOISE = re.compile(
     r"|Complete log\(s\):|Elapsed time:|WorkflowError:|At least one job did not complete|Shutting down"
     r"|Removing output files of failed job|Will exit after finishing currently running jobs|Trying to restart"
     r"|Error in rule \w+:|Nothing to be done|host:|Job \d+ completed successfully|Reasons:|Some jobs were triggered"
-    r"|Using workflow specific profile|StageFailed in file|\w+ stopped$|File \".*\", line \d+, in )"
+    r"|Using workflow specific profile|Config file .* is extended by|StageFailed in file|\w+ stopped$"
+    r"|File \".*\", line \d+, in )"
 )
 DETAIL = re.compile(r"^\s+(message|jobid|input|output|log|wildcards|resources|reason|shell|conda-env|threads"
                     r"|benchmark|params|\(check log)|^\s+[\w-]+ \(.*\)$")
 
 
-def output_dir() -> Path:
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
-    return ROOT / config.get("output_dir", "output")
+def settings() -> dict:
+    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+
+
+def prepare(out: Path, env: dict) -> None:
+    """Recover from a build that was stopped outright: its stale lock, and generated files it damaged."""
+    if recovery.clear_stale_lock(ROOT, env):
+        print("A build that was stopped before it finished left its lock behind; removed it.", flush=True)
+    for path in recovery.remove_damaged(out):
+        print(f"{os.path.relpath(path, Path.cwd())} was damaged (empty or cut short); it is made again.",
+              flush=True)
+
+
+def _die_with_parent() -> None:
+    """In Snakemake's process: be interrupted like on Ctrl-C should the build command be killed outright."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
 
 
 def main(argv: list[str]) -> int:
@@ -46,31 +67,62 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--cores", default="all")
     args, extra = parser.parse_known_args(argv)
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
-    out = output_dir()
-    before = {p: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    config = settings()
+    out = ROOT / config.get("output_dir", "output")
+    try:
+        lock = recovery.BuildLock(out)
+    except recovery.BuildRunning as running:
+        holder = f" (process {running})" if str(running) else ""
+        print(f"Another build is running in this folder{holder}; wait for it to finish, or stop it, "
+              "then run make again.", file=sys.stderr)
+        return 1
+    other = recovery.snakemake_running_in(ROOT)
+    if other:
+        print(f"Snakemake is running in this folder (process {other}); wait for it to finish, or stop it, "
+              "then run make again.", file=sys.stderr)
+        return 1
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    prepare(out, env)
+    # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
+    found, bad_folders = find_sheets(ROOT / config.get("data_dir", "data"))
+    if config.get("sheets"):
+        found, bad_folders = [tuple(Path(s).parts) for s in config["sheets"]], []
+    current = [out / f"{subject}-{edition}.pdf" for subject, edition in found]  # not a removed sheet's PDF
+    before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
     command = [sys.executable, "-m", "snakemake", "--cores", args.cores,  # settings: profiles/default
                *([] if debug else ["--quiet", "rules", "host", "reason"]), *extra]
     start = time.monotonic()
     # The stage server imports the libraries while Snakemake starts and plans (scripts/factsheet/workers.py).
     server = workers.start(out / "logs" / "workers.log")
+    # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
+    # scheduler) reaches it once, as SIGINT, from here. Its own SIGTERM handler can deadlock on its
+    # scheduler's lock, and a second signal interrupts its clean-up with a traceback.
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    # Stopped from outside (CI, a job scheduler): stop as on Ctrl-C. Snakemake's own SIGTERM handler
-    # can deadlock on its scheduler's lock, and SIGINT cleans up the same (incomplete outputs removed).
-    signal.signal(signal.SIGTERM, lambda *_: process.send_signal(signal.SIGINT))
+                               env=env, start_new_session=True, preexec_fn=_die_with_parent)
+    stopped: list[int] = []
+
+    def stop(signum, frame):
+        stopped.append(signum)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT if len(stopped) == 1 else signal.SIGKILL)  # twice: at once
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     shown: set[str] = set()
     try:
         for line in process.stdout:
+            if stopped and not debug:
+                continue  # what the stopped jobs say now is not news
             if debug or not (NOISE.match(line.strip()) or DETAIL.match(line.rstrip())) and line.strip():
                 print(line, end="", flush=True)
                 shown.add(line.strip())
         status = process.wait()
-    except KeyboardInterrupt:
-        process.wait()
-        print("Interrupted: run make again to finish; nothing half-written is kept.", file=sys.stderr)
-        return 130
     finally:
         server.stop()
+        lock.release()
+    if stopped:
+        print("Interrupted: run make again to finish; nothing half-written is kept.", file=sys.stderr)
+        return 128 + stopped[0]
     seconds = time.monotonic() - start
     if status != 0:  # every job's messages are also in its log: make sure none went unseen
         started = time.time() - seconds - 1
@@ -80,10 +132,15 @@ def main(argv: list[str]) -> int:
                     if line.startswith("error: ") and line.strip() not in shown:
                         print(line, flush=True)
                         shown.add(line.strip())
-    pdfs = sorted(out.glob("*.pdf"))
+    pdfs = [p for p in current if p.exists()]
     built = [p for p in pdfs if before.get(p) != p.stat().st_mtime_ns]
     shown = os.path.relpath(out, Path.cwd())
     sheets = f"{len(built)} fact sheet{'' if len(built) == 1 else 's'}"
+    if status == 0 and bad_folders:
+        print(f"Built {sheets} in {seconds:.1f} s; the PDFs are in {shown}/. {len(bad_folders)} folder"
+              f"{' was' if len(bad_folders) == 1 else 's were'} skipped (named above): rename "
+              f"{'it' if len(bad_folders) == 1 else 'them'} and run make again.", file=sys.stderr)
+        return 1
     if status == 0:
         print(f"Built {sheets} in {seconds:.1f} s; the PDFs are in {shown}/"
               + ("" if built else f" (all {len(pdfs)} were up to date)"))

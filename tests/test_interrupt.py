@@ -17,7 +17,8 @@ def start_build(workdir):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
-@pytest.mark.parametrize(("how", "after_steps"), [("SIGINT", 3), ("SIGTERM", 7)])
+@pytest.mark.parametrize(("how", "after_steps"), [("SIGINT", 3), ("SIGTERM", 7), ("SIGTERM to the group", 5),
+                                                  ("SIGHUP", 4)])
 def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after_steps):
     workdir = copy_checkout(tmp_path / "checkout")
     build = start_build(workdir)
@@ -29,10 +30,14 @@ def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after_steps):
         pytest.fail("the build finished before it could be interrupted")
     if how == "SIGINT":  # Ctrl-C reaches the whole foreground process group
         os.killpg(build.pid, signal.SIGINT)
-    else:  # a job scheduler or CI stopping the build command
-        build.send_signal(signal.SIGTERM)
-    build.communicate(timeout=120)
+    elif how == "SIGTERM to the group":  # `timeout`, or a job scheduler, stopping everything it started
+        os.killpg(build.pid, signal.SIGTERM)
+    else:  # CI stopping the build command; a closed terminal
+        build.send_signal(getattr(signal, how))
+    said, _ = build.communicate(timeout=120)
     assert build.returncode != 0
+    assert "Traceback" not in said and "Error" not in said, said
+    assert said.rstrip().endswith("Interrupted: run make again to finish; nothing half-written is kept."), said
 
     output = workdir / "output"
     for pdf in output.glob("*.pdf"):  # whatever was finished must be whole

@@ -16,6 +16,41 @@ from .files import outside_problem
 YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August|September"
                           r"|October|November|December)\b")
 TO_FILL = "to fill: new figure"
+# The naming rule of sheet folders, data/<subject>/<edition>/ (the Snakefile's wildcards follow it).
+SUBJECT_RULE = r"[a-z0-9]+(-[a-z0-9]+)*"
+EDITION_RULE = r"\d{4}"
+FOLDER_RULE = ("a sheet folder is data/<subject>/<edition>/, the subject in lower-case letters, digits and "
+               "hyphens (like new-zealand) and the edition a four-digit year (like 2023)")
+
+
+def find_sheets(data_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(subject, edition) of every sheet folder under ``data_dir``, and one problem for each folder that does
+    not follow the naming rule (it is skipped; hidden folders and loose files are ignored).
+
+    A folder that fits the rule is a sheet even without its sheet.yaml, so that check_sheet can say it is
+    missing."""
+    sheets, problems = [], []
+
+    def visible_folders(folder: Path) -> list[Path]:
+        return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    for subject in visible_folders(Path(data_dir)) if Path(data_dir).is_dir() else []:
+        if not re.fullmatch(SUBJECT_RULE, subject.name):
+            fitting = re.sub(r"[^a-z0-9]+", "-", subject.name.lower()).strip("-")
+            rename = f" (rename it {fitting!r})" if re.fullmatch(SUBJECT_RULE, fitting) else ""
+            problems.append(Problem(display_path(subject), "", f"the folder name {subject.name!r} does not fit "
+                                    f"the naming rule, so its sheets are not built{rename}; {FOLDER_RULE}"))
+            continue
+        found = visible_folders(subject)
+        for edition in found:
+            if re.fullmatch(EDITION_RULE, edition.name):
+                sheets.append((subject.name, edition.name))
+            else:
+                problems.append(Problem(display_path(edition), "", f"the folder name {edition.name!r} is not "
+                                        f"an edition year, so it is not built; {FOLDER_RULE}"))
+        if not found:
+            problems.append(Problem(display_path(subject), "", f"no edition folder in it; {FOLDER_RULE}"))
+    return sheets, problems
 
 
 def editions(data_dir: Path, subject: str) -> list[str]:
