@@ -185,6 +185,8 @@ rule check_sheet:
         stage=stage_module("check_sheet"),
         sheet=sheet_files,
         labels=LABELS,
+        brand=BRAND,  # the fonts it declares decide which characters print
+        fonts=rules.write_brand_assets.output.fonts,
         helpers=HELPERS,
     output:
         summary=OUT / "checked" / "{subject}-{edition}.json",

@@ -1,21 +1,25 @@
 """Stage: draw the contributions chart (stacked bars per year, by stream) as SVG."""
 
+import io
+import re
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager, patheffects  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
-from factsheet.brand import family, load_brand  # noqa: E402
+from factsheet.brand import UNICODE_RANGES, font_stack, load_brand  # noqa: E402
 from factsheet.contributions import read_tidy  # noqa: E402
 from factsheet.figures import Figures, compute_for  # noqa: E402
-from factsheet.files import atomic_path  # noqa: E402
+from factsheet.files import write_text  # noqa: E402
 from factsheet.formatting import Formatter, load_labels  # noqa: E402
 from factsheet.palette import series_colours  # noqa: E402
 from factsheet.sheet import Sheet, load_sheet  # noqa: E402
 
+LEFT_TO_RIGHT_MARK = "\u200e"
 LEGEND_ROW_INCHES = 0.17  # the chart grows by one legend row per stream beyond two, keeping the bars' height
 
 
@@ -35,6 +39,31 @@ def chart_title(sheet: Sheet, figures: Figures, labels: dict) -> str:
 def plain(text: str) -> str:
     """Text as typed: matplotlib reads a pair of '$' as mathematics unless they are escaped."""
     return text.replace("$", r"\$")
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether a text holds a character beyond the role faces' ranges: one only a fallback font prints, of a
+    script whose letters may join or run right to left (Arabic)."""
+    return any(c >= " " and not any(first <= ord(c) <= last for first, last in UNICODE_RANGES) for c in text)
+
+
+def outline_shaped_texts(fig: plt.Figure) -> None:
+    """Draw every text of the chart that needs shaping as outlines, shaped by matplotlib (joined, right to left,
+    with the brand's fallback font): the PDF stage's SVG renderer sets text letter by letter, which would print
+    such a text unjoined and left to right. Every other text stays text."""
+    for text in fig.findobj(Text):
+        if needs_shaping(text.get_text()):
+            text.set_text(LEFT_TO_RIGHT_MARK + text.get_text())  # read as the page is, left to right
+            text.set_path_effects([patheffects.Normal()])  # a text with path effects is drawn as paths
+
+
+def svg_text(fig: plt.Figure) -> str:
+    """The figure as SVG, its font lists written without spaces ('Noto Sans','Noto Sans Arabic'): the PDF
+    stage's SVG renderer reads the names after the first of a list written with spaces as other names."""
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    return re.sub(r"font-family: ([^;\"]+)", lambda m: "font-family: " + re.sub(r",\s+", ",", m.group(1)),
+                  out.getvalue())
 
 
 def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None) -> plt.Figure:
@@ -75,11 +104,12 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
         ax.tick_params(axis="x", labelsize="small")
     ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
     ax.set_ylabel(plain(labels["chart_axis"]))
-    fig.suptitle(plain(chart_title(sheet, figures, labels)), x=0.01, ha="left", fontfamily=family(brand, "heading"),
+    fig.suptitle(plain(chart_title(sheet, figures, labels)), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])
     # Under the bars; two streams share one row, more get a row each so long labels never run off the chart.
     fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 else 2, fontsize="small",
                handlelength=1, handleheight=1, columnspacing=1.6, borderaxespad=0.2)
+    outline_shaped_texts(fig)
     return fig
 
 
@@ -96,6 +126,5 @@ def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, 
     with plt.style.context(str(style_file)):
         for target, height_mm in drawings:
             fig = draw(sheet, figures, fmt, brand, height_mm)
-            with atomic_path(target) as tmp:
-                fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": None})
+            write_text(target, svg_text(fig))
             plt.close(fig)

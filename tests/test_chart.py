@@ -1,21 +1,23 @@
 """The chart: brand style applied, text kept as text, figures from the table, same bytes twice."""
 
 import re
+from pathlib import Path
 
 import matplotlib
 import pandas as pd
 import pytest
 
-from factsheet.brand import font_faces, load_brand, mplstyle, static_font
+from factsheet.brand import font_faces, font_stack, load_brand, mplstyle, static_font
 from factsheet.figures import compute
 from factsheet.formatting import Formatter, load_labels
 from factsheet.sheet import load_sheet
 
 from conftest import CANADA
-from plot_contributions import chart_title, draw, register_fonts
+from plot_contributions import chart_title, draw, register_fonts, svg_text
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 
 
 @pytest.fixture()
@@ -26,7 +28,7 @@ def parts(tmp_path):
     brand = load_brand()
     style = tmp_path / "brand.mplstyle"
     style.write_text(mplstyle(brand), encoding="utf-8")
-    register_fonts(static_font(font_faces(brand)[0]).parent)
+    register_fonts([static_font(face) for face in font_faces(brand)][0].parent)
     return sheet, compute(table, ["assessed", "voluntary"]), Formatter("en", load_labels("en")), brand, style
 
 
@@ -34,7 +36,7 @@ def save(parts, path):
     sheet, figures, fmt, brand, style = parts
     with plt.style.context(str(style)):
         fig = draw(sheet, figures, fmt, brand)
-        fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
+        path.write_text(svg_text(fig), encoding="utf-8")
         plt.close(fig)
     return path.read_text(encoding="utf-8")
 
@@ -44,7 +46,7 @@ def test_style_carries_the_brand_values(parts):
     text = style.read_text(encoding="utf-8")
     with plt.style.context(str(style)):
         cycle = [c.lower() for c in plt.rcParams["axes.prop_cycle"].by_key()["color"]]
-        assert plt.rcParams["font.family"] == [brand["fonts"]["body"]["family"]]
+        assert plt.rcParams["font.family"] == font_stack(brand, "body")
         assert plt.rcParams["svg.fonttype"] == "none"
     assert cycle[:2] == [brand["colours"][name].lower() for name in brand["chart_series"][:2]]
     assert "brand.yaml" in text
@@ -75,3 +77,20 @@ def test_chart_is_deterministic_and_undated(parts, tmp_path):
     second = save(parts, tmp_path / "b.svg")
     assert first == second
     assert not re.search(r"<dc:date>", first)
+
+
+def test_arabic_is_outlined_with_the_fallback_font_and_font_lists_are_read_whole(parts, tmp_path):
+    """The PDF stage's SVG renderer sets text letter by letter (Arabic would print unjoined, left to right) and
+    reads a font list written with spaces as its first name only; an Arabic label is outlined instead."""
+    sheet, figures, fmt, brand, style = parts
+    label = "الدعم العام"
+    arabic = sheet.model_copy(update={"streams": [sheet.streams[0].model_copy(update={"label": label}),
+                                                  sheet.streams[1]]})
+    svg = save((arabic, figures, fmt, brand, style), tmp_path / "chart.svg")
+    texts = re.findall(r"<text[^>]*>.*?</text>", svg, re.DOTALL)
+    assert texts and not any(re.search("[\u0600-\u06ff]", t) for t in texts)  # the legend's label is outlines
+    assert any("Voluntary contributions" in t for t in texts)  # the other texts stay text
+    assert "font-family: " + ",".join(f"'{name}'" for name in font_stack(brand, "body")) in svg
+    cut = static_font(font_faces(brand)[0]).parent
+    for name in font_stack(brand, "body"):  # matplotlib outlines with the brand's cut fonts, not its own
+        assert Path(font_manager.findfont(name, fallback_to_default=False)).parent == cut

@@ -2,6 +2,7 @@
 
 import csv
 import re
+import shutil
 import subprocess
 import sys
 from decimal import ROUND_DOWN, Decimal
@@ -9,10 +10,18 @@ from decimal import ROUND_DOWN, Decimal
 import pytest
 from pypdf import PdfReader
 
-from conftest import CANADA, ROOT, SHARED, tree_digest
+from factsheet.brand import font_faces, load_brand
+
+from conftest import CANADA, ROOT, SHARED, copy_checkout, run_workflow, tree_digest
 
 A4_POINTS = (595.28, 841.89)
-BRAND_FONTS = ("Overpass", "Noto-Sans", "NotoSans")
+# A PDF font's name: the brand file's family, then the style words of its face ("Noto-Sans-Arabic-Bold").
+BRAND_FONT = re.compile("(" + "|".join(re.escape(f["family"].replace(" ", "-")) for f in font_faces(load_brand()))
+                        + r")(-(Ultra-Light|Light|Book|Medium|Semi-Bold|Bold|Ultra-Bold|Heavy|Italic|Oblique))*")
+# Arabic written with letters that each have a glyph of their own (the dotted letters share theirs with others,
+# so a PDF's text cannot tell them apart): "work and dialogue", "peace to the workers", "general support".
+ARABIC_TITLE, ARABIC_TEXT, ARABIC_LABEL = "العمل والحوار", "السلام للعمال", "الدعم العام"
+GREEK = "Καναδάς"  # in the title: the heading face (Overpass) has no Greek, the body face (Noto Sans) has
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +31,26 @@ def pdf(built):
     path = workdir / "output" / "canada-2023.pdf"
     assert path.is_file()
     return path
+
+
+@pytest.fixture(scope="module")
+def arabic_pdf(tmp_path_factory):
+    """The Canada sheet with Arabic in its title, in a narrative paragraph and as a stream label (which the
+    chart's legend shows), Greek in its title and an arrow (Overpass has it, Noto Sans not) in the paragraph,
+    built by the workflow in a checkout copy."""
+    workdir = copy_checkout(tmp_path_factory.mktemp("arabic"))
+    sheet = workdir / "data" / "arabic" / "2023"
+    shutil.copytree(CANADA, sheet)
+    for file, old, new in [("sheet.yaml", "title: Canada ILO cooperation", f"title: Canada ILO cooperation — "
+                                                                            f"{ARABIC_TITLE} ({GREEK})"),
+                           ("sheet.yaml", "label: Assessed contributions", f"label: {ARABIC_LABEL}"),
+                           ("narrative/intro.md", "Canada joined the ILO", f"{ARABIC_TEXT} → Canada joined the ILO")]:
+        text = (sheet / file).read_text(encoding="utf-8")
+        assert old in text
+        (sheet / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    done = run_workflow(workdir, "--config", 'sheets=["arabic/2023"]')
+    assert done.returncode == 0, done.stderr[-3000:]
+    return workdir / "output" / "arabic-2023.pdf"
 
 
 def published_totals() -> dict[str, str]:
@@ -58,15 +87,25 @@ def fonts_of(reader):
                 yield font.get_object()
 
 
-def test_every_font_is_an_embedded_brand_font(pdf):
-    fonts = list(fonts_of(PdfReader(pdf)))
+@pytest.mark.parametrize("sheet", ["pdf", "arabic_pdf"])
+def test_every_font_is_an_embedded_brand_font(request, sheet):
+    fonts = list(fonts_of(PdfReader(request.getfixturevalue(sheet))))
     assert fonts, "no fonts found"
     for font in fonts:
         name = str(font["/BaseFont"]).lstrip("/").split("+")[-1]
-        assert name.startswith(BRAND_FONTS), f"fallback font {name}"
+        assert BRAND_FONT.fullmatch(name), f"{name} is not a font of templates/brand/brand.yaml"
         descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
         descriptor = descendant["/FontDescriptor"].get_object()
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} not embedded"
+
+
+def test_arabic_is_printed_as_text_with_the_fallback_font(arabic_pdf):
+    text = pdf_text(arabic_pdf)
+    assert GREEK in text and "→ Canada joined" in text
+    for words in (ARABIC_TITLE, ARABIC_TEXT, ARABIC_LABEL):
+        assert all(word in text for word in words.split()), f"{words} is not in the PDF's text"
+    names = {str(font["/BaseFont"]).split("+")[-1] for font in fonts_of(PdfReader(arabic_pdf))}
+    assert {"Noto-Sans-Arabic", "Noto-Sans-Arabic-Bold"} <= names  # the title is bold, the paragraph regular
 
 
 def test_totals_are_printed_as_computed(pdf):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from . import paths
+from . import brand, paths
 from .contributions import read_raw, tidy
 from .editions import contributions_file
 from .errors import DataError, Problem, display_path
@@ -10,10 +10,17 @@ from .figures import compute_for, sheet_windows
 from .files import outside_problem
 from .formatting import Formatter, load_labels
 from .narrative import entry_problems, environment, load_blocks, narrative_names
-from .sheet import load_projects, load_quotes, load_sheet
+from .sheet import load_projects, load_quotes, load_sheet, read_text
 
 KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.CONTRIBUTIONS_STEM}.xlsx",
                  paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR, paths.PHOTOS_DIR}
+# Characters a text may hold that no font needs to print: line breaks and tabs (the layout turns them into
+# spaces), the soft hyphen (a hyphen where the line breaks there), zero-width spaces and joiners, direction
+# marks, the word joiner, variation selectors and the byte order mark (none of them is drawn).
+INVISIBLE = frozenset("\t\n\r\u00ad\ufeff" + "".join(map(chr, [*range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                                                             *range(0x2060, 0x2065), *range(0x2066, 0x206A),
+                                                             *range(0xFE00, 0xFE10)])))
+MAX_SHOWN = 10  # characters named in one problem, and lines of one file named, before "and N more"
 
 
 def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
@@ -30,6 +37,8 @@ def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
 
     problems += _stray_entries(sheet_dir)
     problems += _links_leaving(sheet_dir)
+    unprintable = _unprintable_check()
+    problems += _unprintable_texts(sheet_dir, unprintable)
     if not (sheet_dir / paths.SHEET_FILE).is_file():
         problems.append(Problem(display_path(sheet_dir), "", f"{paths.SHEET_FILE} is missing; expected one in "
                                 "every sheet folder"))
@@ -43,6 +52,7 @@ def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
                                 f"{sheet.language!r} has no labels file; expected one of {available} "
                                 f"(or add templates/labels/{sheet.language}.yaml)"))
         raise DataError(list(dict.fromkeys(problems)))
+    problems += _unprintable_values(sheet.model_dump(), sheet_dir / paths.SHEET_FILE, unprintable)
     table_file = contributions_file(sheet_dir)
     table = None
     if not table_file.is_file():
@@ -56,6 +66,7 @@ def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
     blocks = None
     if table is not None:
         fmt = Formatter(sheet.language, load_labels(sheet.language, labels_dir))
+        problems += _unprintable_values(fmt.labels, labels_dir / f"{sheet.language}.yaml", unprintable)
         figures = compute_for(table, sheet)
         names, env = narrative_names(sheet, figures), environment(fmt.filters())
         blocks = attempt(lambda: load_blocks(sheet_dir, names, env))
@@ -104,4 +115,53 @@ def _stray_entries(sheet_dir: Path) -> list[Problem]:
             (sheet_dir / f"{paths.CONTRIBUTIONS_STEM}.xlsx").is_file():
         problems.append(Problem(display_path(sheet_dir / f"{paths.CONTRIBUTIONS_STEM}.xlsx"), "",
                                 "both contributions.csv and contributions.xlsx exist; expected only one of them"))
+    return problems
+
+
+def _unprintable_check(brand_file: Path = paths.BRAND_FILE):
+    """A function telling what a text holds that the brand's fonts cannot print (a system font would draw it, or
+    an empty box), as a problem's message, or None when they print all of it; linear in the text's length."""
+    values = brand.load_brand(brand_file)
+    allowed = brand.printable(values) | INVISIBLE
+    expected = (f"expected text in the scripts the fonts of {brand_file.relative_to(paths.PROJECT_ROOT).as_posix()} "
+                f"cover ({', '.join(brand.scripts(values))}), or a fallback font declared there for their script")
+
+    def unprintable(text: str) -> str | None:
+        if allowed.issuperset(text):
+            return None
+        chars = list(dict.fromkeys(c for c in text if c not in allowed))
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:MAX_SHOWN])
+        more = f" and {len(chars) - MAX_SHOWN} more" if len(chars) > MAX_SHOWN else ""
+        return f"characters the brand fonts cannot print: {shown}{more}; {expected}"
+
+    return unprintable
+
+
+def _unprintable_values(values, path: Path, unprintable, key: str = "") -> list[Problem]:
+    """A problem for each text value of a loaded YAML file (sheet.yaml, a labels file) that the fonts cannot
+    print, named by its key (``partners.0.name``)."""
+    if isinstance(values, str):
+        message = unprintable(values)
+        return [Problem(display_path(path), f"key {key}", message)] if message else []
+    items = values.items() if isinstance(values, dict) else enumerate(values) if isinstance(values, list) else ()
+    return [problem for name, value in items
+            for problem in _unprintable_values(value, path, unprintable, f"{key}.{name}".lstrip("."))]
+
+
+def _unprintable_texts(sheet_dir: Path, unprintable) -> list[Problem]:
+    """A problem for each line of the Markdown texts (narrative, projects and quotes: front matter and body)
+    holding characters the fonts cannot print; past MAX_SHOWN lines of one file, one more sums up the rest."""
+    problems = []
+    for folder in (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR):
+        for path in sorted((sheet_dir / folder).glob("*.md")):
+            try:
+                lines = read_text(path, sheet_dir).split("\n")
+            except DataError:
+                continue  # a link leaving the sheet, too large, not UTF-8: reported where the file is read
+            found = [(number, message) for number, line in enumerate(lines, start=1) if (message := unprintable(line))]
+            problems += [Problem(display_path(path), f"line {n}", message) for n, message in found[:MAX_SHOWN]]
+            if len(found) > MAX_SHOWN:
+                problems.append(Problem(display_path(path), f"lines {found[MAX_SHOWN][0]}-{found[-1][0]}",
+                                        f"{len(found) - MAX_SHOWN} more lines hold characters the brand fonts "
+                                        "cannot print"))
     return problems
