@@ -9,7 +9,7 @@ from factsheet import __version__, brand, markdown, paths
 from factsheet.contributions import read_tidy
 from factsheet.figures import Figures, compute_for
 from factsheet.files import confined, read_template_file, write_text
-from factsheet.formatting import Formatter, load_labels
+from factsheet.formatting import Formatter, isolated, load_labels
 from factsheet.narrative import BLOCKS, environment, fill_entry, load_blocks, narrative_names
 from factsheet.palette import stream_css
 from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
@@ -109,7 +109,8 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
         "present_blocks": sorted(blocks),
         "key_figures": [
             {"value": fmt.usd_millions(figures.totals[s.id]), "stream": i,
-             "caption": labels["key_figure_caption"].format(label=s.label, period=figures.windows[s.id].long)}
+             "caption": labels["key_figure_caption"].format(label=isolated(s.label),
+                                                                  period=figures.windows[s.id].long)}
             for i, s in enumerate(sheet.streams, start=1)
         ],
         "chart": {"src": chart_src, "tall_src": None, "alt": chart_alt(sheet, figures, fmt),

@@ -148,3 +148,10 @@ def test_compute_single_stream_single_year():
     assert figures.totals == {"assessed": 42.0, "overall": 42.0}
     assert figures.by_year == {2019: {"assessed": 42.0}}
     assert (figures.period.first, figures.period.last) == (2019, 2019)
+
+
+def test_a_right_to_left_label_is_isolated_so_its_window_keeps_its_order():
+    from factsheet.formatting import isolated
+
+    assert isolated("Assessed contributions (RBSA)") == "Assessed contributions (RBSA)"
+    assert isolated("الدعم العام") == "\u2068الدعم العام\u2069"

@@ -50,3 +50,13 @@ class Formatter:
         """The filters narrative blocks and templates may use."""
         return {"usd": self.usd, "usd_millions": self.usd_millions, "millions": self.millions,
                 "month_year": self.month_year}
+
+
+def isolated(text: str) -> str:
+    """A label that holds right-to-left letters, set apart so that what follows it (", 2018-2022") keeps its
+    own direction; other text unchanged."""
+    import unicodedata
+
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return f"\u2068{text}\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
+    return text
