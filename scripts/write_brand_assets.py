@@ -10,14 +10,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.brand import font_faces, load_brand, logo_in, mplstyle, static_font, static_font_path
+from factsheet.brand import cached, font_faces, load_brand, logo_in, mplstyle, static_font, static_font_path
 from factsheet.files import atomic_path, write_text
 
 
 def warm_font_cache(brand: dict) -> list[Path]:
     """The static fonts the brand needs, cutting those the cache lacks on all cores (usually none)."""
     faces = font_faces(brand)
-    missing = [face for face in faces if not static_font_path(face).is_file()]
+    missing = [face for face in faces if not cached(face)]
     if missing:
         with ProcessPoolExecutor() as pool:
             list(pool.map(static_font, missing))
@@ -28,9 +28,9 @@ def main(brand_file: Path, style_file: Path, logo_on_dark: Path, fonts_dir: Path
     brand = load_brand(Path(brand_file))
     write_text(style_file, mplstyle(brand))
     write_text(logo_on_dark, logo_in(brand, brand["colours"]["white"], Path(brand_file).parent))
-    for face, cached in zip(font_faces(brand), warm_font_cache(brand), strict=True):
+    for face, cut in zip(font_faces(brand), warm_font_cache(brand), strict=True):
         with atomic_path(Path(fonts_dir) / face["file"]) as tmp:
-            shutil.copyfile(cached, tmp)
+            shutil.copyfile(cut, tmp)
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ def test_tagged_with_language_title_bookmarks_and_links(builds):
 def test_chart_has_alt_text_with_its_figures(builds):
     html = (builds[0] / "output" / "html" / f"{SHEET}.html").read_text(encoding="utf-8")
     alt = re.search(r'<img class="chart-image" src="[^"]*charts/[^"]+" alt="([^"]+)"', html).group(1)
-    assert "2018: assessed contributions US$\u00a010,912,345" in alt.replace("&#39;", "'")
+    assert "2018: Assessed contributions US$\u00a010,912,345" in alt.replace("&#39;", "'")
     with pikepdf.open(builds[0] / "output" / f"{SHEET}.pdf") as pdf:
         alts = []
 
