@@ -1,0 +1,418 @@
+#!/usr/bin/env bash
+# A real single-node Slurm cluster on this machine, for the tests marked `cluster`
+# and for CI: the pipeline's Slurm executor profile is run against it.
+#
+#   bash scripts/cluster/slurm.sh start    # install if needed, start munged, slurmctld, slurmd
+#   bash scripts/cluster/slurm.sh status   # which daemons run, and sinfo (exit 0 only if all run)
+#   bash scripts/cluster/slurm.sh stop     # cancel the jobs, stop the daemons by their pids
+#
+# For a Debian 12 (bookworm) machine or container, run as root, with or without
+# systemd (the daemons are started directly, never through systemctl or init
+# scripts). Debian's package registry must be reachable the first time.
+#
+# The cluster has no accounting (no slurmdbd): job states come from `squeue`,
+# which shows a finished job for MinJobAge seconds; `sacct` fails
+# ("Slurm accounting storage is disabled").
+#
+# `start` writes /etc/slurm/slurm.conf (node line from `slurmd -C`: CPUs and
+# RealMemory), state under /var/spool/slurm, and pid files and logs in the state
+# folder. Every subcommand is idempotent: `start` on a running cluster only
+# confirms it (resuming a node left down or drained, restarting slurmctld and
+# slurmd if the configuration would now differ, e.g. a new hostname), `stop`
+# with nothing running is fine. `stop` kills only the pids it recorded.
+#
+# Environment (all optional):
+#   SLURM_STATE_DIR      pid files, daemon logs, lock    (default /tmp/factsheet-slurm)
+#   SLURM_PARTITION      name of the one partition       (default debug)
+#   SLURM_CLUSTER_NAME   ClusterName                     (default factsheet)
+#   SLURM_START_TIMEOUT  seconds to wait for an idle node (default 60)
+#   SLURM_STOP_TIMEOUT   seconds to wait for a daemon to end after SIGTERM (default 15)
+#   SLURM_MIN_JOB_AGE    seconds a finished job stays in squeue (default 300; the
+#                        Snakemake plugin needs >= 3x its first status-check delay)
+#   SLURM_TASK_PLUGIN    task/affinity (default: a job sees only its CPUs) or task/none
+set -euo pipefail
+
+STATE_DIR=${SLURM_STATE_DIR:-/tmp/factsheet-slurm}
+PARTITION=${SLURM_PARTITION:-debug}
+CLUSTER_NAME=${SLURM_CLUSTER_NAME:-factsheet}
+START_TIMEOUT=${SLURM_START_TIMEOUT:-60}
+STOP_TIMEOUT=${SLURM_STOP_TIMEOUT:-15}
+MIN_JOB_AGE=${SLURM_MIN_JOB_AGE:-300}
+TASK_PLUGIN=${SLURM_TASK_PLUGIN:-task/affinity}
+
+CONF_DIR=/etc/slurm
+CONF=$CONF_DIR/slurm.conf
+SPOOL=/var/spool/slurm
+MUNGE_KEY=/etc/munge/munge.key
+MUNGE_RUN=/run/munge
+MUNGE_SOCKET=$MUNGE_RUN/munge.socket.2
+CTLD_PORT=6817
+SLURMD_PORT=6818
+PACKAGES=(slurmctld slurmd slurm-client munge)
+MARKER="# Written by scripts/cluster/slurm.sh"
+
+log() { printf 'slurm.sh: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- processes -------------------------------------------------------------
+
+# pid recorded for daemon $1 (munged, slurmctld, slurmd), or nothing
+recorded_pid() {
+    local file=$STATE_DIR/$1.pid pid
+    [[ -s $file ]] || return 0
+    read -r pid <"$file" || true
+    [[ $pid =~ ^[0-9]+$ ]] && printf '%s' "$pid"
+    return 0
+}
+
+# true if pid $2 is alive and is the program $1 (not a reused pid)
+is_daemon() {
+    local name=$1 pid=$2 comm
+    [[ -n $pid && -r /proc/$pid/comm ]] || return 1
+    read -r comm <"/proc/$pid/comm" 2>/dev/null || return 1
+    [[ $comm == "$name" ]] || return 1
+    # a zombie (ended, not yet reaped by its parent) is not running
+    local stat
+    read -r stat <"/proc/$pid/stat" 2>/dev/null || return 1
+    stat=${stat##*) }
+    [[ ${stat%% *} != Z ]]
+}
+
+running() {  # running <daemon>: its recorded pid is alive
+    is_daemon "$1" "$(recorded_pid "$1")"
+}
+
+stop_daemon() {
+    local name=$1 pid waited=0
+    pid=$(recorded_pid "$name")
+    if is_daemon "$name" "$pid"; then
+        log "stopping $name (pid $pid)"
+        kill -TERM "$pid" 2>/dev/null || true
+        while is_daemon "$name" "$pid" && ((waited < STOP_TIMEOUT * 10)); do
+            sleep 0.1
+            waited=$((waited + 1))
+        done
+        if is_daemon "$name" "$pid"; then
+            log "$name (pid $pid) still running after ${STOP_TIMEOUT}s, sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+            waited=0
+            while is_daemon "$name" "$pid" && ((waited < 50)); do
+                sleep 0.1
+                waited=$((waited + 1))
+            done
+        fi
+    fi
+    rm -f "$STATE_DIR/$name.pid"
+}
+
+port_in_use() {  # something listens on 127.0.0.1:$1
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# wait until file $1 holds the pid of a live $2; fail after $3 seconds
+wait_pid_file() {
+    local file=$1 name=$2 limit=$3 i pid
+    for ((i = 0; i < limit * 10; i++)); do
+        if [[ -s $file ]]; then
+            read -r pid <"$file" || true
+            if is_daemon "$name" "$pid"; then return 0; fi
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+show_log() {  # last lines of log $1, to stderr
+    [[ -f $1 ]] && { log "last lines of $1:"; tail -n 20 "$1" >&2; }
+    return 0
+}
+
+# --- installation ----------------------------------------------------------
+
+missing_packages() {
+    local p status
+    for p in "${PACKAGES[@]}"; do
+        status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+        [[ $status == "install ok installed" ]] || printf '%s\n' "$p"
+    done
+}
+
+install_packages() {
+    local missing
+    mapfile -t missing < <(missing_packages)
+    ((${#missing[@]})) || return 0
+    command -v apt-get >/dev/null || die "apt-get not found: this script is for Debian 12 (bookworm)"
+    log "installing ${missing[*]} (apt-get update, then apt-get install)"
+    export DEBIAN_FRONTEND=noninteractive
+    # The packages' scripts must not start the daemons through init scripts:
+    # this script starts and stops them itself. Containers usually have a
+    # policy-rc.d that says so; where there is none, one is put in place for
+    # the installation only.
+    local policy=/usr/sbin/policy-rc.d own_policy=
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod 0755 "$policy"
+        own_policy=1
+    fi
+    local rc=0
+    # A source other than Debian's that cannot be reached only warns; the install says whether it matters.
+    apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 || log "apt-get update reported errors (continuing)"
+    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
+        "${PACKAGES[@]}" >&2 || rc=$?
+    [[ -n $own_policy ]] && rm -f "$policy"
+    ((rc == 0)) || die "apt-get install failed (exit $rc)"
+}
+
+# --- munge -----------------------------------------------------------------
+
+ensure_munge_key() {
+    getent passwd munge >/dev/null || die "user munge missing (is the munge package installed?)"
+    install -d -o munge -g munge -m 0700 /etc/munge
+    if [[ ! -s $MUNGE_KEY ]]; then
+        log "creating $MUNGE_KEY"
+        if command -v mungekey >/dev/null; then
+            mungekey --create --keyfile="$MUNGE_KEY" --force
+        else
+            dd if=/dev/urandom of="$MUNGE_KEY" bs=1024 count=1 status=none
+        fi
+    fi
+    chown munge:munge "$MUNGE_KEY"
+    chmod 0400 "$MUNGE_KEY"
+}
+
+munge_works() {
+    munge -n -S "$MUNGE_SOCKET" 2>/dev/null | unmunge -S "$MUNGE_SOCKET" >/dev/null 2>&1
+}
+
+start_munged() {
+    if running munged; then
+        return 0
+    fi
+    ensure_munge_key
+    install -d -o munge -g munge -m 0755 "$MUNGE_RUN"
+    install -d -o munge -g munge -m 0700 /var/log/munge
+    install -d -o munge -g munge -m 0711 /var/lib/munge
+    if munge_works; then
+        # A munged this script did not start (e.g. an init script's): use it, leave it alone.
+        log "a munged not started by this script answers on $MUNGE_SOCKET; using it"
+        return 0
+    fi
+    rm -f "$MUNGE_RUN/munged.pid"
+    # munged runs as the key's owner and writes its pid file after it has forked.
+    runuser -u munge -- /usr/sbin/munged --force --pid-file="$MUNGE_RUN/munged.pid" 9>&- \
+        || { show_log /var/log/munge/munged.log; die "munged did not start"; }
+    wait_pid_file "$MUNGE_RUN/munged.pid" munged 10 \
+        || { show_log /var/log/munge/munged.log; die "munged wrote no pid file"; }
+    cp "$MUNGE_RUN/munged.pid" "$STATE_DIR/munged.pid"
+    local i
+    for ((i = 0; i < 50; i++)); do munge_works && break; sleep 0.1; done
+    munge_works || { show_log /var/log/munge/munged.log; die "munged does not answer"; }
+    log "munged started (pid $(recorded_pid munged))"
+}
+
+# --- slurm -----------------------------------------------------------------
+
+render_conf() {  # the slurm.conf for this machine, on stdout
+    local host node_line cpus mem
+    host=$(hostname -s)
+    # slurmd -C: "NodeName=<host> CPUs=2 Boards=1 SocketsPerBoard=1 CoresPerSocket=2
+    # ThreadsPerCore=1 RealMemory=<MB>", then "UpTime=...". Only CPUs and RealMemory
+    # are kept: with select/cons_tres and CR_CPU, a node described by sockets, cores
+    # and threads gives a whole core to each job, so two hyper-threads would run
+    # one 1-CPU job, not two.
+    node_line=$(slurmd -C 2>/dev/null | grep -m1 '^NodeName=') || die "slurmd -C printed no NodeName line"
+    cpus=$(sed -n 's/.*[[:space:]]CPUs=\([0-9]*\).*/\1/p' <<<"$node_line")
+    mem=$(sed -n 's/.*[[:space:]]RealMemory=\([0-9]*\).*/\1/p' <<<"$node_line")
+    [[ -n $cpus && -n $mem ]] || die "cannot read CPUs and RealMemory from: $node_line"
+    cat <<EOF
+$MARKER (a single-node test cluster); rewritten by each start.
+ClusterName=$CLUSTER_NAME
+SlurmctldHost=$host(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+MpiDefault=none
+SwitchType=switch/none
+# Containers have no usable cgroups: plain process tracking; tasks are bound to
+# their CPUs with sched_setaffinity (task/affinity), or not at all (task/none).
+ProctrackType=proctrack/linuxproc
+TaskPlugin=$TASK_PLUGIN
+JobAcctGatherType=jobacct_gather/none
+# No slurmdbd: job states come from squeue (sacct reports accounting as disabled).
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+SchedulerType=sched/backfill
+# CPUs and memory are what jobs ask for; several 1-CPU jobs share the node.
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU_Memory
+DefMemPerCPU=$((mem / cpus))
+# A job asking for more than the node has is refused at submission, not left pending.
+EnforcePartLimits=ALL
+ReturnToService=2
+# Seconds a finished job stays visible to squeue and scontrol.
+MinJobAge=$MIN_JOB_AGE
+KillWait=10
+MailProg=/bin/true
+StateSaveLocation=$SPOOL/ctld
+SlurmdSpoolDir=$SPOOL/d
+SlurmctldPidFile=$STATE_DIR/slurmctld.pid
+SlurmdPidFile=$STATE_DIR/slurmd.pid
+SlurmctldLogFile=$STATE_DIR/slurmctld.log
+SlurmdLogFile=$STATE_DIR/slurmd.log
+SlurmctldPort=$CTLD_PORT
+SlurmdPort=$SLURMD_PORT
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
+PartitionName=$PARTITION Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+EOF
+}
+
+write_conf() {  # write_conf <content>
+    install -d -m 0755 "$CONF_DIR"
+    if [[ -f $CONF ]] && ! grep -qF "$MARKER" "$CONF"; then
+        log "keeping the existing $CONF as $CONF.orig"
+        cp -p "$CONF" "$CONF.orig"
+    fi
+    local tmp
+    tmp=$(mktemp "$CONF_DIR/.slurm.conf.XXXXXX")
+    printf '%s\n' "$1" >"$tmp"
+    chmod 0644 "$tmp"
+    mv -f "$tmp" "$CONF"
+}
+
+start_slurm() {
+    local conf
+    conf=$(render_conf)
+    if running slurmctld && running slurmd; then
+        if [[ -f $CONF && $(<"$CONF") == "$conf" ]]; then
+            return 0
+        fi
+        # e.g. another hostname, partition name or MinJobAge than the running cluster's
+        log "the configuration has changed: restarting slurmctld and slurmd"
+    fi
+    # Restart both (also when only one of them is missing) with the current configuration.
+    stop_daemon slurmd
+    stop_daemon slurmctld
+    local port
+    for port in $CTLD_PORT $SLURMD_PORT; do
+        if port_in_use "$port"; then
+            die "port $port is in use (another slurmctld/slurmd?): $(ss -ltnp "sport = :$port" 2>/dev/null | tail -n +2)"
+        fi
+    done
+    write_conf "$conf"
+    install -d -m 0755 "$SPOOL" "$SPOOL/ctld" "$SPOOL/d"
+    : >"$STATE_DIR/slurmctld.log"
+    : >"$STATE_DIR/slurmd.log"
+    slurmctld 9>&- || { show_log "$STATE_DIR/slurmctld.log"; die "slurmctld did not start"; }
+    wait_pid_file "$STATE_DIR/slurmctld.pid" slurmctld 15 \
+        || { show_log "$STATE_DIR/slurmctld.log"; die "slurmctld is not running"; }
+    slurmd 9>&- || { show_log "$STATE_DIR/slurmd.log"; die "slurmd did not start"; }
+    wait_pid_file "$STATE_DIR/slurmd.pid" slurmd 15 \
+        || { show_log "$STATE_DIR/slurmd.log"; die "slurmd is not running"; }
+    log "slurmctld (pid $(recorded_pid slurmctld)) and slurmd (pid $(recorded_pid slurmd)) started"
+}
+
+node_name() { sed -n 's/^NodeName=\([^ ]*\).*/\1/p' "$CONF" | head -n1; }
+
+node_state() {  # e.g. idle, mixed, down*, drained, unknown*
+    sinfo -h -N -n "$1" -o '%T' 2>/dev/null | head -n1
+}
+
+wait_idle() {
+    local node state i resumed=0
+    node=$(node_name)
+    for ((i = 0; i < START_TIMEOUT * 2; i++)); do
+        state=$(node_state "$node")
+        case $state in
+            idle | mixed | allocated | completing) return 0 ;;
+            down* | drain* | fail*)
+                # Left down or drained by an earlier run (ReturnToService=2 only returns
+                # a node that was down because it stopped responding).
+                if ((resumed < 5)); then
+                    log "node $node is $state, resuming it"
+                    scontrol update nodename="$node" state=resume 2>/dev/null || true
+                    resumed=$((resumed + 1))
+                fi
+                ;;
+        esac
+        sleep 0.5
+    done
+    show_log "$STATE_DIR/slurmctld.log"
+    show_log "$STATE_DIR/slurmd.log"
+    scontrol show node "$node" >&2 || true
+    die "node $node not idle after ${START_TIMEOUT}s (state: ${state:-none})"
+}
+
+summary() {
+    local node
+    node=$(node_name)
+    sinfo -h -N -n "$node" -o 'slurm: node=%N cpus=%c memory_mb=%m partition=%P state=%T'
+}
+
+# --- subcommands -----------------------------------------------------------
+
+lock_state_dir() {
+    install -d -m 0755 "$STATE_DIR"
+    exec 9>"$STATE_DIR/lock"
+    flock -w 300 9 || die "another slurm.sh holds $STATE_DIR/lock"
+}
+
+cmd_start() {
+    [[ $(id -u) == 0 ]] || die "run as root"
+    lock_state_dir
+    install_packages
+    start_munged
+    start_slurm
+    wait_idle
+    summary
+}
+
+cmd_stop() {
+    lock_state_dir
+    # Cancel the jobs first, so no job step outlives the cluster.
+    if running slurmctld; then
+        local jobs i
+        mapfile -t jobs < <(squeue -h -o '%i' 2>/dev/null || true)
+        if ((${#jobs[@]})); then
+            log "cancelling jobs: ${jobs[*]}"
+            scancel "${jobs[@]}" 2>/dev/null || true
+            for ((i = 0; i < 40; i++)); do
+                [[ -z $(squeue -h -t RUNNING,COMPLETING -o '%i' 2>/dev/null || true) ]] && break
+                sleep 0.5
+            done
+        fi
+    fi
+    stop_daemon slurmd
+    stop_daemon slurmctld
+    stop_daemon munged
+    log "stopped"
+}
+
+cmd_status() {
+    local name pid all=0
+    for name in munged slurmctld slurmd; do
+        pid=$(recorded_pid "$name")
+        if is_daemon "$name" "$pid"; then
+            echo "$name: running (pid $pid)"
+        elif [[ $name == munged ]] && command -v munge >/dev/null && munge_works; then
+            echo "munged: running (not started by this script)"
+        else
+            echo "$name: not running"
+            all=1
+        fi
+    done
+    if running slurmctld; then
+        sinfo || all=1
+    fi
+    return $all
+}
+
+case ${1:-} in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    *)
+        echo "usage: $0 start|stop|status" >&2
+        exit 2
+        ;;
+esac
