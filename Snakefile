@@ -1,9 +1,10 @@
 """Fact sheet pipeline: data/<subject>/<edition>/ -> <output_dir>/<subject>-<edition>.pdf
 
-Stages, one rule each: check the sheet, clean the contributions table, draw the
-chart, fill the HTML template, render the PDF (and report what changed since
-the previous edition). Every stage is scripts/<stage>.py with a main() that the
-tests call directly; the rules run them in processes forked from a warm stage server.
+Stages, one rule each: check the sheet (and write its table tidy), draw the chart,
+fill the HTML template, render the PDF (and report what changed since the previous
+edition). Every stage is scripts/<stage>.py with a main() that names its arguments;
+a rule runs it in a fresh fork of a warm process (scripts/factsheet/stages.py), and
+it runs alone from the shell too (python scripts/<stage>.py --help).
 """
 
 import os
@@ -17,11 +18,10 @@ from factsheet.brand import font_faces, load_brand  # noqa: E402
 from factsheet.editions import (  # noqa: E402
     EDITION_RULE,
     SUBJECT_RULE,
-    contributions_file,
     find_sheets,
     previous_edition,
 )
-from factsheet import workers as stages  # noqa: E402
+from factsheet import stages  # noqa: E402
 
 min_version("9.0")
 
@@ -34,10 +34,6 @@ validate(config, schema="config/config.schema.yaml")
 DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
 LOGS = OUT / "logs"
-# Every rule runs its stage (scripts/<stage>.py, main()) in a warm process forked from a server
-# that imported the libraries once for the whole build (scripts/factsheet/workers.py).
-if not workflow.dryrun and "--lint" not in sys.argv:
-    stages.warm_up(LOGS / "workers.log")  # unless `make` started one already
 
 
 def source(path):
@@ -58,24 +54,12 @@ def stage_module(stage):
 
 
 onstart:
-    if workflow.local_exec and hasattr(workflow.scheduler, "job_rate_limiter"):
-        # Snakemake's submission rate limit (--max-jobs-per-timespan, always set) makes every scheduling
-        # round start a timer that starts another round: the timers multiply with each finished job,
-        # and a batch of a thousand short jobs spends more time scheduling than building. Locally
-        # there is no queue to protect from a flood of submissions (cluster runs keep their limit).
-        workflow.scheduler.job_rate_limiter = None
+    # The warm process imports the libraries while the first jobs are being scheduled.
+    stages.warm_up()
     # Temporary files of a build that was killed outright (outputs are written to a temporary
     # file, then renamed); the directory is locked by now, so no other build is writing.
     for leftover in OUT.rglob(".*.part"):
         leftover.unlink(missing_ok=True)
-
-
-onsuccess:
-    stages.stop()
-
-
-onerror:
-    stages.stop()
 
 
 def discover_sheets():
@@ -115,13 +99,6 @@ def sheet_yaml(wildcards):
     Snakemake does not stop before it)."""
     path = Path(sheet_dir(wildcards), "sheet.yaml")
     return str(path) if path.exists() else []
-
-
-def contributions_table(wildcards):
-    """The raw table as the user saved it: contributions.csv, else contributions.xlsx (check_sheet reports
-    a missing table; none is asked for here so that Snakemake does not stop before it)."""
-    table = contributions_file(Path(sheet_dir(wildcards)))
-    return str(table) if table.exists() else []
 
 
 def previous(wildcards):
@@ -175,12 +152,13 @@ rule write_brand_assets:
     log:
         LOGS / "write_brand_assets.log",
     run:
-        stages.run("write_brand_assets", input.brand, output.style, output.logo_on_dark, params.fonts_dir,
-                   log=log[0])
+        stages.run("write_brand_assets", log=log[0], brand_file=input.brand, style_file=output.style,
+                   logo_on_dark=output.logo_on_dark, fonts_dir=params.fonts_dir)
 
 
 rule check_sheet:
-    """Check every file of a sheet (table, sheet.yaml, texts, photos) before anything is drawn."""
+    """Check every file of a sheet (table, sheet.yaml, texts, photos) before anything is drawn; the table,
+    read and checked once, is written tidy for the stages after it."""
     input:
         stage=stage_module("check_sheet"),
         sheet=sheet_files,
@@ -190,37 +168,21 @@ rule check_sheet:
         helpers=HELPERS,
     output:
         summary=OUT / "checked" / "{subject}-{edition}.json",
+        tidy=OUT / "clean" / "{subject}-{edition}.csv",
     params:
         sheet_dir=sheet_dir,
     log:
         LOGS / "check_sheet" / "{subject}-{edition}.log",
     run:
-        stages.run("check_sheet", params.sheet_dir, output.summary,
-                   log=log[0])
-
-
-rule clean_contributions:
-    """Read the contributions table (CSV or XLSX), check it and write it tidy."""
-    input:
-        stage=stage_module("clean_contributions"),
-        checked=rules.check_sheet.output.summary,  # nothing is drawn before the whole sheet is checked
-        table=contributions_table,
-        sheet=sheet_yaml,
-        helpers=HELPERS,
-    output:
-        tidy=OUT / "clean" / "{subject}-{edition}.csv",
-    log:
-        LOGS / "clean_contributions" / "{subject}-{edition}.log",
-    run:
-        stages.run("clean_contributions", input.table, input.sheet, output.tidy,
-                   log=log[0])
+        stages.run("check_sheet", log=log[0], sheet_dir=params.sheet_dir, summary_file=output.summary,
+                   tidy_file=output.tidy)
 
 
 rule plot_contributions:
     """Draw the contributions chart as SVG, text kept as text."""
     input:
         stage=stage_module("plot_contributions"),
-        tidy=rules.clean_contributions.output.tidy,
+        tidy=rules.check_sheet.output.tidy,
         sheet=sheet_yaml,
         brand=BRAND,
         style=rules.write_brand_assets.output.style,
@@ -234,15 +196,16 @@ rule plot_contributions:
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}.log",
     run:
-        stages.run("plot_contributions", input.tidy, input.sheet, input.brand, input.style, params.fonts_dir, output.chart,
-                   output.chart_tall, log=log[0])
+        stages.run("plot_contributions", log=log[0], tidy_file=input.tidy, sheet_file=input.sheet,
+                   brand_file=input.brand, style_file=input.style, fonts_dir=params.fonts_dir,
+                   svg_file=output.chart, tall_svg_file=output.chart_tall)
 
 
 rule render_html:
     """Fill the sheet template with the sheet's texts and computed figures."""
     input:
         stage=stage_module("render_html"),
-        tidy=rules.clean_contributions.output.tidy,
+        tidy=rules.check_sheet.output.tidy,
         logo_on_dark=rules.write_brand_assets.output.logo_on_dark,
         fonts=rules.write_brand_assets.output.fonts,
         sheet=sheet_files,
@@ -259,8 +222,9 @@ rule render_html:
     log:
         LOGS / "render_html" / "{subject}-{edition}.log",
     run:
-        stages.run("render_html", params.sheet_dir, input.tidy, params.chart, input.logo_on_dark, params.fonts_dir, output.html,
-                   params.chart_tall, log=log[0])
+        stages.run("render_html", log=log[0], sheet_dir=params.sheet_dir, tidy_file=input.tidy,
+                   chart_file=params.chart, logo_file=input.logo_on_dark, fonts_dir=params.fonts_dir,
+                   html_file=output.html, tall_chart_file=params.chart_tall)
 
 
 rule render_pdf:
@@ -268,7 +232,7 @@ rule render_pdf:
     input:
         stage=stage_module("render_pdf"),
         html=rules.render_html.output.html,
-        tidy=rules.clean_contributions.output.tidy,
+        tidy=rules.check_sheet.output.tidy,
         chart=rules.plot_contributions.output.chart,
         chart_tall=rules.plot_contributions.output.chart_tall,
         logos=rules.write_brand_assets.output,
@@ -283,8 +247,8 @@ rule render_pdf:
     log:
         LOGS / "render_pdf" / "{subject}-{edition}.log",
     run:
-        stages.run("render_pdf", input.html, params.sheet_dir, output.pdf, output.get("archival"), input.tidy,
-                   log=log[0])
+        stages.run("render_pdf", log=log[0], html_file=input.html, sheet_dir=params.sheet_dir,
+                   pdf_file=output.pdf, archival_file=output.get("archival"), tidy_file=input.tidy)
 
 
 rule report_changes:
@@ -292,7 +256,7 @@ rule report_changes:
     input:
         stage=stage_module("report_changes"),
         old_tidy=previous_tidy,
-        new_tidy=rules.clean_contributions.output.tidy,
+        new_tidy=rules.check_sheet.output.tidy,
         old_sheet=previous_files,
         new_sheet=sheet_files,
         helpers=HELPERS,
@@ -304,5 +268,5 @@ rule report_changes:
     log:
         LOGS / "report_changes" / "{subject}-{edition}.log",
     run:
-        stages.run("report_changes", params.old_dir, params.new_dir, input.old_tidy, input.new_tidy, output.report,
-                   log=log[0])
+        stages.run("report_changes", log=log[0], old_dir=params.old_dir, new_dir=params.new_dir,
+                   old_tidy=input.old_tidy, new_tidy=input.new_tidy, report_file=output.report)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from factsheet import recovery, workers
+from factsheet import recovery
 from factsheet.editions import find_sheets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,8 +92,6 @@ def main(argv: list[str]) -> int:
     command = [sys.executable, "-m", "snakemake", "--cores", args.cores,  # settings: profiles/default
                *([] if debug else ["--quiet", "rules", "host", "reason"]), *extra]
     start = time.monotonic()
-    # The stage server imports the libraries while Snakemake starts and plans (scripts/factsheet/workers.py).
-    server = workers.start(out / "logs" / "workers.log")
     # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
     # scheduler) reaches it once, as SIGINT, from here. Its own SIGTERM handler can deadlock on its
     # scheduler's lock, and a second signal interrupts its clean-up with a traceback.
@@ -118,7 +116,6 @@ def main(argv: list[str]) -> int:
                 shown.add(line.strip())
         status = process.wait()
     finally:
-        server.stop()
         lock.release()
     if stopped:
         print("Interrupted: run make again to finish; nothing half-written is kept.", file=sys.stderr)

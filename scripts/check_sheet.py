@@ -1,11 +1,21 @@
-"""Stage: check every file of a sheet before anything is drawn; write what was checked (JSON)."""
+"""Stage: check every file of a sheet (table, sheet.yaml, texts, photos) before anything is drawn; write what
+was checked (JSON) and the contributions table, read and checked once, as a tidy CSV."""
 
 import json
 from pathlib import Path
 
-from factsheet.files import write_text
-from factsheet.validate import check_sheet
+from factsheet.cli import command_line
+from factsheet.contributions import write_tidy
+from factsheet.files import atomic_path, write_text
+from factsheet.validate import checked_sheet
 
 
-def main(sheet_dir: Path, summary_file: Path) -> None:
-    write_text(summary_file, json.dumps(check_sheet(Path(sheet_dir)), indent=2, sort_keys=True) + "\n")
+def main(sheet_dir: Path, summary_file: Path, tidy_file: Path) -> None:
+    summary, table = checked_sheet(Path(sheet_dir))
+    with atomic_path(tidy_file) as tmp:
+        write_tidy(table, tmp)
+    write_text(summary_file, json.dumps(summary, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    command_line(main)

@@ -12,6 +12,7 @@ from matplotlib import font_manager, patheffects  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from factsheet.brand import UNICODE_RANGES, font_stack, load_brand  # noqa: E402
+from factsheet.cli import command_line  # noqa: E402
 from factsheet.contributions import read_tidy  # noqa: E402
 from factsheet.figures import Figures, compute_for  # noqa: E402
 from factsheet.files import write_text  # noqa: E402
@@ -128,3 +129,7 @@ def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, 
             fig = draw(sheet, figures, fmt, brand, height_mm)
             write_text(target, svg_text(fig))
             plt.close(fig)
+
+
+if __name__ == "__main__":
+    command_line(main)

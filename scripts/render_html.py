@@ -6,6 +6,7 @@ from pathlib import Path
 import jinja2
 
 from factsheet import __version__, brand, markdown, paths
+from factsheet.cli import command_line
 from factsheet.contributions import read_tidy
 from factsheet.figures import Figures, compute_for
 from factsheet.files import confined, read_template_file, write_text
@@ -146,3 +147,7 @@ def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_file: Path, fo
                      fonts_url=relative(fonts_dir))
     values["chart"]["tall_src"] = relative(tall_chart_file) if tall_chart_file else None
     write_text(html_file, render(values))
+
+
+if __name__ == "__main__":
+    command_line(main)

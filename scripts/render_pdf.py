@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from factsheet import layout, paths
+from factsheet.cli import command_line
 from factsheet.errors import DataError, Problem, display_path
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 from factsheet.files import atomic_path
@@ -102,3 +103,7 @@ def main(html_file: Path, sheet_dir: Path, pdf_file: Path, archival_file: Path |
         targets[ARCHIVAL] = Path(archival_file)
     edition_date = load_sheet(Path(sheet_dir) / paths.SHEET_FILE).edition_date
     render(Path(html_file), Path(sheet_dir), targets, tidy_file, edition_date)
+
+
+if __name__ == "__main__":
+    command_line(main)

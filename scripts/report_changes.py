@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from factsheet import changes, paths
+from factsheet.cli import command_line
 from factsheet.contributions import read_tidy
 from factsheet.figures import compute_for
 from factsheet.files import write_text
@@ -23,3 +24,7 @@ def main(old_dir: Path, new_dir: Path, old_tidy: Path, new_tidy: Path, report_fi
         changes.text_changes(old_dir, new_dir),
     )
     write_text(report_file, text)
+
+
+if __name__ == "__main__":
+    command_line(main)

@@ -1,7 +1,7 @@
 """Stage: write the brand's derived files: the matplotlib style, the logo in its print colour, static fonts.
 
-Run on its own (python scripts/write_brand_assets.py) it only cuts the static
-fonts into the environment's cache, as `make` does once after installing.
+Run without options (python scripts/write_brand_assets.py) it only cuts the static fonts into the
+environment's cache, as `make` does once after installing.
 """
 
 import shutil
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from factsheet import paths
 from factsheet.brand import cached, font_faces, load_brand, logo_in, mplstyle, static_font, static_font_path
+from factsheet.cli import command_line
 from factsheet.files import atomic_path, write_text
 
 
@@ -24,15 +25,22 @@ def warm_font_cache(brand: dict) -> list[Path]:
     return [static_font_path(face) for face in faces]
 
 
-def main(brand_file: Path, style_file: Path, logo_on_dark: Path, fonts_dir: Path) -> None:
+def main(brand_file: Path = paths.BRAND_FILE, style_file: Path | None = None, logo_on_dark: Path | None = None,
+         fonts_dir: Path | None = None) -> None:
+    """Cut the static fonts the brand needs into the environment's cache (once), and write whichever of the
+    style, the logo and the copies of the fonts are asked for."""
     brand = load_brand(Path(brand_file))
-    write_text(style_file, mplstyle(brand))
-    write_text(logo_on_dark, logo_in(brand, brand["colours"]["white"], Path(brand_file).parent))
-    for face, cut in zip(font_faces(brand), warm_font_cache(brand), strict=True):
+    fonts = warm_font_cache(brand)
+    if style_file:
+        write_text(style_file, mplstyle(brand))
+    if logo_on_dark:
+        write_text(logo_on_dark, logo_in(brand, brand["colours"]["white"], Path(brand_file).parent))
+    for face, cut in zip(font_faces(brand), fonts, strict=True) if fonts_dir else ():
         with atomic_path(Path(fonts_dir) / face["file"]) as tmp:
             shutil.copyfile(cut, tmp)
+    if not (style_file or logo_on_dark or fonts_dir):
+        print(f"{len(fonts)} static fonts ready in {fonts[0].parent}", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    fonts = warm_font_cache(load_brand(paths.BRAND_FILE))
-    print(f"{len(fonts)} static fonts ready in {fonts[0].parent}", file=sys.stderr)
+    command_line(main)

@@ -49,7 +49,7 @@ def test_a_text_of_one_sheet_reruns_only_that_sheets_jobs(workdir):
         jobs = planned(workdir)
     reports = jobs.pop("report_changes", 0)
     # the sheet is checked again before anything is drawn, so its chain runs; no other sheet's job does
-    assert jobs == {"check_sheet": 1, "clean_contributions": 1, "plot_contributions": 1, "render_html": 1,
+    assert jobs == {"check_sheet": 1, "plot_contributions": 1, "render_html": 1,
                     "render_pdf": 1, "all": 1}
     assert reports <= 1  # the next edition's change report, if one exists
 
@@ -58,7 +58,7 @@ def test_a_figure_of_one_sheet_reruns_only_that_sheets_stages(workdir):
     with edited(workdir / "data" / "canada" / "2023" / "contributions.csv"):
         jobs = planned(workdir)
     jobs.pop("report_changes", None)
-    assert jobs == {"check_sheet": 1, "clean_contributions": 1, "plot_contributions": 1, "render_html": 1,
+    assert jobs == {"check_sheet": 1, "plot_contributions": 1, "render_html": 1,
                     "render_pdf": 1, "all": 1}
 
 
@@ -75,7 +75,7 @@ def test_the_brand_file_reruns_every_sheet_from_its_check(workdir):
     jobs.pop("report_changes", None)
     n = len(sheets(workdir))
     # its fonts decide which characters print, so every sheet is checked again, then drawn anew
-    assert jobs == {"write_brand_assets": 1, "check_sheet": n, "clean_contributions": n, "plot_contributions": n,
+    assert jobs == {"write_brand_assets": 1, "check_sheet": n, "plot_contributions": n,
                     "render_html": n, "render_pdf": n, "all": 1}
 
 
@@ -91,5 +91,5 @@ def test_a_helper_module_reruns_the_stages_that_import_it(workdir):
     with edited(workdir / "scripts" / "factsheet" / "amounts.py"):
         jobs = planned(workdir)
     n = len(sheets(workdir))
-    assert jobs.get("check_sheet") == n and jobs.get("clean_contributions") == n
+    assert jobs.get("check_sheet") == n
     assert jobs.get("render_pdf") == n

@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT, copy_checkout, run_workflow
 
 PROFILES = sorted(p.name for p in (ROOT / "profiles").iterdir() if (p / "config.yaml").is_file())
-STAGES = {"write_brand_assets", "check_sheet", "clean_contributions", "plot_contributions", "render_html",
+STAGES = {"write_brand_assets", "check_sheet", "plot_contributions", "render_html",
           "render_pdf", "report_changes", "all"}
 
 
@@ -30,7 +30,7 @@ def test_the_expected_profiles_exist():
 @pytest.mark.parametrize("profile", PROFILES)
 def test_profile_settings_are_sound(profile):
     settings = yaml.safe_load((ROOT / "profiles" / profile / "config.yaml").read_text(encoding="utf-8"))
-    assert settings["force-use-threads"] is True  # run: blocks call the warm stage server
+    assert settings["force-use-threads"] is True  # run: blocks fork their stage from a warm process
     if profile != "default":
         assert settings["executor"] == profile
         groups = settings["groups"]
@@ -52,6 +52,6 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path):
     sheets = len(list((checkout / "data").glob("*/*/sheet.yaml")))
     reports = sum(1 for p in (checkout / "data").glob("*/*/sheet.yaml")
                   if any(int(q.parent.name) < int(p.parent.name) for q in p.parent.parent.glob("*/sheet.yaml")))
-    assert jobs == {"write_brand_assets": 1, "check_sheet": sheets, "clean_contributions": sheets,
+    assert jobs == {"write_brand_assets": 1, "check_sheet": sheets,
                     "plot_contributions": sheets, "render_html": sheets, "render_pdf": sheets,
                     "report_changes": reports, "all": 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,19 +41,29 @@ def display_path(path: str | Path) -> str:
 
 
 def run_stage(main, *args, **kwargs) -> None:
-    """Run a stage; on bad input print one line per problem and exit 1.
+    """Run a stage; on bad input print one line per problem and exit 1, on an internal error print one line
+    naming it and exit 2.
 
     Set FACTSHEET_DEBUG=1 to see the full traceback instead.
     """
     signal.signal(signal.SIGTERM, exit_on_sigterm)
+    signal.signal(signal.SIGINT, exit_on_sigterm)
+    debug = bool(os.environ.get("FACTSHEET_DEBUG"))
     try:
         main(*args, **kwargs)
     except DataError as err:
-        if os.environ.get("FACTSHEET_DEBUG"):
-            raise
+        if debug:
+            traceback.print_exc()
         for problem in err.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(f"error: {problem}", file=sys.stderr, flush=True)
         sys.exit(1)
+    except Exception as err:  # noqa: BLE001 - one line for the user, the whole story with FACTSHEET_DEBUG
+        if debug:
+            traceback.print_exc()
+        stage = Path(sys.modules[main.__module__].__file__ or main.__module__).stem
+        print(f"error: the {stage} stage failed unexpectedly ({type(err).__name__}: {err}); run the build again "
+              "with FACTSHEET_DEBUG=1 for the details", file=sys.stderr, flush=True)
+        sys.exit(2)
 
 
 def exit_on_sigterm(signum, frame):

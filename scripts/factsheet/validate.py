@@ -25,6 +25,12 @@ MAX_SHOWN = 10  # characters named in one problem, and lines of one file named, 
 
 def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
     """Load and check sheet.yaml, the table, the texts and the photos; return a summary of what was checked."""
+    return checked_sheet(sheet_dir, labels_dir)[0]
+
+
+def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
+    """Check every file of the sheet (raising DataError with every problem); return the summary of what was
+    checked and the contributions table, tidy (read and checked once, here)."""
     sheet_dir = Path(sheet_dir)
     problems: list[Problem] = []
 
@@ -76,7 +82,7 @@ def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
     return {"sheet": display_path(sheet_dir), "table": display_path(table_file), "rows": len(table),
             "years": [int(table["year"].min()), int(table["year"].max())], "narrative": sorted(blocks),
             "projects": len(projects), "quotes": len(quotes),
-            "photos": sum(1 for p in projects if p.photo)}
+            "photos": sum(1 for p in projects if p.photo)}, table
 
 
 def _links_leaving(sheet_dir: Path) -> list[Problem]:

@@ -1,0 +1,30 @@
+"""Every stage runs alone from the shell, as a failed job can be repeated by hand:
+
+    python scripts/check_sheet.py --sheet-dir data/canada/2023 --summary-file output/checked/canada-2023.json \\
+        --tidy-file output/clean/canada-2023.csv
+
+The options are the parameters of the stage's ``main()``, named as the rules name them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from pathlib import Path
+
+from .errors import run_stage
+
+
+def command_line(main, argv: list[str] | None = None) -> None:
+    """Parse ``argv`` into ``main``'s parameters (``--sheet-dir`` for ``sheet_dir``) and run it as a stage."""
+    module = sys.modules[main.__module__]
+    parser = argparse.ArgumentParser(prog=f"python scripts/{Path(module.__file__).name}",
+                                     description=" ".join(filter(None, [(module.__doc__ or "").strip(),
+                                                                        inspect.getdoc(main)])))
+    for name, parameter in inspect.signature(main).parameters.items():
+        required = parameter.default is inspect.Parameter.empty
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, required=required, type=Path,
+                            metavar=name.upper(), **({} if required else {"default": parameter.default}),
+                            help="" if required else f"(optional; default: {parameter.default})")
+    run_stage(main, **vars(parser.parse_args(argv)))

@@ -1,0 +1,107 @@
+"""Run a pipeline stage in a warm process: one fresh fork per job, from the standard library's forkserver.
+
+A rule's ``run:`` block calls :func:`run` with the stage's name (a script of scripts/) and its named
+arguments. The stage runs in a child of a ``multiprocessing`` forkserver that imported the libraries once
+(PRELOAD), so no job pays the imports again, and jobs share no state: each is a fresh fork. The forkserver
+belongs to the Snakemake process that uses it (inside a cluster job: to that job, in its allocation), and the
+standard library starts a new one should it die. The child writes its messages and warnings to the job's own
+``log:``; a problem in the input is printed one line each, and the job fails.
+
+Every stage also runs alone from the shell: ``python scripts/<stage>.py --help`` (see :mod:`factsheet.cli`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from pathlib import Path
+
+# What the forkserver imports before it forks the first job, the stage modules included. Its last step,
+# factsheet.preload, loads what the libraries load lazily and freezes the garbage collector's view of it all.
+PRELOAD = ["numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib", "matplotlib.pyplot",
+           "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset", "check_sheet", "plot_contributions",
+           "render_html", "render_pdf", "report_changes", "write_brand_assets", "factsheet.preload"]
+SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever runs it
+_context_lock = threading.Lock()
+_context = None
+
+
+class StageFailed(Exception):
+    """A stage stopped on bad input or an internal error (its messages are printed and in its log)."""
+
+
+def context() -> multiprocessing.context.ForkServerContext:
+    """This process's forkserver context, its preload list set (the server starts on first use)."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            _context = multiprocessing.get_context("forkserver")
+            _context.set_forkserver_preload(PRELOAD)
+        return _context
+
+
+def warm_up() -> None:
+    """Start the forkserver now, in the background, so its imports happen while Snakemake plans."""
+    def start():
+        process = context().Process(target=os.getpid)
+        process.start()
+        process.join()
+
+    threading.Thread(target=start, daemon=True, name="forkserver-warm-up").start()
+
+
+def run(stage: str, log: str | Path, **arguments) -> None:
+    """Run ``scripts/<stage>.py``'s ``main(**arguments)`` in a fresh fork; its output goes to ``log``.
+
+    Raises StageFailed after printing the log's ``error:`` lines (with FACTSHEET_DEBUG, the whole log) when
+    the stage reports a problem, fails or is stopped."""
+    Path(log).parent.mkdir(parents=True, exist_ok=True)
+    arguments = {name: str(value) if isinstance(value, Path) else value for name, value in arguments.items()}
+    settings = {name: value for name, value in os.environ.items() if name.startswith(SETTINGS_PREFIX)}
+    process = context().Process(target=_job, args=(stage, arguments, str(log), os.getcwd(), settings), name=stage)
+    process.start()
+    process.join()
+    if process.exitcode == 0:
+        return
+    logged = Path(log).read_text(encoding="utf-8", errors="replace").splitlines() if Path(log).is_file() else []
+    debug = bool(os.environ.get("FACTSHEET_DEBUG"))  # then the whole log, tracebacks included
+    lines = [line for line in logged if debug or line.startswith("error: ")]
+    if process.exitcode < 0 or not any(line.startswith("error: ") for line in lines):
+        how = f"was stopped by signal {-process.exitcode}" if process.exitcode < 0 else \
+            f"ended with status {process.exitcode}"
+        lines.append(f"error: the {stage} stage {how}; run the build again (its log: {log})")
+    print("\n".join(lines), file=sys.stderr, flush=True)
+    raise StageFailed(f"{stage} stopped")
+
+
+def _job(stage: str, arguments: dict, log: str, cwd: str, settings: dict) -> None:
+    """In the forked child: run the stage with its output going to the log; exit 1 on a problem. The
+    pipeline's own settings (FACTSHEET_DEBUG) are the job's, not those the warm process started with."""
+    import gc
+    import importlib
+    import resource
+    import signal
+    import time
+
+    from .errors import exit_on_sigterm, run_stage
+
+    gc.disable()  # a job is short: what it allocates is freed when it ends
+    signal.signal(signal.SIGTERM, exit_on_sigterm)  # a stopped job still removes its temporary files
+    os.chdir(cwd)
+    for name in [name for name in os.environ if name.startswith(SETTINGS_PREFIX)]:
+        del os.environ[name]
+    os.environ.update(settings)
+    with open(log, "w", encoding="utf-8") as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+    sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115 - the process's own
+    sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+    start = time.monotonic()
+    try:
+        run_stage(importlib.import_module(stage).main, **arguments)
+    finally:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        print(f"{stage}: {time.monotonic() - start:.3f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB",
+              file=sys.stderr, flush=True)

@@ -1,0 +1,134 @@
+"""Stages in warm processes (the standard library's forkserver): each job is a fresh fork, writes its own
+log, and every way a job can end is reported; every stage also runs alone from the shell."""
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import psutil
+import pytest
+
+from factsheet import stages
+
+from conftest import CANADA, ROOT
+
+FAKE_STAGE = '''
+import os
+import signal
+import warnings
+from pathlib import Path
+
+from factsheet.errors import DataError, Problem
+
+CALLS = []
+
+
+def main(how, out):
+    CALLS.append(how)  # a job sees only its own calls: each is a fresh fork
+    Path(out).write_text(f"{os.getpid()} {len(CALLS)}", encoding="utf-8")
+    print("a message of the stage")
+    warnings.warn("a warning of the stage")
+    if how == "problems":
+        raise DataError([Problem("data/x/2023/contributions.csv", "row 4", "the amount is negative"),
+                         Problem("data/x/2023/sheet.yaml", "key title", "is empty")])
+    if how == "bug":
+        raise ZeroDivisionError("division by zero")
+    if how == "killed":
+        os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+
+@pytest.fixture(scope="module")
+def fake_stage(tmp_path_factory):
+    """The fake stage module above, importable by this process and so by the forkserver it starts."""
+    folder = tmp_path_factory.mktemp("modules")
+    (folder / "fake_stage.py").write_text(textwrap.dedent(FAKE_STAGE), encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    yield "fake_stage"
+    sys.path.remove(str(folder))
+
+
+def forkservers():
+    return [p for p in psutil.Process().children() if "forkserver" in " ".join(p.cmdline())]
+
+
+def test_each_job_runs_in_a_fresh_fork_and_writes_its_own_log(fake_stage, tmp_path):
+    stages.run(fake_stage, log=tmp_path / "logs" / "a.log", how="fine", out=tmp_path / "a.txt")
+    stages.run(fake_stage, log=tmp_path / "logs" / "b.log", how="fine", out=tmp_path / "b.txt")
+    (pid_a, calls_a), (pid_b, calls_b) = ((tmp_path / f"{n}.txt").read_text().split() for n in "ab")
+    assert pid_a != pid_b and pid_a != str(os.getpid())
+    assert calls_a == calls_b == "1"  # nothing a job did is seen by the next
+    log = (tmp_path / "logs" / "a.log").read_text()
+    assert "a message of the stage" in log and "a warning of the stage" in log  # in the job's own log
+    assert "fake_stage: " in log and "peak RSS" in log
+
+
+def test_every_problem_of_a_job_is_printed_and_logged_one_line_each(fake_stage, tmp_path, capsys):
+    with pytest.raises(stages.StageFailed):
+        stages.run(fake_stage, log=tmp_path / "a.log", how="problems", out=tmp_path / "a.txt")
+    expected = ["error: data/x/2023/contributions.csv, row 4: the amount is negative",
+                "error: data/x/2023/sheet.yaml, key title: is empty"]
+    assert capsys.readouterr().err.splitlines() == expected
+    assert [line for line in (tmp_path / "a.log").read_text().splitlines() if line.startswith("error")] == expected
+
+
+def test_an_internal_error_is_one_line_and_the_traceback_only_when_debugging(fake_stage, tmp_path, capsys,
+                                                                             monkeypatch):
+    monkeypatch.delenv("FACTSHEET_DEBUG", raising=False)
+    with pytest.raises(stages.StageFailed):
+        stages.run(fake_stage, log=tmp_path / "a.log", how="bug", out=tmp_path / "a.txt")
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["error: the fake_stage stage failed unexpectedly (ZeroDivisionError: division by "
+                                "zero); run the build again with FACTSHEET_DEBUG=1 for the details"]
+    assert "Traceback" not in (tmp_path / "a.log").read_text()
+    monkeypatch.setenv("FACTSHEET_DEBUG", "1")
+    with pytest.raises(stages.StageFailed):
+        stages.run(fake_stage, log=tmp_path / "b.log", how="bug", out=tmp_path / "b.txt")
+    assert "Traceback" in (tmp_path / "b.log").read_text()
+
+
+def test_a_killed_job_fails_with_a_clear_message_and_the_next_job_runs(fake_stage, tmp_path, capsys):
+    with pytest.raises(stages.StageFailed):
+        stages.run(fake_stage, log=tmp_path / "a.log", how="killed", out=tmp_path / "a.txt")
+    assert "error: the fake_stage stage was stopped by signal 9" in capsys.readouterr().err
+    stages.run(fake_stage, log=tmp_path / "b.log", how="fine", out=tmp_path / "b.txt")
+
+
+def test_a_dead_warm_process_is_replaced(fake_stage, tmp_path):
+    stages.run(fake_stage, log=tmp_path / "a.log", how="fine", out=tmp_path / "a.txt")
+    (server,) = forkservers()
+    server.kill()  # (not reaped here: the standard library finds it dead when it next needs it)
+    deadline = time.monotonic() + 10
+    while server.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stages.run(fake_stage, log=tmp_path / "b.log", how="fine", out=tmp_path / "b.txt")
+    (replacement,) = forkservers()
+    assert replacement.pid != server.pid
+
+
+@pytest.mark.parametrize("stage", ["check_sheet", "plot_contributions", "render_html", "render_pdf",
+                                   "report_changes", "write_brand_assets"])
+def test_every_stage_documents_its_command_line(stage):
+    done = subprocess.run([sys.executable, f"scripts/{stage}.py", "--help"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"usage: python scripts/{stage}.py") and "Stage:" in done.stdout
+
+
+def test_a_stage_runs_alone_from_the_shell(tmp_path):
+    done = subprocess.run([sys.executable, "scripts/check_sheet.py", "--sheet-dir", str(CANADA),
+                           "--summary-file", str(tmp_path / "summary.json"), "--tidy-file", str(tmp_path / "t.csv")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "t.csv").read_text().startswith("year,stream,amount_usd")
+    broken = tmp_path / "sheet"
+    subprocess.run(["cp", "-r", str(CANADA), str(broken)], check=True)
+    (broken / "sheet.yaml").write_text((broken / "sheet.yaml").read_text().replace("title:", "titel:", 1))
+    done = subprocess.run([sys.executable, "scripts/check_sheet.py", "--sheet-dir", str(broken),
+                           "--summary-file", str(tmp_path / "s2.json"), "--tidy-file", str(tmp_path / "t2.csv")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "key titel: unknown key 'titel'" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "t2.csv").exists()
+
