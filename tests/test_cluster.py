@@ -1,0 +1,53 @@
+"""The Slurm profile on a real Slurm: the sheets are built by real Slurm jobs through profiles/slurm, unmodified,
+and the PDFs are byte for byte those of a local build. The test starts a single-node Slurm on this machine
+(scripts/cluster/slurm.sh: Debian's slurm-wlm and munge, as root) and stops it again if it started it."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, copy_checkout
+
+pytestmark = pytest.mark.cluster
+SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
+
+
+@pytest.fixture(scope="module")
+def slurm():
+    if os.geteuid() != 0 or not shutil.which("apt-get") and not shutil.which("slurmctld"):
+        pytest.skip("a single-node Slurm is started as root on a Debian machine")
+    running = subprocess.run([*SLURM, "status"], capture_output=True, text=True).returncode == 0
+    started = subprocess.run([*SLURM, "start"], capture_output=True, text=True, timeout=900)
+    assert started.returncode == 0, started.stdout + started.stderr
+    yield
+    if not running:
+        subprocess.run([*SLURM, "stop"], capture_output=True, text=True, timeout=120)
+
+
+def jobs_run_in(folder) -> list[str]:
+    """The Slurm jobs that completed with ``folder`` as their working directory (squeue keeps finished jobs
+    for MinJobAge; the cluster has no accounting)."""
+    listed = subprocess.run(["squeue", "--states=all", "--noheader", "--format=%i %T %Z"], capture_output=True,
+                            text=True, check=True).stdout
+    return [job for job, state, workdir in (line.split(maxsplit=2) for line in listed.splitlines())
+            if state == "COMPLETED" and os.path.realpath(workdir) == os.path.realpath(folder)]
+
+
+def test_the_sheets_built_by_slurm_jobs_are_those_of_a_local_build(slurm, tmp_path):
+    cluster = copy_checkout(tmp_path / "cluster")
+    done = subprocess.run([sys.executable, "-m", "snakemake", "--workflow-profile", "profiles/slurm",
+                           "--slurm-init-seconds-before-status-checks", "5"],
+                          cwd=cluster, capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+    assert jobs_run_in(cluster), "no Slurm job ran in the checkout"
+    local = copy_checkout(tmp_path / "local")
+    built = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2"], cwd=local, capture_output=True,
+                           text=True, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    pdfs = sorted(p.name for p in (local / "output").glob("*.pdf"))
+    assert pdfs and pdfs == sorted(p.name for p in (cluster / "output").glob("*.pdf"))
+    for name in pdfs:
+        assert (cluster / "output" / name).read_bytes() == (local / "output" / name).read_bytes(), name
