@@ -2,8 +2,8 @@
 
 Usage: python scripts/build.py [--cores N] [SNAKEMAKE ARGUMENTS...]
 
-Snakemake's own chatter is filtered down to progress and the pipeline's
-one-line error messages. FACTSHEET_DEBUG=1 shows everything, tracebacks included.
+Snakemake reports through the pipeline's logger plugin (scripts/snakemake_logger_plugin_factsheet):
+progress and one-line messages. FACTSHEET_DEBUG=1 shows Snakemake's own output, tracebacks included.
 One build runs at a time; a build that was killed is recovered from by the next
 one (scripts/factsheet/recovery.py). Ctrl-C, SIGTERM or SIGHUP stop the build
 cleanly: nothing half-written is kept, and `make` again finishes the work.
@@ -12,7 +12,6 @@ cleanly: nothing half-written is kept, and `make` again finishes the work.
 import argparse
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -25,22 +24,6 @@ from factsheet import recovery
 from factsheet.editions import find_sheets
 
 ROOT = Path(__file__).resolve().parents[1]
-
-# Lines of Snakemake's output that say nothing a fact sheet editor can act on.
-NOISE = re.compile(
-    r"^(Assuming unrestricted shared filesystem|Building DAG of jobs|Using shell:|Provided cores:|Rules claiming"
-    r"|Conda environments: ignored|Select jobs to execute|Execute \d+ jobs|Job stats:|job\s+count|-+\s+-+"
-    r"|\w+\s+\d+$|\[\w{3} \w{3} +\d+ [\d:]+ \d{4}\]$|localrule \w+:|rule \w+:|Finished jobid|RuleException:"
-    r"|CalledProcessError in file|Command 'set -euo pipefail|Exiting because a job execution failed"
-    r"|Complete log\(s\):|Elapsed time:|WorkflowError:|At least one job did not complete|Shutting down"
-    r"|Removing output files of failed job|Will exit after finishing currently running jobs|Trying to restart"
-    r"|Error in rule \w+:|Nothing to be done|host:|Job \d+ completed successfully|Reasons:|Some jobs were triggered"
-    r"|Using workflow specific profile|Config file .* is extended by|StageFailed in file|\w+ stopped$"
-    r"|File \".*\", line \d+, in )"
-)
-DETAIL = re.compile(r"^\s+(message|jobid|input|output|log|wildcards|resources|reason|shell|conda-env|threads"
-                    r"|benchmark|params|\(check log)|^\s+[\w-]+ \(.*\)$")
-
 
 def settings() -> dict:
     return yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -90,7 +73,8 @@ def main(argv: list[str]) -> int:
     current = [out / f"{subject}-{edition}.pdf" for subject, edition in found]  # not a removed sheet's PDF
     before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
     command = [sys.executable, "-m", "snakemake", "--cores", args.cores,  # settings: profiles/default
-               *([] if debug else ["--quiet", "rules", "host", "reason"]), *extra]
+               *([] if debug else ["--logger", "factsheet"]), *extra]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "scripts"), env.get("PYTHONPATH")]))
     start = time.monotonic()
     # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
     # scheduler) reaches it once, as SIGINT, from here. Its own SIGTERM handler can deadlock on its
@@ -111,9 +95,8 @@ def main(argv: list[str]) -> int:
         for line in process.stdout:
             if stopped and not debug:
                 continue  # what the stopped jobs say now is not news
-            if debug or not (NOISE.match(line.strip()) or DETAIL.match(line.rstrip())) and line.strip():
-                print(line, end="", flush=True)
-                shown.add(line.strip())
+            print(line, end="", flush=True)
+            shown.add(line.strip())
         status = process.wait()
     finally:
         lock.release()
