@@ -88,6 +88,7 @@ localrules:
 wildcard_constraints:
     subject=SUBJECT_RULE,
     edition=EDITION_RULE,
+    batch=r"\d+",
 
 
 def sheet_dir(wildcards):
@@ -118,22 +119,38 @@ def previous_files(wildcards):
     return sorted(str(p) for p in Path(previous_dir(wildcards)).rglob("*") if p.is_file())
 
 
-CHANGE_REPORTS = [OUT / f"{s}-{e}-changes.md" for s, e in SHEETS if previous_edition(DATA, s, e)]
-
-
 def sheet_files(wildcards):
     """Every file of a sheet's data folder: narrative, projects, quotes, photos."""
     return sorted(str(p) for p in Path(sheet_dir(wildcards)).rglob("*") if p.is_file())
 
 
+def finished(sheets):
+    """What building ``sheets`` makes: each PDF (and archival PDF, when asked for by name: else `make archive`
+    after `make` finds every published PDF up to date), and each change report."""
+    return ([OUT / f"{s}-{e}.pdf" for s, e in sheets]
+            + ([OUT / "archive" / f"{s}-{e}.pdf" for s, e in sheets] if config["archival"] else [])
+            + [OUT / f"{s}-{e}-changes.md" for s, e in sheets if previous_edition(DATA, s, e)])
+
+
+def batches(sheets, size):
+    """The sheets in batches of about ``size``, a subject's editions together (a change report reads the
+    previous edition's table)."""
+    found = []
+    for subject in dict.fromkeys(s for s, _ in sheets):
+        if not found or len(found[-1]) >= size:
+            found.append([])
+        found[-1] += [(s, e) for s, e in sheets if s == subject]
+    return found
+
+
+BATCHES = batches(SHEETS, config["batch_size"]) if config["batch_size"] else []
+
+
 rule all:
-    """Build every fact sheet, and a change report for each that has a previous edition."""
+    """Build every fact sheet, and a change report for each that has a previous edition (in batches, when
+    batch_size is set)."""
     input:
-        expand(OUT / "{subject}-{edition}.pdf", zip, subject=SUBJECTS, edition=EDITIONS),
-        # asked for by name: else `make archive` after `make` finds every published PDF up to date
-        expand(OUT / "archive" / "{subject}-{edition}.pdf", zip, subject=SUBJECTS, edition=EDITIONS)
-        if config["archival"] else [],
-        CHANGE_REPORTS,
+        [OUT / "batches" / f"{n}.json" for n in range(len(BATCHES))] if BATCHES else finished(SHEETS),
 
 
 rule write_brand_assets:
@@ -270,3 +287,26 @@ rule report_changes:
     run:
         stages.run("report_changes", log=log[0], old_dir=params.old_dir, new_dir=params.new_dir,
                    old_tidy=input.old_tidy, new_tidy=input.new_tidy, report_file=output.report)
+
+
+rule build_batch:
+    """Build a batch of sheets in one job, on all the cores it has: a local build of those sheets (each stage
+    in a fresh fork of the job's own warm process), which rebuilds only what changed."""
+    input:
+        sheets=lambda w: sorted(str(p) for s, _ in BATCHES[int(w.batch)] for p in (DATA / s).rglob("*")
+                                if p.is_file()),
+        code=[*HELPERS, *TEMPLATES, source(Path(workflow.basedir, "Snakefile")),
+              *[stage_module(s) for s in ("check_sheet", "plot_contributions", "render_html", "render_pdf",
+                                          "report_changes")]],
+        brand_assets=rules.write_brand_assets.output,
+    output:
+        summary=OUT / "batches" / "{batch}.json",
+    params:
+        sheets=lambda w: [f"{s}/{e}" for s, e in BATCHES[int(w.batch)]],
+        targets=lambda w: [str(t) for t in finished(BATCHES[int(w.batch)])],
+    threads: lambda wildcards: workflow.cores  # all the cores the job is given (a node, see profiles/slurm)
+    log:
+        LOGS / "build_batch" / "{batch}.log",
+    run:
+        stages.build_batch(params.sheets, params.targets, cores=threads, config=config, summary_file=output.summary,
+                           log=log[0])

@@ -33,10 +33,15 @@ def test_profile_settings_are_sound(profile):
     assert settings["force-use-threads"] is True  # run: blocks fork their stage from a warm process
     if profile != "default":
         assert settings["executor"] == profile
+        assert settings["default-resources"]["mem_mb"] >= 1000
+        assert settings["cores"] >= 1  # the size of one node, which a cluster job must fit on
+    if profile == "slurm":  # fewer, larger jobs: a batch of sheets a job, on all the cores of a node
+        assert settings["config"] == ["batch_size=25"] and "groups" not in settings
+        assert settings["slurm-status-command"] == "squeue"
+    if profile == "kubernetes":
         groups = settings["groups"]
         assert set(groups) == STAGES - {"all", "write_brand_assets"}  # every per-sheet stage is grouped
         assert len(set(groups.values())) == 1 and settings["group-components"][next(iter(groups.values()))] > 1
-        assert settings["default-resources"]["mem_mb"] >= 1000
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -52,6 +57,9 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path):
     sheets = len(list((checkout / "data").glob("*/*/sheet.yaml")))
     reports = sum(1 for p in (checkout / "data").glob("*/*/sheet.yaml")
                   if any(int(q.parent.name) < int(p.parent.name) for q in p.parent.parent.glob("*/sheet.yaml")))
+    if profile == "slurm":  # the three real sheets fit in one batch
+        assert jobs == {"write_brand_assets": 1, "build_batch": 1, "all": 1}
+        return
     assert jobs == {"write_brand_assets": 1, "check_sheet": sheets,
                     "plot_contributions": sheets, "render_html": sheets, "render_pdf": sheets,
                     "report_changes": reports, "all": 1}

@@ -25,6 +25,7 @@ PRELOAD = ["numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib", "matpl
            "render_html", "render_pdf", "report_changes", "write_brand_assets", "factsheet.preload"]
 SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever runs it
 _context_lock = threading.Lock()
+_process_lock = threading.Lock()
 _context = None
 
 
@@ -42,12 +43,23 @@ def context() -> multiprocessing.context.ForkServerContext:
         return _context
 
 
+def _start_and_wait(process: multiprocessing.Process) -> None:
+    """Start a process and wait for it to end. Jobs run in threads of one process, and the standard library
+    reads a child's exit status from the forkserver once, from whichever thread asks first (starting any
+    process asks about every child): so starting and collecting are done one thread at a time."""
+    from multiprocessing.connection import wait
+
+    with _process_lock:
+        process.start()
+    wait([process.sentinel])
+    with _process_lock:
+        process.join()
+
+
 def warm_up() -> None:
     """Start the forkserver now, in the background, so its imports happen while Snakemake plans."""
     def start():
-        process = context().Process(target=os.getpid)
-        process.start()
-        process.join()
+        _start_and_wait(context().Process(target=os.getpid))
 
     threading.Thread(target=start, daemon=True, name="forkserver-warm-up").start()
 
@@ -61,8 +73,7 @@ def run(stage: str, log: str | Path, **arguments) -> None:
     arguments = {name: str(value) if isinstance(value, Path) else value for name, value in arguments.items()}
     settings = {name: value for name, value in os.environ.items() if name.startswith(SETTINGS_PREFIX)}
     process = context().Process(target=_job, args=(stage, arguments, str(log), os.getcwd(), settings), name=stage)
-    process.start()
-    process.join()
+    _start_and_wait(process)
     if process.exitcode == 0:
         return
     logged = Path(log).read_text(encoding="utf-8", errors="replace").splitlines() if Path(log).is_file() else []
@@ -105,3 +116,30 @@ def _job(stage: str, arguments: dict, log: str, cwd: str, settings: dict) -> Non
         usage = resource.getrusage(resource.RUSAGE_SELF)
         print(f"{stage}: {time.monotonic() - start:.3f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB",
               file=sys.stderr, flush=True)
+
+
+def build_batch(sheets: list[str], targets: list[str], cores: int, config: dict, summary_file: str | Path,
+                log: str | Path) -> None:
+    """Build ``sheets`` (their ``targets``) as a local build inside this job: Snakemake with one job per stage
+    and sheet on ``cores`` cores, so only what changed is rebuilt. The outer build holds the lock; its
+    messages go to ``log``, and its problems are printed too. Raises StageFailed if a sheet has a problem."""
+    import json
+    import subprocess
+
+    scripts = str(Path(__file__).resolve().parents[1])
+    command = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--nolock", "--logger", "factsheet",
+               "--config", f"sheets={json.dumps(list(sheets))}", "batch_size=0",
+               f"archival={config['archival']}", f"data_dir={config['data_dir']}",
+               f"output_dir={config['output_dir']}", "--", *map(str, targets)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [scripts, os.environ.get("PYTHONPATH")]))}
+    Path(log).parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w", encoding="utf-8") as sink:
+        done = subprocess.run(command, stdout=sink, stderr=subprocess.STDOUT, env=env, check=False)
+    if done.returncode != 0:
+        lines = [line for line in Path(log).read_text(encoding="utf-8").splitlines() if line.startswith("error: ")]
+        print("\n".join(lines or [f"error: the batch of {len(sheets)} sheets stopped (its log: {log})"]),
+              file=sys.stderr, flush=True)
+        raise StageFailed("build_batch stopped")
+    from .files import write_text
+
+    write_text(summary_file, json.dumps({"sheets": list(sheets), "built": list(targets)}, indent=2) + "\n")
