@@ -188,7 +188,8 @@ def _schema(streams: list[str]):
 
 
 def load_validation() -> None:
-    """Load what the first validation of a table loads (pandera's backends); the warm process calls this (factsheet.preload)."""
+    """Load what the first validation of a table loads (pandera's backends); the warm process calls this
+    (factsheet.preload)."""
     import pandera.pandas as pa
 
     pa.DataFrameSchema.register_default_backends(pd.DataFrame)
