@@ -74,8 +74,6 @@ def discover_sheets():
 
 
 SHEETS = discover_sheets()
-SUBJECTS = [subject for subject, _ in SHEETS]
-EDITIONS = [edition for _, edition in SHEETS]
 
 
 # Run where the workflow is started, also on a cluster: the final target, and the

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from factsheet import recovery
+from factsheet import recovery, stages
 from factsheet.editions import find_sheets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
     before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
     command = [sys.executable, "-m", "snakemake", "--cores", args.cores,  # settings: profiles/default
                *([] if debug else ["--logger", "factsheet"]), *extra]
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "scripts"), env.get("PYTHONPATH")]))
+    env = stages.snakemake_environment(env)
     start = time.monotonic()
     # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
     # scheduler) reaches it once, as SIGINT, from here. Its own SIGTERM handler can deadlock on its

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -95,9 +94,7 @@ def test_arabic_and_invisible_characters_pass(sheet):
     replace(sheet, "sheet.yaml", "    label: Assessed contributions", f"    label: {ARABIC_LABEL}")
     append(sheet, "narrative/intro.md", f"\n{ARABIC}: Canada\u200b and the ILO, co\u00adoperation\u200d.\t\n")
     replace(sheet, PROJECT, "countries: [Jordan]", f"countries: [Jordan, {ARABIC}]")
-    started = time.perf_counter()
     assert check_sheet(sheet)["projects"] == 9
-    assert time.perf_counter() - started < 5
 
 
 def test_the_covered_characters_are_the_cut_fonts_maps():

@@ -72,23 +72,23 @@ def clear_stale_lock(folder: Path, env: dict) -> bool:
     return True
 
 
-def _whole_font(path: Path, head: bytes, tail: bytes, size: int) -> bool:
+def _whole_font(head: bytes, tail: bytes, size: int) -> bool:
     return size >= 12 and head[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOF2")
 
 
-def _whole_pdf(path: Path, head: bytes, tail: bytes, size: int) -> bool:
+def _whole_pdf(head: bytes, tail: bytes, size: int) -> bool:
     return head.startswith(b"%PDF-") and b"%%EOF" in tail
 
 
-def _whole_svg(path: Path, head: bytes, tail: bytes, size: int) -> bool:
+def _whole_svg(head: bytes, tail: bytes, size: int) -> bool:
     return tail.rstrip().endswith(b"</svg>")
 
 
-def _whole_html(path: Path, head: bytes, tail: bytes, size: int) -> bool:
+def _whole_html(head: bytes, tail: bytes, size: int) -> bool:
     return tail.rstrip().endswith(b"</html>")
 
 
-def _not_empty(path: Path, head: bytes, tail: bytes, size: int) -> bool:
+def _not_empty(head: bytes, tail: bytes, size: int) -> bool:
     return size > 0
 
 
@@ -111,7 +111,7 @@ def remove_damaged(out_dir: Path) -> list[Path]:
             head = handle.read(16)
             handle.seek(max(0, size - 1024))
             tail = handle.read()
-        if not check(path, head, tail, size):
+        if not check(head, tail, size):
             path.unlink()
             removed.append(path)
     return removed

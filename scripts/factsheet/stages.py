@@ -118,6 +118,14 @@ def _job(stage: str, arguments: dict, log: str, cwd: str, settings: dict) -> Non
               file=sys.stderr, flush=True)
 
 
+def snakemake_environment(env) -> dict:
+    """``env`` for a Snakemake process that reports through the pipeline's logger plugin (``--logger
+    factsheet``): Snakemake finds plugins as importable packages, and this one lives in scripts/."""
+    from .paths import SCRIPTS_DIR
+
+    return {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(SCRIPTS_DIR), env.get("PYTHONPATH")]))}
+
+
 def build_batch(sheets: list[str], targets: list[str], cores: int, config: dict, summary_file: str | Path,
                 log: str | Path) -> None:
     """Build ``sheets`` (their ``targets``) as a local build inside this job: Snakemake with one job per stage
@@ -126,12 +134,11 @@ def build_batch(sheets: list[str], targets: list[str], cores: int, config: dict,
     import json
     import subprocess
 
-    scripts = str(Path(__file__).resolve().parents[1])
     command = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--nolock", "--logger", "factsheet",
                "--config", f"sheets={json.dumps(list(sheets))}", "batch_size=0",
                f"archival={config['archival']}", f"data_dir={config['data_dir']}",
                f"output_dir={config['output_dir']}", "--", *map(str, targets)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [scripts, os.environ.get("PYTHONPATH")]))}
+    env = snakemake_environment(os.environ)
     Path(log).parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w", encoding="utf-8") as sink:
         done = subprocess.run(command, stdout=sink, stderr=subprocess.STDOUT, env=env, check=False)
