@@ -5,10 +5,11 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 READY   := $(VENV)/.ready
+CLUSTER := .venv-cluster# .venv plus the executor plugins, for cluster runs (profiles/slurm, profiles/kubernetes)
 CORES   ?= all
 
 .DEFAULT_GOAL := all
-.PHONY: all sheets archive edition test bench lint lock clean help
+.PHONY: all sheets archive edition cluster-env test bench lint lock clean help
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
@@ -22,17 +23,19 @@ edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=20
 	@test -n "$(SUBJECT)" -a -n "$(YEAR)" || { echo "usage: make edition SUBJECT=<subject> YEAR=<year>" >&2; exit 2; }
 	$(BIN)/python scripts/new_edition.py $(SUBJECT) $(YEAR)
 
-test: $(READY) ## Run the tests (unit, chart, end-to-end, lint)
+cluster-env: $(CLUSTER)/.ready ## Create .venv-cluster: .venv plus Snakemake's executor plugins (see README, Cluster)
+
+test: $(READY) $(CLUSTER)/.ready ## Run the tests (unit, chart, end-to-end, cluster, lint)
 	$(BIN)/pytest
 
-bench: $(READY) ## Measure build times, memory and sizes on this machine; writes bench/results.md
+bench: $(READY) $(CLUSTER)/.ready ## Measure build times, memory and sizes on this machine; writes bench/results.md
 	$(BIN)/python bench/run.py
 
 lint: $(READY) ## Check the code (ruff) and the workflow (snakemake --lint)
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
 
-lock: ## Re-resolve the pins of pyproject.toml into requirements.lock and environment.yml
+lock: ## Re-resolve the pins of pyproject.toml into requirements.lock, requirements-cluster.lock, environment.yml
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet --upgrade pip
@@ -48,5 +51,17 @@ help: ## List the targets
 $(READY): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@# executor plugins left by an older lock: they belong to $(CLUSTER) only
+	$(BIN)/python -m pip uninstall --quiet --yes -r requirements-cluster.lock 2>&1 | grep -v '^WARNING: Skipping' || true
 	$(BIN)/python scripts/write_brand_assets.py
+	touch $@
+
+# The cluster environment sees every package of .venv (a .pth file names its site-packages) and adds only
+# the executor plugins, which stay out of .venv: Snakemake imports every installed plugin on start.
+$(CLUSTER)/.ready: $(READY) requirements-cluster.lock
+	test -x $(CLUSTER)/bin/python || $(BIN)/python -m venv --without-pip $(CLUSTER)
+	$(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))' > \
+	  "$$($(CLUSTER)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/factsheet-pipeline.pth"
+	$(BIN)/python -m pip --python $(CLUSTER)/bin/python install --quiet --disable-pip-version-check --no-deps \
+	  -r requirements-cluster.lock
 	touch $@

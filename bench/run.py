@@ -27,6 +27,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from factsheet.paths import CLUSTER_PYTHON  # noqa: E402  (the project's own package, beside this script)
+
 SOURCES = ["Snakefile", "config", "templates", "scripts", "environment.yml", "profiles"]
 CORES = os.cpu_count() or 1
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -102,7 +105,7 @@ def slurm_against_local(tmp: Path) -> dict | None:
             else:
                 before = set(subprocess.run(["squeue", "--states=all", "--noheader", "--format=%i"],
                                             capture_output=True, text=True).stdout.split())
-                result["slurm"] = timed([sys.executable, "-m", "snakemake", "--workflow-profile", "profiles/slurm",
+                result["slurm"] = timed([str(CLUSTER_PYTHON), "-m", "snakemake", "--workflow-profile", "profiles/slurm",
                                          "--slurm-init-seconds-before-status-checks", "5"], work)[0]
                 after = set(subprocess.run(["squeue", "--states=all", "--noheader", "--format=%i"],
                                            capture_output=True, text=True).stdout.split())

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from factsheet.paths import CLUSTER_PYTHON
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CANADA = ROOT / "data" / "canada" / "2023"
@@ -27,9 +29,16 @@ def copy_checkout(target: Path) -> Path:
     return target
 
 
-def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run Snakemake in ``workdir`` with this interpreter's environment."""
-    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args],
+def cluster_python() -> str:
+    """The interpreter of the cluster environment (`make test` creates it): Snakemake with its executor plugins."""
+    if not CLUSTER_PYTHON.is_file():
+        pytest.fail(f"{CLUSTER_PYTHON.relative_to(ROOT)} is missing: `make test` (or `make cluster-env`) creates it")
+    return str(CLUSTER_PYTHON)
+
+
+def run_workflow(workdir: Path, *args: str, python: str = sys.executable) -> subprocess.CompletedProcess:
+    """Run Snakemake in ``workdir`` with ``python``'s environment (by default this interpreter's)."""
+    return subprocess.run([python, "-m", "snakemake", "--cores", "2", *args],
                           cwd=workdir, capture_output=True, text=True, timeout=600)
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, copy_checkout
+from conftest import ROOT, cluster_python, copy_checkout
 
 pytestmark = pytest.mark.cluster
 SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
@@ -38,7 +38,7 @@ def jobs_run_in(folder) -> list[str]:
 
 def test_the_sheets_built_by_slurm_jobs_are_those_of_a_local_build(slurm, tmp_path):
     cluster = copy_checkout(tmp_path / "cluster")
-    done = subprocess.run([sys.executable, "-m", "snakemake", "--workflow-profile", "profiles/slurm",
+    done = subprocess.run([cluster_python(), "-m", "snakemake", "--workflow-profile", "profiles/slurm",
                            "--slurm-init-seconds-before-status-checks", "5"],
                           cwd=cluster, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]

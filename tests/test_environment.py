@@ -1,9 +1,11 @@
 """The pinned environment: the lock, environment.yml and pyproject.toml agree."""
 
+import importlib.metadata
 import re
+import subprocess
 import tomllib
 
-from conftest import ROOT
+from conftest import ROOT, cluster_python
 
 
 def pins(lines) -> dict[str, str]:
@@ -22,10 +24,30 @@ def test_lock_and_environment_yml_name_the_same_packages_and_versions():
     assert lock == conda
 
 
-def test_every_direct_dependency_is_locked_at_its_pinned_version():
+def test_every_direct_dependency_is_locked_at_its_pinned_version_in_the_lock_of_its_environment():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    direct = pins([*project["dependencies"], *[d for extra in project["optional-dependencies"].values()
-                                               for d in extra]])
+    extras = project["optional-dependencies"]
+    local = pins([*project["dependencies"], *[d for name, deps in extras.items() if name != "cluster" for d in deps]])
+    cluster = pins(extras["cluster"])
     lock = pins((ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines())
-    assert direct and all(lock.get(name) == version for name, version in direct.items()), \
-        {name: (version, lock.get(name)) for name, version in direct.items() if lock.get(name) != version}
+    cluster_lock = pins((ROOT / "requirements-cluster.lock").read_text(encoding="utf-8").splitlines())
+    assert not set(lock) & set(cluster_lock), "a package is pinned in both locks"
+    for direct, locked in ((local, lock), (cluster, cluster_lock)):
+        assert direct and all(locked.get(name) == version for name, version in direct.items()), \
+            {name: (version, locked.get(name)) for name, version in direct.items() if locked.get(name) != version}
+
+
+def test_the_local_environment_has_no_executor_plugin():
+    """Snakemake imports every installed plugin on start (the Slurm one runs `scontrol`, which waits up to 10 s
+    where Slurm is installed but not running): local builds must not pay for that."""
+    plugins = [d.metadata["Name"] for d in importlib.metadata.distributions()
+               if d.metadata["Name"].lower().replace("_", "-").startswith("snakemake-executor-plugin-")]
+    assert plugins == []
+
+
+def test_the_cluster_environment_adds_the_executor_plugins_to_the_local_one():
+    listed = subprocess.run([cluster_python(), "-c", "import snakemake, snakemake_executor_plugin_slurm, "
+                             "snakemake_executor_plugin_kubernetes, weasyprint; print(snakemake.__version__)"],
+                            capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.strip() == importlib.metadata.version("snakemake")

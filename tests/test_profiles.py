@@ -6,7 +6,7 @@ import shutil
 import pytest
 import yaml
 
-from conftest import ROOT, copy_checkout, run_workflow
+from conftest import ROOT, cluster_python, copy_checkout, run_workflow
 
 PROFILES = sorted(p.name for p in (ROOT / "profiles").iterdir() if (p / "config.yaml").is_file())
 STAGES = {"write_brand_assets", "check_sheet", "plot_contributions", "render_html",
@@ -51,7 +51,7 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path):
         store = tmp_path / "store"
         shutil.copytree(checkout / "data", store / "data")
         args += ["--default-storage-prefix", str(store)]
-    done = run_workflow(checkout, *args)
+    done = run_workflow(checkout, *args, **({} if profile == "default" else {"python": cluster_python()}))
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     jobs = planned(done.stdout + done.stderr)
     sheets = len(list((checkout / "data").glob("*/*/sheet.yaml")))

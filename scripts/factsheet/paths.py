@@ -12,6 +12,8 @@ STYLESHEET = TEMPLATES_DIR / "factsheet.css"
 SHEET_TEMPLATE = "factsheet.html.j2"
 DATA_DIR = PROJECT_ROOT / "data"
 CONFIG_DIR = PROJECT_ROOT / "config"
+# The environment for cluster runs: .venv plus the executor plugins (`make cluster-env`).
+CLUSTER_PYTHON = PROJECT_ROOT / ".venv-cluster" / "bin" / "python"
 
 # Files inside one sheet's data folder, data/<subject>/<edition>/.
 SHEET_FILE = "sheet.yaml"
