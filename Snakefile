@@ -1,8 +1,9 @@
-"""Fact sheet pipeline: data/<subject>/<edition>/ -> <output_dir>/<subject>-<edition>.pdf
+"""Fact sheet pipeline: data/<subject>/<edition>/ -> <output_dir>/<subject>-<edition>-<language>.pdf
 
-Stages, one rule each: check the sheet (and write its table tidy), draw the chart,
-fill the HTML template, render the PDF (and report what changed since the previous
-edition). Every stage is scripts/<stage>.py with a main() that names its arguments;
+Stages, one rule each: check the sheet (and write its table tidy, once for all its
+languages), then for each language draw the chart, fill the HTML template, render the
+PDF (and report what changed since the previous edition). The sheet's first language is
+also published under the edition's plain name, <subject>-<edition>.pdf. Every stage is scripts/<stage>.py with a main() that names its arguments;
 a rule runs it in a fresh fork of a warm process (scripts/factsheet/stages.py), and
 it runs alone from the shell too (python scripts/<stage>.py --help).
 """
@@ -17,9 +18,11 @@ sys.path.insert(0, str(Path(workflow.basedir, "scripts")))
 from factsheet.brand import font_faces, load_brand  # noqa: E402
 from factsheet.editions import (  # noqa: E402
     EDITION_RULE,
+    LANGUAGE_RULE,
     SUBJECT_RULE,
     find_sheets,
     previous_edition,
+    sheet_languages,
 )
 from factsheet import stages  # noqa: E402
 
@@ -81,11 +84,14 @@ SHEETS = discover_sheets()
 localrules:
     all,
     write_brand_assets,
+    name_first_language,
+    name_first_language_archival,
 
 
 wildcard_constraints:
     subject=SUBJECT_RULE,
     edition=EDITION_RULE,
+    lang=LANGUAGE_RULE,
     batch=r"\d+",
 
 
@@ -93,11 +99,21 @@ def sheet_dir(wildcards):
     return str(DATA / wildcards.subject / wildcards.edition)
 
 
-def sheet_yaml(wildcards):
-    """The sheet's sheet.yaml (check_sheet reports a missing one; none is asked for here so that
-    Snakemake does not stop before it)."""
-    path = Path(sheet_dir(wildcards), "sheet.yaml")
-    return str(path) if path.exists() else []
+def languages(subject, edition):
+    """The languages of a sheet (sheet.yaml's languages:, the first that of its untranslated files), or only
+    those of them the config asks for."""
+    found = sheet_languages(DATA / subject / edition)
+    return [code for code in found if code in config["languages"]] if config["languages"] else found
+
+
+def first_language(wildcards):
+    return sheet_languages(DATA / wildcards.subject / wildcards.edition)[0]
+
+
+def sheet_texts_of(wildcards):
+    """sheet.yaml, and its translation into the job's language if it has one (sheet.fr.yaml)."""
+    found = [Path(sheet_dir(wildcards), "sheet.yaml"), Path(sheet_dir(wildcards), f"sheet.{wildcards.lang}.yaml")]
+    return [str(p) for p in found if p.exists()]
 
 
 def previous(wildcards):
@@ -123,11 +139,18 @@ def sheet_files(wildcards):
 
 
 def finished(sheets):
-    """What building ``sheets`` makes: each PDF (and archival PDF, when asked for by name: else `make archive`
-    after `make` finds every published PDF up to date), and each change report."""
-    return ([OUT / f"{s}-{e}.pdf" for s, e in sheets]
-            + ([OUT / "archive" / f"{s}-{e}.pdf" for s, e in sheets] if config["archival"] else [])
-            + [OUT / f"{s}-{e}-changes.md" for s, e in sheets if previous_edition(DATA, s, e)])
+    """What building ``sheets`` makes: each language's PDF (and archival PDF, when asked for by name: else
+    `make archive` after `make` finds every published PDF up to date) and change report; and the first
+    language's under the edition's plain name."""
+    found = []
+    for s, e in sheets:
+        editions = [f"{s}-{e}-{code}" for code in languages(s, e)]
+        if sheet_languages(DATA / s / e)[0] in languages(s, e):
+            editions.append(f"{s}-{e}")
+        found += [OUT / f"{name}.pdf" for name in editions]
+        found += [OUT / "archive" / f"{name}.pdf" for name in editions] if config["archival"] else []
+        found += [OUT / f"{name}-changes.md" for name in editions] if previous_edition(DATA, s, e) else []
+    return found
 
 
 def batches(sheets, size):
@@ -198,22 +221,24 @@ rule plot_contributions:
     input:
         stage=stage_module("plot_contributions"),
         tidy=rules.check_sheet.output.tidy,
-        sheet=sheet_yaml,
+        sheet=sheet_texts_of,
+        labels=LABELS,
         brand=BRAND,
         style=rules.write_brand_assets.output.style,
         fonts=rules.write_brand_assets.output.fonts,
         helpers=HELPERS,
     output:
-        chart=OUT / "charts" / "{subject}-{edition}.svg",
-        chart_tall=OUT / "charts" / "{subject}-{edition}-tall.svg",
+        chart=OUT / "charts" / "{subject}-{edition}-{lang}.svg",
+        chart_tall=OUT / "charts" / "{subject}-{edition}-{lang}-tall.svg",
     params:
+        sheet_file=lambda w: Path(sheet_dir(w), "sheet.yaml"),
         fonts_dir=OUT / "fonts",
     log:
-        LOGS / "plot_contributions" / "{subject}-{edition}.log",
+        LOGS / "plot_contributions" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("plot_contributions", log=log[0], tidy_file=input.tidy, sheet_file=input.sheet,
+        stages.run("plot_contributions", log=log[0], tidy_file=input.tidy, sheet_file=params.sheet_file,
                    brand_file=input.brand, style_file=input.style, fonts_dir=params.fonts_dir,
-                   svg_file=output.chart, tall_svg_file=output.chart_tall)
+                   svg_file=output.chart, tall_svg_file=output.chart_tall, language=wildcards.lang)
 
 
 rule render_html:
@@ -227,7 +252,7 @@ rule render_html:
         templates=TEMPLATES,
         helpers=HELPERS,
     output:
-        html=OUT / "html" / "{subject}-{edition}.html",
+        html=OUT / "html" / "{subject}-{edition}-{lang}.html",
     params:
         sheet_dir=sheet_dir,
         # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
@@ -235,11 +260,11 @@ rule render_html:
         chart_tall=rules.plot_contributions.output.chart_tall,
         fonts_dir=OUT / "fonts",
     log:
-        LOGS / "render_html" / "{subject}-{edition}.log",
+        LOGS / "render_html" / "{subject}-{edition}-{lang}.log",
     run:
         stages.run("render_html", log=log[0], sheet_dir=params.sheet_dir, tidy_file=input.tidy,
                    chart_file=params.chart, logo_file=input.logo_on_dark, fonts_dir=params.fonts_dir,
-                   html_file=output.html, tall_chart_file=params.chart_tall)
+                   html_file=output.html, tall_chart_file=params.chart_tall, language=wildcards.lang)
 
 
 rule render_pdf:
@@ -255,12 +280,12 @@ rule render_pdf:
         templates=TEMPLATES,
         helpers=HELPERS,
     output:
-        pdf=OUT / "{subject}-{edition}.pdf",
-        **({"archival": OUT / "archive" / "{subject}-{edition}.pdf"} if config["archival"] else {}),
+        pdf=OUT / "{subject}-{edition}-{lang}.pdf",
+        **({"archival": OUT / "archive" / "{subject}-{edition}-{lang}.pdf"} if config["archival"] else {}),
     params:
         sheet_dir=sheet_dir,
     log:
-        LOGS / "render_pdf" / "{subject}-{edition}.log",
+        LOGS / "render_pdf" / "{subject}-{edition}-{lang}.log",
     run:
         stages.run("render_pdf", log=log[0], html_file=input.html, sheet_dir=params.sheet_dir,
                    pdf_file=output.pdf, archival_file=output.get("archival"), tidy_file=input.tidy)
@@ -276,15 +301,40 @@ rule report_changes:
         new_sheet=sheet_files,
         helpers=HELPERS,
     output:
-        report=OUT / "{subject}-{edition}-changes.md",
+        report=OUT / "{subject}-{edition}-{lang}-changes.md",
     params:
         old_dir=previous_dir,
         new_dir=sheet_dir,
     log:
-        LOGS / "report_changes" / "{subject}-{edition}.log",
+        LOGS / "report_changes" / "{subject}-{edition}-{lang}.log",
     run:
         stages.run("report_changes", log=log[0], old_dir=params.old_dir, new_dir=params.new_dir,
-                   old_tidy=input.old_tidy, new_tidy=input.new_tidy, report_file=output.report)
+                   old_tidy=input.old_tidy, new_tidy=input.new_tidy, report_file=output.report,
+                   language=wildcards.lang)
+
+
+rule name_first_language:
+    """The sheet's first language under the edition's plain name too (canada-2023.pdf, as before the sheets
+    had languages): a copy of its PDF or change report."""
+    input:
+        lambda w: OUT / f"{w.subject}-{w.edition}-{first_language(w)}{w.kind}",
+    output:
+        OUT / "{subject}-{edition}{kind}",
+    wildcard_constraints:
+        kind=r"\.pdf|-changes\.md",
+    log:
+        LOGS / "name_first_language" / "{subject}-{edition}{kind}.log",
+    run:
+        stages.copy(input[0], output[0])
+
+
+use rule name_first_language as name_first_language_archival with:
+    input:
+        lambda w: OUT / "archive" / f"{w.subject}-{w.edition}-{first_language(w)}.pdf",
+    output:
+        OUT / "archive" / "{subject}-{edition}.pdf",
+    log:
+        LOGS / "name_first_language" / "archive-{subject}-{edition}.log",
 
 
 rule build_batch:

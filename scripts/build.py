@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from factsheet import recovery, stages
-from factsheet.editions import find_sheets
+from factsheet.editions import find_sheets, sheet_languages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,7 +70,10 @@ def main(argv: list[str]) -> int:
     found, bad_folders = find_sheets(ROOT / config.get("data_dir", "data"))
     if config.get("sheets"):
         found, bad_folders = [tuple(Path(s).parts) for s in config["sheets"]], []
-    current = [out / f"{subject}-{edition}.pdf" for subject, edition in found]  # not a removed sheet's PDF
+    data = ROOT / config.get("data_dir", "data")
+    current = [out / f"{subject}-{edition}-{language}.pdf" for subject, edition in found  # not a removed sheet's
+               for language in sheet_languages(data / subject / edition)                  # PDF: one per language
+               if not config.get("languages") or language in config["languages"]]
     before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
     command = [sys.executable, "-m", "snakemake", "--cores", args.cores,  # settings: profiles/default
                *([] if debug else ["--logger", "factsheet"]), *extra]

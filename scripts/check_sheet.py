@@ -2,6 +2,7 @@
 was checked (JSON) and the contributions table, read and checked once, as a tidy CSV."""
 
 import json
+import sys
 from pathlib import Path
 
 from factsheet.cli import command_line
@@ -12,6 +13,8 @@ from factsheet.validate import checked_sheet
 
 def main(sheet_dir: Path, summary_file: Path, tidy_file: Path) -> None:
     summary, table = checked_sheet(Path(sheet_dir))
+    for warning in summary["warnings"]:  # texts a language takes untranslated, as sheet.yaml allows
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
     with atomic_path(tidy_file) as tmp:
         write_tidy(table, tmp)
     write_text(summary_file, json.dumps(summary, indent=2, sort_keys=True) + "\n")

@@ -17,6 +17,7 @@ from factsheet.contributions import read_tidy  # noqa: E402
 from factsheet.figures import Figures, compute_for  # noqa: E402
 from factsheet.files import write_text  # noqa: E402
 from factsheet.formatting import Formatter, load_labels  # noqa: E402
+from factsheet.languages import in_language  # noqa: E402
 from factsheet.palette import series_colours  # noqa: E402
 from factsheet.sheet import Sheet, load_sheet  # noqa: E402
 
@@ -67,14 +68,16 @@ def svg_text(fig: plt.Figure) -> str:
                   out.getvalue())
 
 
-def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None) -> plt.Figure:
+def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None,
+         one_column: bool = False) -> plt.Figure:
     """The chart as a matplotlib figure; call inside the brand style context.
 
     Stacked bars per year in the streams' colours (the cards' and the table's too); a year outside a
-    stream's window has no segment of that stream."""
+    stream's window has no segment of that stream. Two streams share a legend row unless ``one_column``
+    (their entries would not fit side by side: see :func:`drawn`)."""
     labels = fmt.labels
     years = list(figures.by_year)
-    legend_rows = 1 if len(sheet.streams) <= 2 else len(sheet.streams)
+    legend_rows = 1 if len(sheet.streams) <= 2 and not one_column else len(sheet.streams)
     width, height = plt.rcParams["figure.figsize"]
     if height_mm:
         height = height_mm / 25.4
@@ -114,19 +117,41 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
     return fig
 
 
+LEGEND_ROOM = 0.92  # of the figure's width: the PDF stage sets the SVG's text a little wider than matplotlib
+
+
+def legend_too_wide(fig: plt.Figure) -> bool:
+    """Whether the legend would run past the figure's edge (long labels side by side, as in Spanish)."""
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    box = fig.legends[0].get_window_extent(renderer)
+    return box.x0 < 0 or box.x1 > LEGEND_ROOM * fig.bbox.width
+
+
+def drawn(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None) -> plt.Figure:
+    """The chart, its legend entries side by side where they fit and one under the other where they do not."""
+    fig = draw(sheet, figures, fmt, brand, height_mm)
+    if len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig):
+        plt.close(fig)
+        fig = draw(sheet, figures, fmt, brand, height_mm, one_column=True)
+    return fig
+
+
 def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, fonts_dir: Path,
-         svg_file: Path, tall_svg_file: Path | None = None) -> None:
-    """Draw the chart at the brand's size into ``svg_file`` and, if asked, at its taller size (which the PDF
-    stage may choose to fill a short sheet's page) into ``tall_svg_file``."""
-    sheet = load_sheet(Path(sheet_file))
+         svg_file: Path, tall_svg_file: Path | None = None, language: str | None = None) -> None:
+    """Draw the chart in ``language`` (one of the sheet's; by default the first) at the brand's size into
+    ``svg_file`` and, if asked, at its taller size (which the PDF stage may choose to fill a short sheet's page)
+    into ``tall_svg_file``."""
+    sheet = in_language(load_sheet(Path(sheet_file)), Path(sheet_file).parent, language)
     brand = load_brand(Path(brand_file))
-    figures = compute_for(read_tidy(Path(tidy_file)), sheet)
-    fmt = Formatter(sheet.language, load_labels(sheet.language))
+    labels = load_labels(sheet.language)
+    figures = compute_for(read_tidy(Path(tidy_file)), sheet, labels)
+    fmt = Formatter(sheet.language, labels)
     register_fonts(Path(fonts_dir))
     drawings = [(svg_file, None)] + ([(tall_svg_file, brand["chart"]["tall_height_mm"])] if tall_svg_file else [])
     with plt.style.context(str(style_file)):
         for target, height_mm in drawings:
-            fig = draw(sheet, figures, fmt, brand, height_mm)
+            fig = drawn(sheet, figures, fmt, brand, height_mm)
             write_text(target, svg_text(fig))
             plt.close(fig)
 

@@ -11,6 +11,7 @@ from factsheet.contributions import read_tidy
 from factsheet.figures import Figures, compute_for
 from factsheet.files import confined, read_template_file, write_text
 from factsheet.formatting import Formatter, isolated, load_labels
+from factsheet.languages import in_language
 from factsheet.narrative import BLOCKS, environment, fill_entry, load_blocks, narrative_names
 from factsheet.palette import stream_css
 from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
@@ -49,11 +50,12 @@ def chart_table(sheet: Sheet, figures: Figures, fmt: Formatter) -> dict:
     return {"years": years, "rows": rows}
 
 
-def description(sheet: Sheet, figures: Figures, labels: dict) -> str:
+def description(sheet: Sheet, figures: Figures, fmt: Formatter) -> str:
     """The PDF's subject: the donor and the reporting window, or each stream's window when they differ."""
+    labels = fmt.labels
     if figures.same_windows:
         return labels["pdf_subject"].format(donor=sheet.donor.name, period=figures.period.long)
-    windows = ", ".join(f"{s.label} {figures.windows[s.id].long}" for s in sheet.streams)
+    windows = fmt.join(f"{s.label} {figures.windows[s.id].long}" for s in sheet.streams)
     return labels["pdf_subject_windows"].format(donor=sheet.donor.name, windows=windows)
 
 
@@ -69,19 +71,20 @@ def project_order(projects: list, partners: list) -> list:
 
 
 def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts_url: str = "../fonts",
-            labels_dir: Path = paths.LABELS_DIR, brand_file: Path = paths.BRAND_FILE) -> dict:
-    """Everything the template shows, computed and formatted."""
-    sheet = load_sheet(sheet_dir / paths.SHEET_FILE)
+            labels_dir: Path = paths.LABELS_DIR, brand_file: Path = paths.BRAND_FILE,
+            language: str | None = None) -> dict:
+    """Everything the template shows, computed and formatted, in ``language`` (by default the sheet's first)."""
+    sheet = in_language(load_sheet(sheet_dir / paths.SHEET_FILE), sheet_dir, language)
     labels = load_labels(sheet.language, labels_dir)
     fmt = Formatter(sheet.language, labels)
-    figures = compute_for(read_tidy(tidy_file), sheet)
+    figures = compute_for(read_tidy(tidy_file), sheet, labels)
     names, env = narrative_names(sheet, figures), environment(fmt.filters())
-    blocks = load_blocks(sheet_dir, names, env)
+    blocks = load_blocks(sheet_dir, names, env, sheet)
     projects = load_projects(sheet_dir, sheet)
-    quotes = load_quotes(sheet_dir, projects)
+    quotes = load_quotes(sheet_dir, projects, sheet)
 
     def quote_view(quote):
-        body = fill_entry(sheet_dir / paths.QUOTES_DIR, quote.id, quote.body, names, env)
+        body = fill_entry(sheet_dir / paths.QUOTES_DIR, quote.id, quote.body, names, env, sheet)
         return {"html": markdown.inline_html(" ".join(body.split())), "speaker": quote.speaker,
                 "role_html": markdown.inline_html(quote.role) if quote.role else None}
 
@@ -90,7 +93,8 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
         if project.photo:
             photo = {"src": f"{paths.SHEET_SCHEME}:{project.photo.file}", "caption": project.photo.caption,
                      "credit": project.photo.credit}
-        html = markdown.to_html(fill_entry(sheet_dir / paths.PROJECTS_DIR, project.id, project.body, names, env))
+        html = markdown.to_html(fill_entry(sheet_dir / paths.PROJECTS_DIR, project.id, project.body, names, env,
+                                           sheet))
         lead, _, rest = html.partition("</p>\n")  # a photo follows the first paragraph, so the card can
         lead = lead + "</p>\n" if rest else html   # begin at the foot of a column and its photo move on
         return {"id": project.id, "title": project.title, "countries": project.countries,
@@ -98,7 +102,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
                 "short": len(project.body.split()) < SHORT_PROJECT_WORDS, "featured": project.featured,
                 "quotes": [quote_view(q) for q in quotes if q.project == project.id]}
 
-    groups = [{"heading": labels["partner_heading"].format(name=partner.name, code=partner.code),
+    groups = [{"heading": labels["partner_heading"].format(name=partner.name, code=partner.shown_code),
                "projects": [project_view(p) for p in members]}
               for partner, members in project_order(projects, sheet.partners)]
     brand_values = brand.load_brand(brand_file)
@@ -116,7 +120,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
         ],
         "chart": {"src": chart_src, "tall_src": None, "alt": chart_alt(sheet, figures, fmt),
                   "source": sheet.chart.source, "note": sheet.chart.note, "table": chart_table(sheet, figures, fmt)},
-        "description": description(sheet, figures, labels),
+        "description": description(sheet, figures, fmt),
         "keywords": [*labels["pdf_keywords"], sheet.donor.name,
                      *dict.fromkeys(w.long for w in [figures.period, *figures.windows.values()]),
                      *[p.name for p in sheet.partners]],
@@ -138,13 +142,14 @@ def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:
 
 
 def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_file: Path, fonts_dir: Path,
-         html_file: Path, tall_chart_file: Path | None = None) -> None:
-    """Write the sheet's HTML; the files it refers to are given relative to it."""
+         html_file: Path, tall_chart_file: Path | None = None, language: str | None = None) -> None:
+    """Write the sheet's HTML in ``language`` (one of its languages; by default the first); the files it refers
+    to are given relative to it."""
     def relative(path):
         return os.path.relpath(path, Path(html_file).parent)
 
     values = context(Path(sheet_dir), Path(tidy_file), relative(chart_file), {"on_dark": relative(logo_file)},
-                     fonts_url=relative(fonts_dir))
+                     fonts_url=relative(fonts_dir), language=language)
     values["chart"]["tall_src"] = relative(tall_chart_file) if tall_chart_file else None
     write_text(html_file, render(values))
 

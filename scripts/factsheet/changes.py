@@ -1,4 +1,5 @@
-"""What changed between two editions of a sheet: figures (old → new) and texts added or removed."""
+"""What changed between two editions of a sheet, in one of its languages: figures (old → new) and texts added
+or removed; the report's own words come from the language's labels file."""
 
 import difflib
 import re
@@ -17,19 +18,22 @@ SENTENCE_END = re.compile(r"(?<=[.!?…»”])\s+(?=[A-Z“«(])")
 
 def figure_rows(old: Figures, new: Figures, old_sheet: Sheet, new_sheet: Sheet, fmt: Formatter) -> list[tuple]:
     """(figure, old value, new value) for every figure that differs; '—' where one edition lacks it."""
+    words = fmt.labels
     labels = {s.id: s.label for s in old_sheet.streams} | {s.id: s.label for s in new_sheet.streams}
     rows = []
     if old.period != new.period:
-        rows.append(("Period", old.period.long, new.period.long))
+        rows.append((words["changes_period"], old.period.long, new.period.long))
     for stream in labels:
         before, after = old.windows.get(stream), new.windows.get(stream)
         if before != after and not (old.same_windows and new.same_windows):
-            rows.append((f"{labels[stream]}, window", before.long if before else "—", after.long if after else "—"))
-    for stream in labels | {"overall": "All streams"}:
+            rows.append((words["changes_window"].format(label=labels[stream]), before.long if before else "—",
+                         after.long if after else "—"))
+    for stream in labels | {"overall": words["changes_all_streams"]}:
         before, after = old.totals.get(stream), new.totals.get(stream)
         if before != after:
-            rows.append((f"{labels.get(stream, 'All streams')}, total {_window(stream, old, new)}", _usd(before, fmt),
-                         _usd(after, fmt)))
+            name = words["changes_total"].format(label=labels.get(stream, words["changes_all_streams"]),
+                                                 window=_window(stream, old, new))
+            rows.append((name, _usd(before, fmt), _usd(after, fmt)))
     years = sorted(set(old.by_year) | set(new.by_year))
     for year in years:
         for stream in labels:
@@ -51,8 +55,8 @@ def _usd(value, fmt: Formatter) -> str:
     return "—" if value is None else fmt.usd(value)
 
 
-def setting_rows(old_dir: Path, new_dir: Path) -> list[tuple]:
-    """(key, old, new) for every sheet.yaml value that differs."""
+def setting_rows(old_dir: Path, new_dir: Path, file_name: str = paths.SHEET_FILE) -> list[tuple]:
+    """(key, old, new) for every value of sheet.yaml (or of its translation ``file_name``) that differs."""
     def flat(value, prefix=""):
         if isinstance(value, dict):
             return {k: v for key, sub in value.items() for k, v in flat(sub, f"{prefix}{key}.").items()}
@@ -60,8 +64,10 @@ def setting_rows(old_dir: Path, new_dir: Path) -> list[tuple]:
             return {k: v for i, sub in enumerate(value) for k, v in flat(sub, f"{prefix}{i + 1}.").items()}
         return {prefix.rstrip("."): str(value)}
 
-    old = flat(yaml.safe_load(read_text(old_dir / paths.SHEET_FILE)))
-    new = flat(yaml.safe_load(read_text(new_dir / paths.SHEET_FILE)))
+    def values(folder: Path) -> dict:
+        return flat(yaml.safe_load(read_text(folder / file_name))) if (folder / file_name).is_file() else {}
+
+    old, new = values(old_dir), values(new_dir)
     return [(key, old.get(key, "—"), new.get(key, "—")) for key in sorted(set(old) | set(new))
             if old.get(key) != new.get(key)]
 
@@ -80,25 +86,43 @@ def _parts(path: Path) -> tuple[dict, list[str]]:
     return meta, sentences
 
 
-def text_changes(old_dir: Path, new_dir: Path) -> list[str]:
-    """Markdown lines: text files added or removed; in the others, fields and sentences added or removed."""
+def texts_in(folder: Path, language: str | None) -> dict[str, Path]:
+    """A folder's texts in ``language`` (None: the first language; a text without its translation is the one
+    the edition falls back to), by the name of their untranslated file."""
+    from .sheet import translated_path, untranslated_texts
+
+    texts = {p.name: p for p in untranslated_texts(folder)}
+    if language is None:
+        return texts
+    return {name: translated_path(p, language) if translated_path(p, language).is_file() else p
+            for name, p in texts.items()}
+
+
+def text_changes(old_dir: Path, new_dir: Path, labels: dict, old_language: str | None = None,
+                 new_language: str | None = None) -> list[str]:
+    """Markdown lines: text files added or removed; in the others, fields and sentences added or removed. The
+    texts compared are those of each edition's language (None: its first), shown by their file's name."""
     lines = []
     for folder in TEXT_FOLDERS:
-        old = {p.name: p for p in sorted((old_dir / folder).glob("*.md"))}
-        new = {p.name: p for p in sorted((new_dir / folder).glob("*.md"))}
+        old, new = texts_in(old_dir / folder, old_language), texts_in(new_dir / folder, new_language)
+
+        def shown(path: Path, folder: str = folder) -> str:
+            return f"`{folder}/{path.name}`"
+
         for name in sorted(set(new) - set(old)):
-            lines.append(f"- **Added** `{folder}/{name}`: {_summary(new[name])}")
+            lines.append(f"- **{labels['changes_added']}** {shown(new[name])}: {_summary(new[name])}")
         for name in sorted(set(old) - set(new)):
-            lines.append(f"- **Removed** `{folder}/{name}`: {_summary(old[name])}")
+            lines.append(f"- **{labels['changes_removed']}** {shown(old[name])}: {_summary(old[name])}")
         for name in sorted(set(old) & set(new)):
             (old_meta, before), (new_meta, after) = _parts(old[name]), _parts(new[name])
             details = [f"  - `{key}`: “{_clip(old_meta.get(key, '—'))}” → “{_clip(new_meta.get(key, '—'))}”"
                        for key in sorted(set(old_meta) | set(new_meta)) if old_meta.get(key) != new_meta.get(key)]
             for op in difflib.ndiff(before, after):
                 if op[:2] in ("- ", "+ "):
-                    details.append(f"  - {'removed' if op[0] == '-' else 'added'}: “{_clip(op[2:])}”")
+                    word = labels["changes_sentence_removed" if op[0] == "-" else "changes_sentence_added"]
+                    details.append(f"  - {word}: “{_clip(op[2:])}”")
             if details:
-                lines += [f"- **Changed** `{folder}/{name}`:", *details]
+                lines += [f"- **{labels['changes_changed']}** {shown(new[name])}:", *details]
     return lines
 
 
@@ -112,22 +136,23 @@ def _clip(text: str, limit: int = 240) -> str:
 
 
 def report(title: str, old_label: str, new_label: str, figures: list[tuple], settings: list[tuple],
-           texts: list[str]) -> str:
-    """The change report as Markdown."""
-    out = [f"# What changed: {title}, {new_label}", "", f"Compared with the {old_label} edition.", ""]
-    out += ["## Figures", ""]
+           texts: list[str], labels: dict, setting_files: list[str] = (paths.SHEET_FILE,)) -> str:
+    """The change report as Markdown, its words from ``labels`` (the language's labels file)."""
+    out = [f"# {labels['changes_title'].format(title=title, edition=new_label)}", "",
+           labels["changes_compared"].format(edition=old_label), ""]
+    out += [f"## {labels['changes_figures']}", ""]
     if figures:
-        out += [f"| figure | {old_label} | {new_label} |", "|---|---:|---:|"]
+        out += [f"| {labels['changes_figure']} | {old_label} | {new_label} |", "|---|---:|---:|"]
         out += [f"| {name} | {before} | {after} |" for name, before, after in figures]
     else:
-        out.append("No figure changed.")
-    out += ["", "## Texts", ""] + (texts or ["No text changed."])
-    out += ["", "## Settings (sheet.yaml)", ""]
+        out.append(labels["changes_no_figure"])
+    out += ["", f"## {labels['changes_texts']}", ""] + (texts or [labels["changes_no_text"]])
+    out += ["", f"## {labels['changes_settings'].format(files=', '.join(setting_files))}", ""]
     if settings:
-        out += [f"| key | {old_label} | {new_label} |", "|---|---|---|"]
+        out += [f"| {labels['changes_key']} | {old_label} | {new_label} |", "|---|---|---|"]
         out += [f"| `{key}` | {_cell(before)} | {_cell(after)} |" for key, before, after in settings]
     else:
-        out.append("No setting changed.")
+        out.append(labels["changes_no_setting"])
     return "\n".join(out) + "\n"
 
 

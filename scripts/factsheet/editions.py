@@ -19,6 +19,9 @@ TO_FILL = "to fill: new figure"
 # The naming rule of sheet folders, data/<subject>/<edition>/ (the Snakefile's wildcards follow it).
 SUBJECT_RULE = r"[a-z0-9]+(-[a-z0-9]+)*"
 EDITION_RULE = r"\d{4}"
+# A language code (fr, es, pt-BR): the suffix of a translated text (intro.fr.md) and of an edition's files.
+LANGUAGE_RULE = r"[a-z]{2}(-[A-Z]{2})?"
+DEFAULT_LANGUAGES = ["en"]
 FOLDER_RULE = ("a sheet folder is data/<subject>/<edition>/, the subject in lower-case letters, digits and "
                "hyphens (like new-zealand) and the edition a four-digit year (like 2023)")
 
@@ -63,6 +66,21 @@ def previous_edition(data_dir: Path, subject: str, edition: str) -> str | None:
     """The latest edition before ``edition``, if any."""
     earlier = [e for e in editions(data_dir, subject) if int(e) < int(edition)]
     return earlier[-1] if earlier else None
+
+
+def sheet_languages(sheet_dir: Path) -> list[str]:
+    """The languages a sheet declares (``languages:`` in sheet.yaml, the first being that of its untranslated
+    files; by default English), read leniently for planning: check_sheet reports what is wrong with them."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((Path(sheet_dir) / paths.SHEET_FILE).read_text(encoding="utf-8-sig"))
+        declared = data.get("languages") or [data.get("language")] if isinstance(data, dict) else []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        declared = []
+    found = [code for code in dict.fromkeys(declared if isinstance(declared, list) else [])
+             if isinstance(code, str) and re.fullmatch(LANGUAGE_RULE, code)]
+    return found or list(DEFAULT_LANGUAGES)
 
 
 def contributions_file(sheet_dir: Path) -> Path:

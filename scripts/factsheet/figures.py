@@ -7,7 +7,7 @@ window is *missing* for that stream, which is not the same as a year in which no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -16,6 +16,9 @@ import pandas as pd
 class Period:
     first: int
     last: int
+    # How a range reads in the sheet's language (labels year_range, year_range_short); not part of equality.
+    pattern: str = field(default="{first}-{last}", compare=False, repr=False)
+    short_pattern: str = field(default="{first}-{last_two}", compare=False, repr=False)
 
     @property
     def years(self) -> int:
@@ -24,7 +27,7 @@ class Period:
     @property
     def long(self) -> str:
         """'2018-2022' ('2022' for a single year)"""
-        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return str(self.first) if self.first == self.last else self.pattern.format(first=self.first, last=self.last)
 
     @property
     def short(self) -> str:
@@ -32,7 +35,7 @@ class Period:
         if self.first == self.last:
             return str(self.first)
         if self.first // 100 == self.last // 100:
-            return f"{self.first}-{self.last % 100:02d}"
+            return self.short_pattern.format(first=self.first, last=self.last, last_two=f"{self.last % 100:02d}")
         return self.long
 
     def __contains__(self, year: int) -> bool:
@@ -61,16 +64,18 @@ class Figures:
 
 
 def windows_of(streams: list[str], declared: dict[str, tuple[int, int] | None] | None,
-               sheet_window: tuple[int, int] | None, years) -> tuple[Period, dict[str, Period]]:
+               sheet_window: tuple[int, int] | None, years, ranges: dict | None = None
+               ) -> tuple[Period, dict[str, Period]]:
     """The sheet's window and each stream's: as declared, else the sheet's; the sheet's is the declared one,
-    else from the first to the last year of the table and of the streams' declared windows."""
-    declared = declared or {}
+    else from the first to the last year of the table and of the streams' declared windows. ``ranges``: how
+    a range reads (formatting.year_ranges)."""
+    declared, ranges = declared or {}, ranges or {}
     if sheet_window:
-        period = Period(*sheet_window)
+        period = Period(*sheet_window, **ranges)
     else:
         bounds = [int(y) for y in years] + [y for w in declared.values() if w for y in w]
-        period = Period(min(bounds), max(bounds))
-    return period, {s: Period(*declared[s]) if declared.get(s) else period for s in streams}
+        period = Period(min(bounds), max(bounds), **ranges)
+    return period, {s: Period(*declared[s], **ranges) if declared.get(s) else period for s in streams}
 
 
 def sheet_windows(sheet) -> dict:
@@ -80,9 +85,9 @@ def sheet_windows(sheet) -> dict:
 
 
 def compute(table: pd.DataFrame, streams: list[str], declared: dict | None = None,
-            sheet_window: tuple[int, int] | None = None) -> Figures:
+            sheet_window: tuple[int, int] | None = None, ranges: dict | None = None) -> Figures:
     """Sum the tidy table by stream and by year, within the reporting windows."""
-    period, windows = windows_of(streams, declared, sheet_window, table["year"])
+    period, windows = windows_of(streams, declared, sheet_window, table["year"], ranges)
     by_stream = table.groupby("stream")["amount_usd"].sum()
     totals = {s: float(by_stream.get(s, 0.0)) for s in streams}
     totals["overall"] = float(table["amount_usd"].sum())
@@ -91,6 +96,10 @@ def compute(table: pd.DataFrame, streams: list[str], declared: dict | None = Non
     return Figures(period=period, windows=windows, totals=totals, by_year=by_year)
 
 
-def compute_for(table: pd.DataFrame, sheet) -> Figures:
-    """:func:`compute` for a sheet's streams and windows."""
-    return compute(table, [s.id for s in sheet.streams], **sheet_windows(sheet))
+def compute_for(table: pd.DataFrame, sheet, labels: dict | None = None) -> Figures:
+    """:func:`compute` for a sheet's streams and windows; year ranges read as ``labels`` (of the sheet's
+    language) say."""
+    from .formatting import year_ranges
+
+    return compute(table, [s.id for s in sheet.streams], **sheet_windows(sheet),
+                   ranges=year_ranges(labels) if labels else None)

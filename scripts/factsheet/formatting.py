@@ -1,4 +1,10 @@
-"""How figures read in print: amounts, dates and periods, per language."""
+"""How figures read in print, per language: amounts, dates, year ranges and lists.
+
+Numbers, dates and lists follow the language's locale (Babel, from the Unicode CLDR): 54.6 in English,
+54,6 in French and Spanish; "June 2023", "juin 2023", "junio de 2023"; "A, B and C", "A, B et C". The
+wording around them (US$ 54.6 million, 54,6 millions de dollars É.-U.) is the house style of each
+language, kept in its labels file (templates/labels/<language>.yaml), not here.
+"""
 
 from __future__ import annotations
 
@@ -26,16 +32,26 @@ class Formatter:
         self.locale = language.replace("-", "_")
         self.labels = labels
 
+    def _worded(self, label: str, value: str) -> str:
+        """The label's wording around a number, the number bound to the words beside it (no line break
+        between "US$" and "54.6", or "54,6" and "millions")."""
+        before, _, after = self.labels[label].partition("{value}")
+        if before.endswith(" "):
+            before = before[:-1] + "\u00a0"
+        if after.startswith(" "):
+            after = "\u00a0" + after[1:]
+        return before + value + after
+
     def usd(self, amount: float) -> str:
         """US$ 54,643,557 (whole dollars)."""
         value = format_decimal(Decimal(str(amount)).quantize(Decimal(1)), format="#,##0", locale=self.locale)
-        return self.labels["usd"].format(value=value).replace(" ", "\u00a0", 1)
+        return self._worded("usd", value)
 
     def usd_millions(self, amount: float) -> str:
         """US$ 54.6 million, rounded DOWN to 0.1 million so 'over'/'exceeded' stays true."""
         millions = (Decimal(str(amount)) / Decimal(1_000_000)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
         value = format_decimal(millions, format="#,##0.0", locale=self.locale)
-        return self.labels["usd_millions"].format(value=value).replace(" ", "\u00a0")
+        return self._worded("usd_millions", value)
 
     def millions(self, amount: float) -> str:
         """54.6 (one decimal, nearest, for chart labels)."""
@@ -43,13 +59,27 @@ class Formatter:
                               locale=self.locale)
 
     def month_year(self, date: dt.date) -> str:
-        """June 2023."""
+        """June 2023 (juin 2023, junio de 2023)."""
         return format_date(date, self.labels["date_format"], locale=self.locale)
+
+    def join(self, items) -> str:
+        """Cambodia, Lao PDR and Thailand (Cambodge, Laos et Thaïlande): the locale's list of several things
+        (a mapping's values: {{ streams | join }})."""
+        from babel.lists import format_list
+
+        values = [str(v) for v in (items.values() if isinstance(items, dict) else items)]
+        return format_list(values, style=self.labels.get("list_style", "standard"), locale=self.locale)
 
     def filters(self) -> dict:
         """The filters narrative blocks and templates may use."""
         return {"usd": self.usd, "usd_millions": self.usd_millions, "millions": self.millions,
-                "month_year": self.month_year}
+                "month_year": self.month_year, "join": self.join}
+
+
+def year_ranges(labels: dict) -> dict[str, str]:
+    """The patterns of a year range in a language (``year_range``: 2018-2022; ``year_range_short``: 2018-22)."""
+    return {"pattern": labels.get("year_range", "{first}-{last}"),
+            "short_pattern": labels.get("year_range_short", "{first}-{last_two}")}
 
 
 def isolated(text: str) -> str:

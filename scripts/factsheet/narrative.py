@@ -16,7 +16,7 @@ from . import markdown, paths
 from .errors import DataError, Problem, display_path
 from .figures import Figures
 from .files import confined
-from .sheet import Sheet, body_first_line, read_text
+from .sheet import Sheet, base_stem, body_first_line, read_text, text_language, untranslated_texts
 from .sheet import entry_id as entry_id_of
 
 # The blocks a sheet may have, in reading order; each is optional.
@@ -92,7 +92,10 @@ def fill(text: str, names: dict, env: SandboxedEnvironment, path: Path, first_li
             continue
         shown = "{{" + expression + "}}"
         try:
-            pieces.append(str(_evaluate(expression, names, env)))
+            value = str(_evaluate(expression, names, env))
+            if value.endswith(".") and text.startswith(".", position):
+                position += 1  # "… 54,6 millions de dollars É.-U." ends the sentence: one full stop, not two
+            pieces.append(value)
         except _Unknown as err:
             owner = f" of {err.owner}" if err.owner else ""
             problems.append(Problem(display_path(path), f"line {line}",
@@ -204,17 +207,26 @@ def _attributes(value) -> list[str]:
     return sorted(found)
 
 
-def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict[str, dict]:
-    """Every narrative block of a sheet as {"heading": str | None, "html": str}."""
+def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment, sheet: Sheet | None = None
+                ) -> dict[str, dict]:
+    """Every narrative block of a sheet as {"heading": str | None, "html": str}, in the language of ``sheet``
+    (its translation, intro.fr.md, where the edition is in another language than the first)."""
+    from .languages import text_file
+
     folder = sheet_dir / paths.NARRATIVE_DIR
     if folder.exists() or folder.is_symlink():
         confined(folder, sheet_dir)
     blocks, problems = {}, []
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-        if path.stem not in BLOCKS or path.suffix != ".md":
+        if base_stem(path) not in BLOCKS or path.suffix != ".md":
             problems.append(Problem(display_path(path), "", f"{path.name!r} is not a narrative block; expected "
-                                    f"one of {', '.join(b + '.md' for b in BLOCKS)}"))
+                                    f"one of {', '.join(b + '.md' for b in BLOCKS)} (or a translation, "
+                                    "like intro.fr.md)"))
             continue
+        if text_language(path) is not None:
+            continue  # read in place of its untranslated text, below
+        if sheet is not None:
+            path = text_file(path, sheet)
         try:
             filled = fill(read_text(path, sheet_dir), names, env, path)
             wrong = markdown.problems(filled, path)
@@ -224,16 +236,22 @@ def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict
         except DataError as err:
             problems += err.problems
             continue
-        blocks[path.stem] = {"heading": heading, "html": markdown.to_html(body)}
+        blocks[base_stem(path)] = {"heading": heading, "html": markdown.to_html(body)}
     if problems:
         raise DataError(problems)
     return blocks
 
 
-def fill_entry(folder: Path, entry_id: str, body: str, names: dict, env: SandboxedEnvironment) -> str:
-    """A project's or quote's body (``folder``/NN-<entry_id>.md) with its {{ }} filled in and its Markdown
-    checked, like a narrative block; problems name the file and its line."""
-    path = next(p for p in sorted(folder.glob("*.md")) if entry_id_of(p) == entry_id)
+def fill_entry(folder: Path, entry_id: str, body: str, names: dict, env: SandboxedEnvironment,
+               sheet: Sheet | None = None) -> str:
+    """A project's or quote's body (``folder``/NN-<entry_id>.md, or its translation into the language of
+    ``sheet``) with its {{ }} filled in and its Markdown checked, like a narrative block; problems name the file
+    and its line."""
+    from .languages import text_file
+
+    path = next(p for p in untranslated_texts(folder) if entry_id_of(p) == entry_id)
+    if sheet is not None:
+        path = text_file(path, sheet)
     first = body_first_line(path, folder.parent)
     filled = fill(body, names, env, path, first_line=first)
     wrong = markdown.problems(filled, path, first_line=first)
@@ -243,13 +261,14 @@ def fill_entry(folder: Path, entry_id: str, body: str, names: dict, env: Sandbox
 
 
 def entry_problems(sheet_dir: Path, projects: list, quotes: list, names: dict,
-                   env: SandboxedEnvironment) -> list[Problem]:
-    """Every problem of the {{ }} and the Markdown of the projects' and quotes' bodies."""
+                   env: SandboxedEnvironment, sheet: Sheet | None = None) -> list[Problem]:
+    """Every problem of the {{ }} and the Markdown of the projects' and quotes' bodies (in the language of
+    ``sheet``)."""
     problems = []
     for folder, entries in ((paths.PROJECTS_DIR, projects), (paths.QUOTES_DIR, quotes)):
         for entry in entries:
             try:
-                fill_entry(sheet_dir / folder, entry.id, entry.body, names, env)
+                fill_entry(sheet_dir / folder, entry.id, entry.body, names, env, sheet)
             except DataError as err:
                 problems += err.problems
     return problems

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from . import paths
+from .editions import DEFAULT_LANGUAGES, LANGUAGE_RULE
 from .errors import DataError, Problem, display_path
 from .files import confined, outside_problem, shown_as_given
 
@@ -60,6 +61,11 @@ class Stream(Model):
 class Partner(Model):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9&.-]*$")]
     name: Text
+    abbreviation: Text | None = None  # as readers see it, when not the code (a translation's EDSC for ESDC)
+
+    @property
+    def shown_code(self) -> str:
+        return self.abbreviation or self.code
 
 
 class Chart(Model):
@@ -75,9 +81,19 @@ class Contact(Model):
     web: Text | None = None
 
 
+Language = Annotated[str, StringConstraints(pattern=rf"^{LANGUAGE_RULE}$")]
+
+
 class Sheet(Model):
     title: Text
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
+    # The sheet's languages, the first being that of its untranslated files (sheet.yaml, intro.md); each other
+    # one has its translations beside them (sheet.fr.yaml, intro.fr.md). ``language`` is the edition's: the
+    # first, or the one a translated view of the sheet is in (factsheet.languages.in_language).
+    languages: Annotated[list[Language], Field(min_length=1)]
+    language: Language
+    # Per language: the texts (narrative/intro, projects/<id>, quotes/<id>) it may take untranslated from the
+    # first language, each with a warning. Nothing falls back without being named here.
+    fallback: dict[Language, list[Text]] = {}
     edition_date: dt.date
     donor: Donor
     streams: Annotated[list[Stream], Field(min_length=1, max_length=4)]  # a key-figure card each
@@ -87,6 +103,35 @@ class Sheet(Model):
     countries: list[Text] = []  # where the donor's funding works, shown as a compact list
     chart: Chart
     contact: Contact
+
+    @model_validator(mode="before")
+    @classmethod
+    def _languages(cls, data):
+        """``languages: [en, fr]``; a sheet with one language may say ``language: en`` instead (the default)."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        declared, single = data.get("languages"), data.get("language")
+        if declared is None:
+            declared = [single] if single is not None else list(DEFAULT_LANGUAGES)
+        elif single is not None and isinstance(declared, list) and declared and single != declared[0]:
+            raise ValueError(f"language ({single!r}) is not the first of languages ({declared!r}); expected "
+                             "only languages: with the language of the untranslated files first")
+        data["languages"] = declared
+        if isinstance(declared, list) and declared:
+            data["language"] = declared[0]
+        return data
+
+    @model_validator(mode="after")
+    def _languages_sound(self):
+        repeated = sorted({code for code in self.languages if self.languages.count(code) > 1})
+        if repeated:
+            raise ValueError(f"the language {repeated[0]!r} is given twice in languages; each must be unique")
+        for code in self.fallback:
+            if code not in self.languages[1:]:
+                raise ValueError(f"fallback names {code!r}, which is not a translated language of this sheet; "
+                                 f"expected one of {', '.join(self.languages[1:]) or '(none: add it to languages)'}")
+        return self
 
     @model_validator(mode="after")
     def _windows_inside(self):
@@ -296,15 +341,40 @@ def body_first_line(path: Path, root: Path | None = None) -> int:
 
 
 def entry_id(path: Path) -> str:
-    """A file's id: its name without the ordering number, '05-forteress.md' -> 'forteress'."""
-    return re.sub(r"^\d+[-_]", "", path.stem)
+    """A file's id: its name without the ordering number and language, '05-forteress.fr.md' -> 'forteress'."""
+    return re.sub(r"^\d+[-_]", "", base_stem(path))
+
+
+_TRANSLATED = re.compile(rf"^(?P<stem>.+)\.(?P<language>{LANGUAGE_RULE})$")
+
+
+def text_language(path: Path) -> str | None:
+    """The language a text file is a translation into ('intro.fr.md' -> 'fr'), or None for an untranslated one."""
+    match = _TRANSLATED.match(path.stem)
+    return match.group("language") if match else None
+
+
+def base_stem(path: Path) -> str:
+    """A text file's name without its language and suffix: 'intro.fr.md' -> 'intro'."""
+    match = _TRANSLATED.match(path.stem)
+    return match.group("stem") if match else path.stem
+
+
+def translated_path(path: Path, language: str) -> Path:
+    """Where the translation of an untranslated text into ``language`` lives: intro.md -> intro.fr.md."""
+    return path.with_name(f"{path.stem}.{language}{path.suffix}")
+
+
+def untranslated_texts(folder: Path) -> list[Path]:
+    """The Markdown files of a folder in the sheet's first language (translations left out), in name order."""
+    return [p for p in sorted(folder.glob("*.md")) if text_language(p) is None] if folder.is_dir() else []
 
 
 def _load_entries(folder: Path, model):
     if folder.exists() or folder.is_symlink():
         confined(folder, folder.parent)
     entries, problems, seen = [], [], {}
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for path in untranslated_texts(folder):
         if entry_id(path) in seen:
             problems.append(Problem(display_path(path), "", f"its id {entry_id(path)!r} is also the id of "
                                     f"{seen[entry_id(path)].name}; expected different names after the number"))
@@ -323,7 +393,10 @@ def _load_entries(folder: Path, model):
 
 
 def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
-    """Projects in file-name order, each checked against the declared partners."""
+    """Projects in file-name order, each checked against the declared partners; in the language of ``sheet``
+    (each project's translation, where the edition is in another language than the first)."""
+    from .languages import in_language_entries, translated_project
+
     projects, problems = _load_entries(sheet_dir / paths.PROJECTS_DIR, Project)
     codes = [p.code for p in sheet.partners]
     for project in projects:
@@ -338,7 +411,7 @@ def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
                 problems.append(Problem(display_path(_file_of(path, project.id)), "key photo.file", problem))
     if problems:
         raise DataError(problems)
-    return projects
+    return in_language_entries(projects, sheet_dir / paths.PROJECTS_DIR, sheet, translated_project)
 
 
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
@@ -413,8 +486,10 @@ def _header_size(path: Path) -> tuple[int, int] | None:
     return None
 
 
-def load_quotes(sheet_dir: Path, projects: list[Project]) -> list[Quote]:
-    """Testimonial quotes, each optionally placed after one project."""
+def load_quotes(sheet_dir: Path, projects: list[Project], sheet: Sheet | None = None) -> list[Quote]:
+    """Testimonial quotes, each optionally placed after one project; in the language of ``sheet``, if given."""
+    from .languages import in_language_entries, translated_quote
+
     quotes, problems = _load_entries(sheet_dir / paths.QUOTES_DIR, Quote)
     ids = [p.id for p in projects]
     for quote in quotes:
@@ -424,8 +499,8 @@ def load_quotes(sheet_dir: Path, projects: list[Project]) -> list[Quote]:
                                     f"expected one of {', '.join(ids)}"))
     if problems:
         raise DataError(problems)
-    return quotes
+    return in_language_entries(quotes, sheet_dir / paths.QUOTES_DIR, sheet, translated_quote) if sheet else quotes
 
 
 def _file_of(folder: Path, entry: str) -> Path:
-    return next(p for p in sorted(folder.glob("*.md")) if entry_id(p) == entry)
+    return next(p for p in untranslated_texts(folder) if entry_id(p) == entry)

@@ -74,9 +74,12 @@ def run(stage: str, log: str | Path, **arguments) -> None:
     settings = {name: value for name, value in os.environ.items() if name.startswith(SETTINGS_PREFIX)}
     process = context().Process(target=_job, args=(stage, arguments, str(log), os.getcwd(), settings), name=stage)
     _start_and_wait(process)
-    if process.exitcode == 0:
-        return
     logged = Path(log).read_text(encoding="utf-8", errors="replace").splitlines() if Path(log).is_file() else []
+    if process.exitcode == 0:
+        warnings = [line for line in logged if line.startswith("warning: ")]  # what the user should know
+        if warnings:
+            print("\n".join(warnings), file=sys.stderr, flush=True)
+        return
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))  # then the whole log, tracebacks included
     lines = [line for line in logged if debug or line.startswith("error: ")]
     if process.exitcode < 0 or not any(line.startswith("error: ") for line in lines):
@@ -85,6 +88,16 @@ def run(stage: str, log: str | Path, **arguments) -> None:
         lines.append(f"error: the {stage} stage {how}; run the build again (its log: {log})")
     print("\n".join(lines), file=sys.stderr, flush=True)
     raise StageFailed(f"{stage} stopped")
+
+
+def copy(source: str | Path, target: str | Path) -> None:
+    """Copy a file whole or not at all (a build stopped meanwhile leaves no half-written copy)."""
+    import shutil
+
+    from .files import atomic_path
+
+    with atomic_path(Path(target)) as tmp:
+        shutil.copyfile(source, tmp)
 
 
 def _job(stage: str, arguments: dict, log: str, cwd: str, settings: dict) -> None:

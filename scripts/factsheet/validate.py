@@ -1,14 +1,16 @@
 """Check every file of a sheet before anything is drawn, reporting every problem of every file at once."""
 
+import re
 from pathlib import Path
 
 from . import brand, paths
 from .contributions import read_raw, tidy
-from .editions import contributions_file
+from .editions import LANGUAGE_RULE, contributions_file
 from .errors import DataError, Problem, display_path
 from .figures import compute_for, sheet_windows
 from .files import outside_problem
 from .formatting import Formatter, load_labels
+from .languages import in_language, sheet_text_complete, sheet_text_file, translation_problems
 from .narrative import entry_problems, environment, load_blocks, narrative_names
 from .sheet import load_projects, load_quotes, load_sheet, read_text
 
@@ -52,13 +54,23 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
     sheet = attempt(lambda: load_sheet(sheet_dir / paths.SHEET_FILE))
     if sheet is None:
         raise DataError(list(dict.fromkeys(problems)))
-    if not (labels_dir / f"{sheet.language}.yaml").is_file():
+    unlabelled = [code for code in sheet.languages if not (labels_dir / f"{code}.yaml").is_file()]
+    if unlabelled:
         available = ", ".join(sorted(p.stem for p in labels_dir.glob("*.yaml")))
-        problems.append(Problem(display_path(sheet_dir / paths.SHEET_FILE), "key language",
-                                f"{sheet.language!r} has no labels file; expected one of {available} "
-                                f"(or add templates/labels/{sheet.language}.yaml)"))
+        problems += [Problem(display_path(sheet_dir / paths.SHEET_FILE), "key languages",
+                             f"{code!r} has no labels file; expected one of {available} "
+                             f"(or add templates/labels/{code}.yaml)") for code in unlabelled]
         raise DataError(list(dict.fromkeys(problems)))
     problems += _unprintable_values(sheet.model_dump(), sheet_dir / paths.SHEET_FILE, unprintable)
+    missing, warnings = translation_problems(sheet, sheet_dir)
+    problems += missing
+    editions = {sheet.language: sheet}
+    for code in sheet.languages[1:]:
+        if sheet_text_complete(sheet, sheet_dir, code):  # else its problems are listed already
+            editions[code] = attempt(lambda code=code: in_language(sheet, sheet_dir, code))
+            if editions[code] is not None:
+                problems += _unprintable_values(editions[code].model_dump(), sheet_text_file(sheet_dir, code),
+                                                unprintable)
     table_file = contributions_file(sheet_dir)
     table = None
     if not table_file.is_file():
@@ -70,18 +82,28 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
     projects = attempt(lambda: load_projects(sheet_dir, sheet))
     quotes = attempt(lambda: load_quotes(sheet_dir, projects or [])) if projects is not None else None
     blocks = None
-    if table is not None:
-        fmt = Formatter(sheet.language, load_labels(sheet.language, labels_dir))
-        problems += _unprintable_values(fmt.labels, labels_dir / f"{sheet.language}.yaml", unprintable)
-        figures = compute_for(table, sheet)
-        names, env = narrative_names(sheet, figures), environment(fmt.filters())
-        blocks = attempt(lambda: load_blocks(sheet_dir, names, env))
-        problems += entry_problems(sheet_dir, projects or [], quotes or [], names, env)
+    for code, edition in editions.items():  # every language's texts, filled in with its own formatting
+        if edition is None or table is None:
+            continue
+        labels = load_labels(code, labels_dir)
+        fmt = Formatter(code, labels)
+        problems += _unprintable_values(labels, labels_dir / f"{code}.yaml", unprintable)
+        figures = compute_for(table, edition, labels)
+        names, env = narrative_names(edition, figures), environment(fmt.filters())
+        found = attempt(lambda edition=edition, names=names, env=env: load_blocks(sheet_dir, names, env, edition))
+        blocks = found if code == sheet.language else blocks
+        if projects is None:
+            continue
+        translated = attempt(lambda edition=edition: (load_projects(sheet_dir, edition),
+                                                      load_quotes(sheet_dir, projects, edition)))
+        if translated is not None:
+            problems += entry_problems(sheet_dir, translated[0], translated[1] if quotes is not None else [], names,
+                                       env, edition)
     if problems:
         raise DataError(list(dict.fromkeys(problems)))
     return {"sheet": display_path(sheet_dir), "table": display_path(table_file), "rows": len(table),
             "years": [int(table["year"].min()), int(table["year"].max())], "narrative": sorted(blocks),
-            "projects": len(projects), "quotes": len(quotes),
+            "projects": len(projects), "quotes": len(quotes), "languages": sheet.languages, "warnings": warnings,
             "photos": sum(1 for p in projects if p.photo)}, table
 
 
@@ -106,7 +128,7 @@ def _stray_entries(sheet_dir: Path) -> list[Problem]:
                 problems.append(Problem(display_path(entry), "", f"{entry.name!r} is not read by the pipeline; "
                                         f"expected Markdown files (.md) in {folder}/"))
     for entry in sorted(sheet_dir.iterdir()) if sheet_dir.is_dir() else []:
-        if entry.name in KNOWN_ENTRIES or entry.name.startswith("."):
+        if entry.name in KNOWN_ENTRIES or entry.name.startswith(".") or _is_sheet_translation(entry):
             continue
         if entry.is_dir():
             problems.append(Problem(display_path(entry), "", f"the folder {entry.name!r} is not read by the "
@@ -122,6 +144,14 @@ def _stray_entries(sheet_dir: Path) -> list[Problem]:
         problems.append(Problem(display_path(sheet_dir / f"{paths.CONTRIBUTIONS_STEM}.xlsx"), "",
                                 "both contributions.csv and contributions.xlsx exist; expected only one of them"))
     return problems
+
+
+def _is_sheet_translation(entry: Path) -> bool:
+    """sheet.fr.yaml: sheet.yaml's fields in another language (languages.translation_problems checks the
+    language)."""
+    stem, suffix = Path(paths.SHEET_FILE).stem, Path(paths.SHEET_FILE).suffix
+    return entry.is_file() and entry.suffix == suffix \
+        and re.fullmatch(rf"{stem}\.{LANGUAGE_RULE}", entry.stem) is not None
 
 
 def _unprintable_check(brand_file: Path = paths.BRAND_FILE):
