@@ -25,8 +25,18 @@ from factsheet.editions import find_sheets, sheet_languages
 
 ROOT = Path(__file__).resolve().parents[1]
 
-def settings() -> dict:
-    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+def settings(extra: list[str] = ()) -> dict:
+    """config/config.yaml, with the ``--config key=value`` overrides of the command line (as Snakemake reads
+    them: each value YAML)."""
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    overriding = False
+    for word in extra:
+        if word.startswith("-"):
+            overriding = word == "--config"
+        elif overriding and "=" in word:
+            key, _, value = word.partition("=")
+            config[key] = yaml.safe_load(value)
+    return config
 
 
 def prepare(out: Path, env: dict) -> None:
@@ -50,7 +60,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--cores", default="all")
     args, extra = parser.parse_known_args(argv)
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
-    config = settings()
+    config = settings(extra)
     out = ROOT / config.get("output_dir", "output")
     try:
         lock = recovery.BuildLock(out)

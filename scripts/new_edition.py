@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.editions import start_edition
+from factsheet.editions import sheet_languages, start_edition
 from factsheet.errors import display_path, run_stage
+from factsheet.formatting import load_labels
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -20,15 +21,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=paths.DATA_DIR)
     args = parser.parse_args(argv)
     made = start_edition(args.data_dir, args.subject, args.year)
-    print(f"Started {display_path(made.target)} from {display_path(made.source)}.")
-    print("\nFigures to enter (the build refuses empty amounts):")
+    languages = sheet_languages(made.target)
+    labels = load_labels(languages[0])  # the editor is told in the sheet's first language
+    print(labels["edition_started"].format(target=display_path(made.target), source=display_path(made.source)))
+    print(f"\n{labels['edition_figures']}")
     for line in made.figures_to_fill:
         print(f"  - {line}")
-    print("\nTexts that name a year or month: check they still hold for this edition:")
-    for line in made.texts_to_check or ["(none)"]:
+    print(f"\n{labels['edition_texts']}")
+    for line in made.texts_to_check or [labels["edition_none"]]:
         print(f"  - {line}")
-    print(f"\nThen run `make`: the PDF and a report of what changed since {made.source.name} "
-          f"are written to output/{args.subject}-{args.year}.pdf and output/{args.subject}-{args.year}-changes.md.")
+    name = f"output/{args.subject}-{args.year}"
+    outputs = ", ".join([f"{name}-{code}.pdf" for code in languages]
+                        + [f"{name}-{code}-changes.md" for code in languages])
+    print("\n" + labels["edition_then"].format(source=made.source.name, outputs=outputs))
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
                 stamp = dt.datetime.combine(edition_date, dt.time(), tzinfo=dt.UTC)
                 attachments.append(Attachment(
                     string=neutralised_csv(Path(tidy_file).read_text(encoding="utf-8")), url_fetcher=fetcher,
-                    name=f"{Path(target).stem}-contributions.csv", relationship="Data", created=stamp,
+                    name=f"{Path(tidy_file).stem}-contributions.csv", relationship="Data", created=stamp,
                     modified=stamp, description="The contributions table the figures of this fact sheet come from"))
             with atomic_path(target) as tmp:
                 document.write_pdf(tmp, pdf_variant=variant, pdf_identifier=True, attachments=attachments,

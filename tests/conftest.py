@@ -29,6 +29,21 @@ def copy_checkout(target: Path) -> Path:
     return target
 
 
+def first_language_only(sheet_dir: Path) -> Path:
+    """A copied sheet reduced to its first language (its translations removed), for tests of what a single
+    language's texts may hold."""
+    import re
+
+    for path in list(sheet_dir.rglob("*.*.*")):
+        if re.fullmatch(r".+\.[a-z]{2}(-[A-Z]{2})?\.(md|yaml)", path.name):
+            path.unlink()
+    sheet = sheet_dir / "sheet.yaml"
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(re.sub(r"^languages: \[(\w+)[^\]]*\]", r"languages: [\1]", text, count=1, flags=re.M),
+                     encoding="utf-8")
+    return sheet_dir
+
+
 def cluster_python() -> str:
     """The interpreter of the cluster environment (`make test` creates it): Snakemake with its executor plugins."""
     if not CLUSTER_PYTHON.is_file():

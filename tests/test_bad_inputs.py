@@ -23,12 +23,12 @@ from conftest import copy_checkout, tree_digest
 
 CASES_FILE = Path(__file__).parent / "bad_inputs" / "cases.yaml"
 CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
-CATEGORIES = {"table cells", "table structure", "excel", "sheet.yaml", "front matter", "narrative", "resources",
-              "encoding and empty files"}
+CATEGORIES = {"table cells", "table structure", "excel", "sheet.yaml", "languages", "front matter", "narrative",
+              "resources", "encoding and empty files"}
 SUBJECT, EDITION = "canada", "2023"
 SHEET = Path("data") / SUBJECT / EDITION
 PDF = Path("output") / f"{SUBJECT}-{EDITION}.pdf"
-HTML = Path("output") / "html" / f"{SUBJECT}-{EDITION}.html"
+HTML = Path("output") / "html" / f"{SUBJECT}-{EDITION}-en.html"
 BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]
 DEBUG_CASE = "csv-amount-letters"  # the case run again with FACTSHEET_DEBUG=1
 # Builds run this many at a time (each with --cores 2); most of a failing build is one process starting up.

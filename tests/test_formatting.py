@@ -78,7 +78,7 @@ def test_month_year(fmt, date, shown):
 
 def test_filters_are_the_formatter_methods(fmt):
     filters = fmt.filters()
-    assert set(filters) == {"usd", "usd_millions", "millions", "month_year"}
+    assert set(filters) == {"usd", "usd_millions", "millions", "month_year", "join"}
     assert filters["usd_millions"](54_643_557) == f"US${NBSP}54.6{NBSP}million"
     assert filters["month_year"](dt.date(2023, 6, 1)) == "June 2023"
 

@@ -28,7 +28,7 @@ from factsheet.fetcher import ResourceRefused, SandboxedFetcher, print_size
 from factsheet.sheet import MAX_PHOTO_PIXELS, MAX_TEXT_BYTES, MAX_YAML_DEPTH, load_sheet
 from factsheet.validate import check_sheet
 
-from conftest import CANADA, ROOT
+from conftest import CANADA, ROOT, first_language_only
 from render_pdf import neutralised_csv
 
 SHEET = Path("canada") / "2023"
@@ -229,11 +229,12 @@ CASES = [
     ("yaml-unknown-nested-key", lambda s, o: replace(s, "sheet.yaml", "  possessive:", "  posessive:"),
      "sheet.yaml", "key donor.posessive", ["unknown key 'posessive'; expected one of name, possessive"]),
     ("yaml-unknown-top-key", lambda s, o: append(s, "sheet.yaml", "years: 5\n"),
-     "sheet.yaml", "key years", ["unknown key 'years'; expected one of title, language, edition_date"]),
+     "sheet.yaml", "key years",
+     ["unknown key 'years'; expected one of title, languages, language, fallback, edition_date"]),
     ("yaml-unknown-front-matter-key", lambda s, o: add_front_matter(s, PROJECT, "year: 2020\n"),
      PROJECT, "key year", ["unknown key 'year'; expected one of partner, title, countries, featured, photo"]),
-    ("yaml-language-no", lambda s, o: replace(s, "sheet.yaml", "language: en", "language: no"),
-     "sheet.yaml", "key language", ["'no' has no labels file"]),
+    ("yaml-language-no", lambda s, o: replace(s, "sheet.yaml", "languages: [en, fr, es]", "languages: [en, no]"),
+     "sheet.yaml", "key languages", ["'no' has no labels file"]),
     ("huge-narrative", lambda s, o: append(s, "narrative/intro.md", "word " * (MAX_TEXT_BYTES // 5)),
      "narrative/intro.md", "", [f"larger than {MAX_TEXT_BYTES:,} bytes"]),
     # table size and Excel
@@ -404,6 +405,7 @@ def test_template_link_leaving_templates_is_refused(templates, outside):
 # --- valid edge input still works ----------------------------------------------------------------------------------
 
 def test_link_inside_the_sheet_is_fine(sheet):
+    first_language_only(sheet)  # the photo is added to the English project only
     (sheet / "photos").mkdir()
     Image.new("RGB", (40, 30), "#1E2DBE").save(sheet / "photos" / "real.jpg")
     (sheet / "photos" / "link.jpg").symlink_to("real.jpg")

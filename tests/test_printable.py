@@ -12,7 +12,7 @@ from factsheet.brand import css, font_faces, font_stack, load_brand, printable, 
 from factsheet.errors import DataError
 from factsheet.validate import check_sheet
 
-from conftest import CANADA
+from conftest import CANADA, first_language_only
 
 PROJECT = "projects/01-jordan-garment-trade-unions.md"
 ARABIC = "العمل اللائق للجميع"  # "decent work for all"
@@ -23,7 +23,7 @@ ARABIC_LABEL = "المساهمات المقدرة"  # "assessed contributions"
 def sheet(tmp_path) -> Path:
     folder = tmp_path / "data" / "canada" / "2023"
     shutil.copytree(CANADA, folder)
-    return folder
+    return first_language_only(folder)  # the edits below are of the English texts
 
 
 def replace(sheet: Path, file: str, old: str, new: str) -> None:

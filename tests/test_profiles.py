@@ -6,6 +6,8 @@ import shutil
 import pytest
 import yaml
 
+from factsheet.editions import sheet_languages
+
 from conftest import ROOT, cluster_python, copy_checkout, run_workflow
 
 PROFILES = sorted(p.name for p in (ROOT / "profiles").iterdir() if (p / "config.yaml").is_file())
@@ -55,11 +57,15 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path):
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     jobs = planned(done.stdout + done.stderr)
     sheets = len(list((checkout / "data").glob("*/*/sheet.yaml")))
-    reports = sum(1 for p in (checkout / "data").glob("*/*/sheet.yaml")
-                  if any(int(q.parent.name) < int(p.parent.name) for q in p.parent.parent.glob("*/sheet.yaml")))
+    found = sorted((checkout / "data").glob("*/*/sheet.yaml"))
+    languages = {p: sheet_languages(p.parent) for p in found}
+    editions = sum(len(codes) for codes in languages.values())  # one per language of each sheet
+    later = [p for p in found
+             if any(int(q.parent.name) < int(p.parent.name) for q in p.parent.parent.glob("*/sheet.yaml"))]
+    reports = sum(len(languages[p]) for p in later)
     if profile == "slurm":  # the three real sheets fit in one batch
         assert jobs == {"write_brand_assets": 1, "build_batch": 1, "all": 1}
         return
     assert jobs == {"write_brand_assets": 1, "check_sheet": sheets,
-                    "plot_contributions": sheets, "render_html": sheets, "render_pdf": sheets,
-                    "report_changes": reports, "all": 1}
+                    "plot_contributions": editions, "render_html": editions, "render_pdf": editions,
+                    "report_changes": reports, "name_first_language": sheets + len(later), "all": 1}

@@ -30,12 +30,18 @@ def builds(built, tmp_path_factory):
     return [first, *others]
 
 
-def test_same_inputs_give_byte_identical_pdfs_and_charts(builds):
-    for relative in (f"{SHEET}.pdf", f"charts/{SHEET}.svg", f"html/{SHEET}.html"):
+LANGUAGES = ["en", "fr", "es"]  # of the Canada sheet
+
+
+def test_same_inputs_give_byte_identical_pdfs_and_charts_in_every_language(builds):
+    for relative in [f"{SHEET}.pdf", *[name for language in LANGUAGES for name in (
+            f"{SHEET}-{language}.pdf", f"charts/{SHEET}-{language}.svg", f"html/{SHEET}-{language}.html")]]:
         contents = {(workdir / "output" / relative).read_bytes() for workdir in builds}
         assert len(contents) == 1, f"{relative} differs between builds"
-    archival = {(workdir / "output" / "archive" / f"{SHEET}.pdf").read_bytes() for workdir in builds[1:]}
-    assert len(archival) == 1
+    for language in LANGUAGES:
+        archival = {(workdir / "output" / "archive" / f"{SHEET}-{language}.pdf").read_bytes()
+                    for workdir in builds[1:]}
+        assert len(archival) == 1
 
 
 def test_outputs_name_no_machine_path_or_user(builds):
@@ -120,7 +126,7 @@ def test_tagged_with_language_title_bookmarks_and_links(builds):
 
 
 def test_chart_has_alt_text_with_its_figures(builds):
-    html = (builds[0] / "output" / "html" / f"{SHEET}.html").read_text(encoding="utf-8")
+    html = (builds[0] / "output" / "html" / f"{SHEET}-en.html").read_text(encoding="utf-8")
     alt = re.search(r'<img class="chart-image" src="[^"]*charts/[^"]+" alt="([^"]+)"', html).group(1)
     assert "2018: Assessed contributions US$\u00a010,912,345" in alt.replace("&#39;", "'")
     with pikepdf.open(builds[0] / "output" / f"{SHEET}.pdf") as pdf:

@@ -62,7 +62,7 @@ def test_a_bad_folder_is_reported_and_every_valid_sheet_still_built(tmp_path):
     assert "error: data/new_zealand: the folder name 'new_zealand'" in said
     assert "Traceback" not in said and "Exception" not in said, said
     assert len(PdfReader(workdir / "output" / "canada-2023.pdf").pages) == 4
-    assert "Built 1 fact sheet" in said and "2 folders were skipped" in said
+    assert "Built 3 fact sheets" in said and "2 folders were skipped" in said  # Canada in its 3 languages
 
 
 def test_a_build_killed_outright_is_recovered_by_the_next_make(tmp_path):
@@ -85,15 +85,17 @@ def test_damaged_generated_files_are_made_again(tmp_path):
     assert build(workdir).returncode == 0
     output = workdir / "output"
     font = sorted((output / "fonts").glob("*.ttf"))[0]
-    whole_font, whole_pdf = font.read_bytes(), (output / "canada-2023.pdf").read_bytes()
+    whole_font, whole_pdf = font.read_bytes(), (output / "canada-2023-en.pdf").read_bytes()
     font.write_bytes(b"")
-    (output / "canada-2023.pdf").write_bytes(whole_pdf[: len(whole_pdf) // 2])
-    (output / "charts" / "canada-2023.svg").write_bytes(b"")
+    for name in ("canada-2023-en.pdf", "canada-2023.pdf"):  # an edition's PDF and its plain-name copy
+        (output / name).write_bytes(whole_pdf[: len(whole_pdf) // 2])
+    (output / "charts" / "canada-2023-en.svg").write_bytes(b"")
     done = build(workdir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"output/fonts/{font.name} was damaged" in done.stdout
     assert font.read_bytes() == whole_font
-    assert (output / "canada-2023.pdf").read_bytes() == whole_pdf  # the same bytes as before the damage
+    for name in ("canada-2023-en.pdf", "canada-2023.pdf"):
+        assert (output / name).read_bytes() == whole_pdf  # the same bytes as before the damage
 
 
 def test_two_builds_at_once_the_second_is_refused(tmp_path):

@@ -76,7 +76,7 @@ def test_each_stream_names_its_own_window(corpus_build):
     assert "Assessed contributions, 2015-2018" in text
     assert "Core voluntary funding (RBSA), 2018-2019" in text
     # the chart's title spans the sheet's window; the legend and the sentences name each stream's
-    html = (corpus_build / "output" / "html" / "windows-2024.html").read_text(encoding="utf-8")
+    html = (corpus_build / "output" / "html" / "windows-2024-en.html").read_text(encoding="utf-8")
     assert "Core voluntary funding (RBSA) in total US$" in html and "(2018-2019)" in html
     assert "2015-2019" not in text  # no stream reports over the whole window: none is said to
     # metadata: the subject names every stream's window
@@ -85,7 +85,7 @@ def test_each_stream_names_its_own_window(corpus_build):
 
 
 def test_a_missing_year_and_a_year_without_payment_read_differently(corpus_build):
-    html = (corpus_build / "output" / "html" / "windows-2024.html").read_text(encoding="utf-8")
+    html = (corpus_build / "output" / "html" / "windows-2024-en.html").read_text(encoding="utf-8")
     table = html[html.index('<table class="chart-data"'):html.index("</table>")]
     rows = {m.group(1): re.findall(r"<td>([^<]*)</td>", m.group(2))
             for m in re.finditer(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table)}
@@ -139,8 +139,8 @@ def test_cards_chart_and_table_share_each_streams_colour(corpus_build):
     from factsheet.palette import series_colours
 
     colours = series_colours(load_brand(), 4)
-    svg = (corpus_build / "output" / "charts" / "four-streams-2024.svg").read_text(encoding="utf-8").lower()
-    html = (corpus_build / "output" / "html" / "four-streams-2024.html").read_text(encoding="utf-8")
+    svg = (corpus_build / "output" / "charts" / "four-streams-2024-en.svg").read_text(encoding="utf-8").lower()
+    html = (corpus_build / "output" / "html" / "four-streams-2024-en.html").read_text(encoding="utf-8")
     for number, colour in enumerate(colours, start=1):
         assert f"fill: {colour.lower()}" in svg, f"stream {number}'s colour {colour} is not in the chart"
         assert f".stream-{number} {{ --stream-fill: {colour};" in html

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from factsheet.errors import DataError
-from factsheet.sheet import load_projects, load_quotes, load_sheet
+from factsheet.sheet import load_projects, load_quotes, load_sheet, untranslated_texts
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_SHEET_DIR = PROJECT_ROOT / "data" / "canada" / "2023"
@@ -131,10 +131,10 @@ def test_duplicate_partner_codes(tmp_path):
 def test_several_problems_at_once(tmp_path):
     text = (real_text().replace("\ntitle: ", "\ntitel: ", 1)
             .replace("partnerships@ilo.org", "nobody")
-            .replace("language: en", "language: English"))
+            .replace("languages: [en, fr, es]", "languages: [English, fr, es]"))
     err = error_of(load_sheet, write_sheet(tmp_path, text))
     wheres = {p.where for p in err.problems}
-    assert {"key titel", "key title", "key contact.email", "key language"} <= wheres
+    assert {"key titel", "key title", "key contact.email", "key languages.0"} <= wheres
 
 
 def test_not_utf8(tmp_path):
@@ -169,7 +169,7 @@ def test_comments_only_file(tmp_path):
 
 def test_invalid_yaml_names_the_line(tmp_path):
     lines = real_text().splitlines()
-    number = next(i for i, line in enumerate(lines, start=1) if line.startswith("language:"))
+    number = next(i for i, line in enumerate(lines, start=1) if line.startswith("languages:"))
     lines[number - 1] = "  " + lines[number - 1]  # indented under the title's value: invalid YAML here
     path = write_sheet(tmp_path, "\n".join(lines) + "\n")
     [problem] = error_of(load_sheet, path).problems
@@ -188,7 +188,8 @@ def test_invalid_yaml_bad_indentation_names_its_line(tmp_path):
 
 
 def project_files(folder: Path) -> list[Path]:
-    return sorted((folder / "projects").glob("*.md"))
+    """The untranslated projects (their translations, NN-id.fr.md, beside them)."""
+    return untranslated_texts(folder / "projects")
 
 
 def test_real_projects_and_quotes_load(sheet_dir):
@@ -291,7 +292,7 @@ def test_problems_of_several_projects_are_reported_together(sheet_dir):
 
 
 def test_quote_for_an_unknown_project(sheet_dir):
-    [path] = sorted((sheet_dir / "quotes").glob("*.md"))
+    [path] = untranslated_texts(sheet_dir / "quotes")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("project: forteress-tunisia", "project: fortress-tunisia"), encoding="utf-8")
     projects = load_projects(sheet_dir, load_sheet(sheet_dir / "sheet.yaml"))
@@ -303,7 +304,7 @@ def test_quote_for_an_unknown_project(sheet_dir):
 
 
 def test_quote_without_project_is_loose(sheet_dir):
-    [path] = sorted((sheet_dir / "quotes").glob("*.md"))
+    [path] = untranslated_texts(sheet_dir / "quotes")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("project: forteress-tunisia\n", ""), encoding="utf-8")
     projects = load_projects(sheet_dir, load_sheet(sheet_dir / "sheet.yaml"))

@@ -13,8 +13,7 @@ from . import paths
 from .errors import DataError, Problem, display_path
 from .files import outside_problem
 
-YEAR_OR_DATE = re.compile(r"\b(?:19|20)\d{2}\b|\b(?:January|February|March|April|May|June|July|August|September"
-                          r"|October|November|December)\b")
+YEAR = r"\b(?:19|20)\d{2}\b"
 TO_FILL = "to fill: new figure"
 # The naming rule of sheet folders, data/<subject>/<edition>/ (the Snakefile's wildcards follow it).
 SUBJECT_RULE = r"[a-z0-9]+(-[a-z0-9]+)*"
@@ -76,7 +75,7 @@ def sheet_languages(sheet_dir: Path) -> list[str]:
     try:
         data = yaml.safe_load((Path(sheet_dir) / paths.SHEET_FILE).read_text(encoding="utf-8-sig"))
         declared = data.get("languages") or [data.get("language")] if isinstance(data, dict) else []
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except Exception:  # noqa: BLE001 - an unreadable sheet.yaml (even an impossible date): check_sheet names why
         declared = []
     found = [code for code in dict.fromkeys(declared if isinstance(declared, list) else [])
              if isinstance(code, str) and re.fullmatch(LANGUAGE_RULE, code)]
@@ -124,15 +123,23 @@ def start_edition(data_dir: Path, subject: str, year: int) -> NewEdition:
     shutil.copytree(source, target)
     result = NewEdition(source=source, target=target)
     try:
+        labels = _labels_of(target)
         windows = _stream_windows(target / paths.SHEET_FILE)
         _move_edition_date(target / paths.SHEET_FILE, step)
         _move_declared_windows(target / paths.SHEET_FILE, step)
-        result.figures_to_fill = _move_window(contributions_file(target), step, windows)
-        result.texts_to_check = _dated_mentions(target)
+        result.figures_to_fill = _move_window(contributions_file(target), step, windows, labels)
+        result.texts_to_check = _dated_mentions(target, sheet_languages(target), labels)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
     return result
+
+
+def _labels_of(sheet_dir: Path) -> dict:
+    """The labels of the sheet's first language: make edition speaks to its editor in it."""
+    from .formatting import load_labels
+
+    return load_labels(sheet_languages(sheet_dir)[0])
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -179,9 +186,10 @@ def _move_declared_windows(sheet_file: Path, step: int) -> None:
     sheet_file.write_text(text, encoding="utf-8")
 
 
-def _move_window(table_file: Path, step: int, windows: dict | None = None) -> list[str]:
+def _move_window(table_file: Path, step: int, windows: dict | None = None, labels: dict | None = None) -> list[str]:
     """Move each stream's years forward: drop its first ``step`` years, add ``step`` new ones with empty
-    amounts (a stream with its own window moves that window); return what to fill."""
+    amounts (a stream with its own window moves that window); return what to fill (in the words of
+    ``labels``, by default English)."""
     import pandas as pd
 
     from .contributions import ROW, read_raw
@@ -212,12 +220,20 @@ def _move_window(table_file: Path, step: int, windows: dict | None = None) -> li
     else:
         table.to_csv(table_file, index=False, lineterminator="\n")
     first_new_row = len(kept) + 2
-    return [f"{display_path(table_file)}, row {first_new_row + i}: amount_usd for {row.year}, {row.stream}"
+    line = (labels or {}).get("edition_figure", "{file}, row {row}: amount_usd for {year}, {stream}")
+    return [line.format(file=display_path(table_file), row=first_new_row + i, year=row.year, stream=row.stream)
             for i, row in enumerate(added.itertuples())]
 
 
-def _dated_mentions(sheet_dir: Path) -> list[str]:
-    """Lines of the texts that name a year or a month: they may describe the previous edition."""
+def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict | None = None) -> list[str]:
+    """Lines of the texts that name a year or a month (in any of the sheet's ``languages``): they may describe
+    the previous edition."""
+    from babel.dates import get_month_names
+
+    months = sorted({name for code in languages for name in get_month_names("wide", locale=code.replace("-", "_"))
+                     .values()}, key=len, reverse=True)
+    dated = re.compile(rf"{YEAR}|\b(?:{'|'.join(map(re.escape, months))})\b")  # as written: "May", "mayo"
+    line_of = (labels or {}).get("edition_mention", "{file}, line {line}: mentions {mentions}")
     found = []
     for path in sorted(sheet_dir.rglob("*")):
         if path.suffix not in (".md", ".yaml") or not path.is_file():
@@ -227,7 +243,7 @@ def _dated_mentions(sheet_dir: Path) -> list[str]:
                 continue
             if path.name == paths.SHEET_FILE and line.startswith("edition_date:"):
                 continue
-            mentions = sorted(set(YEAR_OR_DATE.findall(line)))
+            mentions = sorted(set(dated.findall(line)))
             if mentions:
-                found.append(f"{display_path(path)}, line {number}: mentions {', '.join(mentions)}")
+                found.append(line_of.format(file=display_path(path), line=number, mentions=", ".join(mentions)))
     return found

@@ -38,9 +38,14 @@ def _front(path: Path) -> tuple[dict, str]:
     return yaml.safe_load(front), body.strip()
 
 
+def untranslated(folder: Path) -> list[Path]:
+    """A folder's texts in the sheet's first language (not their translations, NN-id.fr.md)."""
+    return [p for p in sorted(folder.glob("*.md")) if "." not in p.stem]
+
+
 def all_projects() -> list[tuple[dict, str]]:
     """(front matter, body) of every real project, Canada's and Nordvale's."""
-    return [_front(p) for source in SOURCES for p in sorted((source / "projects").glob("*.md"))]
+    return [_front(p) for source in SOURCES for p in untranslated(source / "projects")]
 
 
 def write_sheet(folder: Path, *, title: str, streams: list[dict], rows: list[tuple], partners: int,
@@ -85,7 +90,7 @@ def write_sheet(folder: Path, *, title: str, streams: list[dict], rows: list[tup
                                                                               encoding="utf-8")
     if quotes:
         (folder / "quotes").mkdir()
-        sources = sorted((SOURCES[1] / "quotes").glob("*.md"))
+        sources = untranslated(SOURCES[1] / "quotes")
         for i in range(quotes):
             meta, body = _front(sources[i % len(sources)])
             meta.pop("project", None)
