@@ -1,9 +1,11 @@
-"""Bad-input corpus: every case of tests/bad_inputs/cases.yaml breaks a copy of data/canada/2023 in one way
-and runs the user's build command (scripts/build.py) on it.
+"""Bad-input corpus: every case of tests/bad_inputs/cases.yaml breaks a copy of data/canada/2023 in one way.
 
-The build must stop (non-zero exit) with one-line messages that name the file, the place and the bad value
-(the case's ``expect`` substrings), print no traceback, leave no PDF, HTML or ``*.part`` file behind and never
-modify data/. A case whose ``xfail`` key is set is a known pipeline defect, kept as a strict xfail.
+Every case is checked in-process, as the build's first stage checks a sheet: the problems, printed one line
+each as the build prints them, must name the file, the place and the bad value (the case's ``expect``
+substrings), and data/ is never modified. The first case of each category also runs through the user's build
+command (scripts/build.py): it must stop (non-zero exit) with those lines, print no traceback and leave no PDF,
+HTML or ``*.part`` file behind. A case whose ``xfail`` key is set is a known pipeline defect, kept as a strict
+xfail.
 """
 
 import os
@@ -19,7 +21,7 @@ import openpyxl
 import pytest
 import yaml
 
-from conftest import copy_checkout, tree_digest
+from conftest import ROOT, copy_checkout, tree_digest
 
 CASES_FILE = Path(__file__).parent / "bad_inputs" / "cases.yaml"
 CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
@@ -163,7 +165,7 @@ def run_case(base: Path, target: Path, case: dict) -> Run:
 def runs(request, base_checkout, tmp_path_factory):
     """The builds of every selected case, started in the background PARALLEL at a time; a test waits for its own."""
     selected = [item.callspec.params["case"] for item in request.session.items
-                if item.originalname == "test_bad_input_is_reported" and hasattr(item, "callspec")]
+                if item.originalname == "test_bad_input_stops_the_build" and hasattr(item, "callspec")]
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         futures = {case["id"]: pool.submit(run_case, base_checkout, tmp_path_factory.mktemp(case["id"]), case)
                    for case in selected}
@@ -178,8 +180,40 @@ def _param(case: dict):
     return pytest.param(case, id=case["id"], marks=marks)
 
 
+def checked_in_process(case: dict, tmp_path: Path, monkeypatch) -> tuple[str, dict, dict]:
+    """The case's sheet checked as check_sheet does, from a folder like a checkout's (paths shown relative to it):
+    the lines the build would print, and data/'s digest before and after."""
+    from factsheet.errors import DataError
+    from factsheet.validate import checked_sheet
+
+    sheet_dir = tmp_path / SHEET
+    shutil.copytree(ROOT / SHEET, sheet_dir, symlinks=True)
+    apply_edits(sheet_dir, case["edits"])
+    monkeypatch.chdir(tmp_path)
+    before = tree_digest(tmp_path / "data")
+    try:
+        checked_sheet(SHEET)
+        printed = ""
+    except DataError as err:
+        printed = "".join(f"error: {problem}\n" for problem in err.problems)
+    return printed, before, tree_digest(tmp_path / "data")
+
+
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_bad_input_is_reported(case, runs):
+def test_bad_input_is_reported(case, tmp_path, monkeypatch):
+    printed, before, after = checked_in_process(case, tmp_path, monkeypatch)
+    shown = f"\n--- the check printed ---\n{printed}"
+    assert printed, "the check accepted bad input"
+    missing = [e for e in case["expect"] if e not in printed]
+    assert not missing, f"expected in the output: {missing}{shown}"
+    assert after == before, "the check modified data/"
+
+
+THROUGH_THE_BUILD = [c for i, c in enumerate(CASES) if c["category"] not in {d["category"] for d in CASES[:i]}]
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in THROUGH_THE_BUILD])
+def test_bad_input_stops_the_build(case, runs):
     run = runs[case["id"]].result()
     workdir, done = run.workdir, run.done
     output = done.stdout + done.stderr

@@ -7,7 +7,7 @@ import sys
 
 import pikepdf
 
-from conftest import copy_checkout
+from conftest import copy_checkout, first_language_only
 
 BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]
 
@@ -15,12 +15,13 @@ BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]
 def test_make_archive_after_make_writes_the_archival_pdfs_and_the_summary_counts_current_sheets(tmp_path):
     workdir = copy_checkout(tmp_path / "checkout")
     shutil.rmtree(workdir / "data" / "nordvale")
+    first_language_only(workdir / "data" / "canada" / "2023")  # one PDF: quicker to build
     first = subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout + first.stderr
     output = workdir / "output"
     shutil.copy(output / "canada-2023.pdf", output / "removed-2020.pdf")  # a sheet whose folder is gone
     again = subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
-    assert "Built 0 fact sheets" in again.stdout and "(all 3 were up to date)" in again.stdout, again.stdout
+    assert "Built 0 fact sheets" in again.stdout and "(all 1 were up to date)" in again.stdout, again.stdout
     archive = subprocess.run([*BUILD, "--config", "archival=True"], cwd=workdir, capture_output=True, text=True,
                              timeout=600)
     assert archive.returncode == 0, archive.stdout + archive.stderr

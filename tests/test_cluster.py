@@ -5,7 +5,6 @@ and the PDFs are byte for byte those of a local build. The test starts a single-
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
@@ -36,17 +35,15 @@ def jobs_run_in(folder) -> list[str]:
             if state == "COMPLETED" and os.path.realpath(workdir) == os.path.realpath(folder)]
 
 
-def test_the_sheets_built_by_slurm_jobs_are_those_of_a_local_build(slurm, tmp_path):
+def test_the_sheets_built_by_slurm_jobs_are_those_of_a_local_build(slurm, built, tmp_path):
     cluster = copy_checkout(tmp_path / "cluster")
     done = subprocess.run([cluster_python(), "-m", "snakemake", "--workflow-profile", "profiles/slurm",
                            "--slurm-init-seconds-before-status-checks", "5"],
                           cwd=cluster, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     assert jobs_run_in(cluster), "no Slurm job ran in the checkout"
-    local = copy_checkout(tmp_path / "local")
-    built = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2"], cwd=local, capture_output=True,
-                           text=True, timeout=600)
-    assert built.returncode == 0, built.stdout + built.stderr
+    local, done, _ = built  # the session's local build of the same checkout
+    assert done.returncode == 0, done.stderr[-3000:]
     pdfs = sorted(p.name for p in (local / "output").glob("*.pdf"))
     assert pdfs and pdfs == sorted(p.name for p in (cluster / "output").glob("*.pdf"))
     for name in pdfs:

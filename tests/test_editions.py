@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from factsheet.editions import TO_FILL, editions, previous_edition, start_edition
 from factsheet.errors import DataError
 
-from conftest import CANADA, ROOT, copy_checkout, run_workflow
+from conftest import CANADA, ROOT, copy_checkout, first_language_only, run_workflow
 
 
 @pytest.fixture()
@@ -70,6 +70,7 @@ def test_next_edition_end_to_end(tmp_path):
     for other in (workdir / "data").iterdir():
         if other.name != "canada":
             shutil.rmtree(other)
+    first_language_only(workdir / "data" / "canada" / "2023")  # the languages' reports: test_languages.py
     start_edition(workdir / "data", "canada", 2024)
 
     refused = run_workflow(workdir)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from factsheet.brand import font_faces, load_brand
 
-from conftest import CANADA, ROOT, SHARED, copy_checkout, run_workflow, tree_digest
+from conftest import CANADA, ROOT, SHARED, copy_checkout, first_language_only, run_workflow, tree_digest
 
 A4_POINTS = (595.28, 841.89)
 # A PDF font's name: the brand file's family, then the style words of its face ("Noto-Sans-Arabic-Bold").
@@ -41,6 +41,7 @@ def arabic_pdf(tmp_path_factory):
     workdir = copy_checkout(tmp_path_factory.mktemp("arabic"))
     sheet = workdir / "data" / "arabic" / "2023"
     shutil.copytree(CANADA, sheet)
+    first_language_only(sheet)  # the edits are of the English texts
     for file, old, new in [("sheet.yaml", "title: Canada ILO cooperation", f"title: Canada ILO cooperation — "
                                                                             f"{ARABIC_TITLE} ({GREEK})"),
                            ("sheet.yaml", "label: Assessed contributions", f"label: {ARABIC_LABEL}"),
