@@ -121,11 +121,18 @@ LEGEND_ROOM = 0.92  # of the figure's width: the PDF stage sets the SVG's text a
 
 
 def legend_too_wide(fig: plt.Figure) -> bool:
-    """Whether the legend would run past the figure's edge (long labels side by side, as in Spanish)."""
+    """Whether the legend would run past the figure's edge (long labels side by side, as in Spanish): measured
+    from its texts' widths, without drawing the figure."""
+    legend = fig.legends[0]
     renderer = fig.canvas.get_renderer()
-    fig.draw_without_rendering()
-    box = fig.legends[0].get_window_extent(renderer)
-    return box.x0 < 0 or box.x1 > LEGEND_ROOM * fig.bbox.width
+    texts = legend.get_texts()
+    font_px = texts[0].get_fontsize() * fig.dpi / 72
+    widths = [renderer.get_text_width_height_descent(t.get_text(), t.get_fontproperties(), ismath=False)[0]
+              for t in texts]
+    # each entry: its handle, the gap after it and the text; the columns' spacing between entries; the padding
+    extras = len(texts) * (legend.handlelength + legend.handletextpad) + (len(texts) - 1) * legend.columnspacing \
+        + 2 * (legend.borderpad + legend.borderaxespad)
+    return sum(widths) + extras * font_px > LEGEND_ROOM * fig.bbox.width
 
 
 def drawn(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None) -> plt.Figure:
