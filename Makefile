@@ -5,7 +5,8 @@ PYTHON  ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 READY   := $(VENV)/.ready
-CLUSTER := .venv-cluster# .venv plus the executor plugins, for cluster runs (profiles/slurm, profiles/kubernetes)
+# .venv plus the executor plugins, for cluster runs (profiles/slurm, profiles/kubernetes)
+CLUSTER := .venv-cluster
 CORES   ?= all
 
 .DEFAULT_GOAL := all

@@ -99,15 +99,18 @@ def sheet_dir(wildcards):
     return str(DATA / wildcards.subject / wildcards.edition)
 
 
+# Each sheet's languages (sheet.yaml's languages:, the first that of its untranslated files), read once.
+SHEET_LANGUAGES = {(s, e): sheet_languages(DATA / s / e) for s, e in SHEETS}
+
+
 def languages(subject, edition):
-    """The languages of a sheet (sheet.yaml's languages:, the first that of its untranslated files), or only
-    those of them the config asks for."""
-    found = sheet_languages(DATA / subject / edition)
+    """The languages of a sheet to build: all of them, or those of them the config asks for."""
+    found = SHEET_LANGUAGES[subject, edition]
     return [code for code in found if code in config["languages"]] if config["languages"] else found
 
 
 def first_language(wildcards):
-    return sheet_languages(DATA / wildcards.subject / wildcards.edition)[0]
+    return SHEET_LANGUAGES[wildcards.subject, wildcards.edition][0]
 
 
 def sheet_texts_of(wildcards):
@@ -145,7 +148,7 @@ def finished(sheets):
     found = []
     for s, e in sheets:
         editions = [f"{s}-{e}-{code}" for code in languages(s, e)]
-        if sheet_languages(DATA / s / e)[0] in languages(s, e):
+        if SHEET_LANGUAGES[s, e][0] in languages(s, e):
             editions.append(f"{s}-{e}")
         found += [OUT / f"{name}.pdf" for name in editions]
         found += [OUT / "archive" / f"{name}.pdf" for name in editions] if config["archival"] else []

@@ -105,8 +105,7 @@ def test_pdf_is_tagged_with_its_language_and_described_in_it(output, case):
             f"{name}.md" if language == languages_of(subject, edition)[0] else f"{name}.{language}.md")
         if path.is_file() and path.read_text(encoding="utf-8").startswith("# "):
             headings.append(path.read_text(encoding="utf-8").splitlines()[0][2:])
-    assert headings and all(any(h.replace("{{ donor.name }}", "") in title for title in outline)
-                            for h in headings), outline
+    assert headings and all(any(h in title for title in outline) for h in headings), outline
     html = (output / "html" / f"{subject}-{edition}-{language}.html").read_text(encoding="utf-8")
     assert f'<html lang="{language}">' in html  # WeasyPrint hyphenates by it
 
@@ -277,8 +276,8 @@ def test_formatter_follows_the_locale_and_the_house_style(language, millions, wh
     assert plain(fmt.usd(54_643_557)) == whole
     assert fmt.month_year(dt.date(2023, 6, 1)) == date
     assert fmt.join(["Cambodia", "Lao PDR", "Thailand"]) == listed
-    number = fmt.usd_millions(54_643_557)
-    assert "\u00a0" in number.split(" ")[0] or language == "en" and number.startswith("US$\u00a054.6\u00a0")
+    number = fmt.usd_millions(54_643_557)  # the number bound to the word on each side of it
+    assert re.search(r"(^|\S\u00a0)54[.,]6(\u00a0\S|$)", number) and " 54" not in number and "6 " not in number
 
 
 def test_a_full_stop_after_an_amount_that_ends_with_one_is_not_doubled(canada):

@@ -186,15 +186,14 @@ def _move_declared_windows(sheet_file: Path, step: int) -> None:
     sheet_file.write_text(text, encoding="utf-8")
 
 
-def _move_window(table_file: Path, step: int, windows: dict | None = None, labels: dict | None = None) -> list[str]:
+def _move_window(table_file: Path, step: int, windows: dict, labels: dict) -> list[str]:
     """Move each stream's years forward: drop its first ``step`` years, add ``step`` new ones with empty
-    amounts (a stream with its own window moves that window); return what to fill (in the words of
-    ``labels``, by default English)."""
+    amounts (a stream with its own window moves that window); return what to fill, in the words of
+    ``labels``."""
     import pandas as pd
 
     from .contributions import ROW, read_raw
 
-    windows = windows or {}
     raw = read_raw(table_file).drop(columns=[ROW])
 
     def year(value) -> int:
@@ -220,12 +219,11 @@ def _move_window(table_file: Path, step: int, windows: dict | None = None, label
     else:
         table.to_csv(table_file, index=False, lineterminator="\n")
     first_new_row = len(kept) + 2
-    line = (labels or {}).get("edition_figure", "{file}, row {row}: amount_usd for {year}, {stream}")
-    return [line.format(file=display_path(table_file), row=first_new_row + i, year=row.year, stream=row.stream)
-            for i, row in enumerate(added.itertuples())]
+    return [labels["edition_figure"].format(file=display_path(table_file), row=first_new_row + i, year=row.year,
+                                            stream=row.stream) for i, row in enumerate(added.itertuples())]
 
 
-def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict | None = None) -> list[str]:
+def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict) -> list[str]:
     """Lines of the texts that name a year or a month (in any of the sheet's ``languages``): they may describe
     the previous edition."""
     from babel.dates import get_month_names
@@ -233,7 +231,6 @@ def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict | None =
     months = sorted({name for code in languages for name in get_month_names("wide", locale=code.replace("-", "_"))
                      .values()}, key=len, reverse=True)
     dated = re.compile(rf"{YEAR}|\b(?:{'|'.join(map(re.escape, months))})\b")  # as written: "May", "mayo"
-    line_of = (labels or {}).get("edition_mention", "{file}, line {line}: mentions {mentions}")
     found = []
     for path in sorted(sheet_dir.rglob("*")):
         if path.suffix not in (".md", ".yaml") or not path.is_file():
@@ -245,5 +242,6 @@ def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict | None =
                 continue
             mentions = sorted(set(dated.findall(line)))
             if mentions:
-                found.append(line_of.format(file=display_path(path), line=number, mentions=", ".join(mentions)))
+                found.append(labels["edition_mention"].format(file=display_path(path), line=number,
+                                                              mentions=", ".join(mentions)))
     return found

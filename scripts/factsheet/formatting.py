@@ -68,7 +68,7 @@ class Formatter:
         from babel.lists import format_list
 
         values = [str(v) for v in (items.values() if isinstance(items, dict) else items)]
-        return format_list(values, style=self.labels.get("list_style", "standard"), locale=self.locale)
+        return format_list(values, locale=self.locale)
 
     def filters(self) -> dict:
         """The filters narrative blocks and templates may use."""
@@ -78,8 +78,7 @@ class Formatter:
 
 def year_ranges(labels: dict) -> dict[str, str]:
     """The patterns of a year range in a language (``year_range``: 2018-2022; ``year_range_short``: 2018-22)."""
-    return {"pattern": labels.get("year_range", "{first}-{last}"),
-            "short_pattern": labels.get("year_range_short", "{first}-{last_two}")}
+    return {"pattern": labels["year_range"], "short_pattern": labels["year_range_short"]}
 
 
 def isolated(text: str) -> str:

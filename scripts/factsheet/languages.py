@@ -217,16 +217,21 @@ def text_name(path: Path) -> str:
     return f"{folder}/{base_stem(path) if folder == paths.NARRATIVE_DIR else entry_id(path)}"
 
 
-def translated_project(project: Project, path: Path, sheet_dir: Path) -> Project:
-    """A project with the translated front matter and body of ``path`` (projects/NN-id.<language>.md)."""
+def _translated_entry(path: Path, sheet_dir: Path, model) -> tuple:
+    """A translated project's or quote's front matter, checked against ``model``, its body, and the problem of
+    an empty body (if it is)."""
     meta, body = split_front_matter(path, Path(sheet_dir))
     try:
-        text = ProjectText.model_validate(meta)
+        text = model.model_validate(meta)
     except ValidationError as err:
-        raise DataError(_problems(err, path, model=ProjectText)) from None
-    problems = []
-    if not body:
-        problems.append(Problem(display_path(path), "", "the text after the front matter is empty"))
+        raise DataError(_problems(err, path, model=model)) from None
+    problems = [] if body else [Problem(display_path(path), "", "the text after the front matter is empty")]
+    return text, body, problems
+
+
+def translated_project(project: Project, path: Path, sheet_dir: Path) -> Project:
+    """A project with the translated front matter and body of ``path`` (projects/NN-id.<language>.md)."""
+    text, body, problems = _translated_entry(path, sheet_dir, ProjectText)
     if project.countries and len(text.countries) != len(project.countries):
         problems.append(Problem(display_path(path), "key countries", f"{len(text.countries)} countries, but the "
                                 f"untranslated project has {len(project.countries)}; expected one translation of each"))
@@ -243,14 +248,7 @@ def translated_project(project: Project, path: Path, sheet_dir: Path) -> Project
 
 def translated_quote(quote: Quote, path: Path, sheet_dir: Path) -> Quote:
     """A quote with the translated front matter and body of ``path``."""
-    meta, body = split_front_matter(path, Path(sheet_dir))
-    try:
-        text = QuoteText.model_validate(meta)
-    except ValidationError as err:
-        raise DataError(_problems(err, path, model=QuoteText)) from None
-    problems = []
-    if not body:
-        problems.append(Problem(display_path(path), "", "the text after the front matter is empty"))
+    text, body, problems = _translated_entry(path, sheet_dir, QuoteText)
     if quote.role and not text.role:
         problems.append(Problem(display_path(path), "key role", "this required key is missing (the untranslated "
                                 "quote has a role)"))

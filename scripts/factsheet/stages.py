@@ -67,7 +67,8 @@ def warm_up() -> None:
 def run(stage: str, log: str | Path, **arguments) -> None:
     """Run ``scripts/<stage>.py``'s ``main(**arguments)`` in a fresh fork; its output goes to ``log``.
 
-    Raises StageFailed after printing the log's ``error:`` lines (with FACTSHEET_DEBUG, the whole log) when
+    Prints the log's ``warning:`` lines when the stage succeeds. Raises StageFailed after printing the log's
+    ``error:`` lines (with FACTSHEET_DEBUG, the whole log) when
     the stage reports a problem, fails or is stopped."""
     Path(log).parent.mkdir(parents=True, exist_ok=True)
     arguments = {name: str(value) if isinstance(value, Path) else value for name, value in arguments.items()}
