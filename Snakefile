@@ -3,7 +3,9 @@
 Stages, one rule each: check the sheet (and write its table tidy, once for all its
 languages), then for each language draw the chart, fill the HTML template, render the
 PDF (and report what changed since the previous edition). The sheet's first language is
-also published under the edition's plain name, <subject>-<edition>.pdf. Every stage is scripts/<stage>.py with a main() that names its arguments;
+also published under the edition's plain name, <subject>-<edition>.pdf. The web edition
+(<output_dir>/site/, factsheet/site.py) adds per language a page, page previews and a social
+card, and an index of every sheet. Every stage is scripts/<stage>.py with a main() that names its arguments;
 a rule runs it in a fresh fork of a warm process (scripts/factsheet/stages.py), and
 it runs alone from the shell too (python scripts/<stage>.py --help).
 """
@@ -24,7 +26,7 @@ from factsheet.editions import (  # noqa: E402
     previous_edition,
     sheet_languages,
 )
-from factsheet import stages  # noqa: E402
+from factsheet import site, stages  # noqa: E402
 
 min_version("9.0")
 
@@ -37,6 +39,10 @@ validate(config, schema="config/config.schema.yaml")
 DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
 LOGS = OUT / "logs"
+SITE = OUT / "site"
+ENTRIES = OUT / "site-entries"  # each web page's entry for the index (written with the page)
+# The web edition links to each sheet's archival PDF: with it, render_pdf writes both variants.
+ARCHIVAL = config["archival"] or config["site"]
 
 
 def source(path):
@@ -46,7 +52,10 @@ def source(path):
 
 # A rule's stage module and the helpers it imports are its inputs: changing them reruns what depends on them.
 HELPERS = [source(p) for p in sorted(Path(workflow.basedir, "scripts", "factsheet").glob("*.py"))]
-TEMPLATES = [source(p) for p in sorted(Path(workflow.basedir, "templates").rglob("*")) if p.is_file()]
+TEMPLATE_FILES = sorted(p for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file())
+WEB_DIR = Path(workflow.basedir, "templates", "web")
+TEMPLATES = [source(p) for p in TEMPLATE_FILES if not p.is_relative_to(WEB_DIR)]  # the PDF's
+WEB_TEMPLATES = [source(p) for p in TEMPLATE_FILES if p.is_relative_to(WEB_DIR)]
 BRAND = source(Path(workflow.basedir, "templates", "brand", "brand.yaml"))
 LOGO = source(Path(workflow.basedir, "templates", "brand", "logo.svg"))
 LABELS = [source(p) for p in sorted(Path(workflow.basedir, "templates", "labels").glob("*.yaml"))]
@@ -86,6 +95,8 @@ localrules:
     write_brand_assets,
     name_first_language,
     name_first_language_archival,
+    publish_pdf,
+    site_index,
 
 
 wildcard_constraints:
@@ -143,11 +154,12 @@ def sheet_files(wildcards):
 
 def finished(sheets):
     """What building ``sheets`` makes: each language's PDF (and archival PDF, when asked for by name: else
-    `make archive` after `make` finds every published PDF up to date) and change report; and the first
-    language's under the edition's plain name."""
+    `make archive` after `make` finds every published PDF up to date) and change report, and its web page and
+    social card; and the first language's under the edition's plain name."""
     found = []
     for s, e in sheets:
         editions = [f"{s}-{e}-{code}" for code in languages(s, e)]
+        found += [SITE / f(name) for name in editions for f in (site.page, site.card)] if config["site"] else []
         if SHEET_LANGUAGES[s, e][0] in languages(s, e):
             editions.append(f"{s}-{e}")
         found += [OUT / f"{name}.pdf" for name in editions]
@@ -170,11 +182,15 @@ def batches(sheets, size):
 BATCHES = batches(SHEETS, config["batch_size"]) if config["batch_size"] else []
 
 
+BATCH_SUMMARIES = [OUT / "batches" / f"{n}.json" for n in range(len(BATCHES))]
+
+
 rule all:
     """Build every fact sheet, and a change report for each that has a previous edition (in batches, when
-    batch_size is set)."""
+    batch_size is set); and the web edition's index."""
     input:
-        [OUT / "batches" / f"{n}.json" for n in range(len(BATCHES))] if BATCHES else finished(SHEETS),
+        BATCH_SUMMARIES if BATCHES else finished(SHEETS),
+        [SITE / site.INDEX] if config["site"] else [],
 
 
 rule write_brand_assets:
@@ -284,7 +300,7 @@ rule render_pdf:
         helpers=HELPERS,
     output:
         pdf=OUT / "{subject}-{edition}-{lang}.pdf",
-        **({"archival": OUT / "archive" / "{subject}-{edition}-{lang}.pdf"} if config["archival"] else {}),
+        **({"archival": OUT / "archive" / "{subject}-{edition}-{lang}.pdf"} if ARCHIVAL else {}),
     params:
         sheet_dir=sheet_dir,
     log:
@@ -346,9 +362,10 @@ rule build_batch:
     input:
         sheets=lambda w: sorted(str(p) for s, _ in BATCHES[int(w.batch)] for p in (DATA / s).rglob("*")
                                 if p.is_file()),
-        code=[*HELPERS, *TEMPLATES, source(Path(workflow.basedir, "Snakefile")),
+        code=[*HELPERS, *TEMPLATES, *WEB_TEMPLATES, source(Path(workflow.basedir, "Snakefile")),
               *[stage_module(s) for s in ("check_sheet", "plot_contributions", "render_html", "render_pdf",
-                                          "report_changes")]],
+                                          "report_changes", "publish_sheet_files", "render_previews",
+                                          "render_web", "render_card")]],
         brand_assets=rules.write_brand_assets.output,
     output:
         summary=OUT / "batches" / "{batch}.json",
@@ -361,3 +378,149 @@ rule build_batch:
     run:
         stages.build_batch(params.sheets, params.targets, cores=threads, config=config, summary_file=output.summary,
                            log=log[0])
+
+
+# ---------- The web edition: <output_dir>/site/ (factsheet/site.py names its files) ----------
+
+
+def site_pages():
+    """Every web page the build makes, as (subject, edition, language)."""
+    return [(s, e, code) for s, e in SHEETS for code in languages(s, e)]
+
+
+rule write_site_assets:
+    """Write the web edition's stylesheet, logo and fonts (the PDF's static fonts as WOFF2)."""
+    input:
+        stage=stage_module("write_site_assets"),
+        brand=BRAND,
+        fonts=rules.write_brand_assets.output.fonts,
+        templates=WEB_TEMPLATES,
+        helpers=HELPERS,
+    output:
+        stylesheet=SITE / site.STYLESHEET,
+        logo=SITE / site.LOGO,
+        fonts=[SITE / site.web_font(face["file"]) for face in font_faces(load_brand(Path(str(BRAND))))],
+    params:
+        fonts_dir=OUT / "fonts",
+    log:
+        LOGS / "write_site_assets.log",
+    run:
+        stages.run("write_site_assets", log=log[0], brand_file=input.brand, fonts_dir=params.fonts_dir,
+                   site_dir=SITE)
+
+
+rule publish_sheet_files:
+    """Put a sheet's cleaned table and its photos (at a web size, without camera metadata) into the site."""
+    input:
+        stage=stage_module("publish_sheet_files"),
+        tidy=rules.check_sheet.output.tidy,
+        sheet=sheet_files,
+        helpers=HELPERS,
+    output:
+        table=SITE / site.table("{subject}-{edition}"),
+        photos=directory(SITE / site.photos("{subject}-{edition}")),
+    params:
+        sheet_dir=sheet_dir,
+    log:
+        LOGS / "publish_sheet_files" / "{subject}-{edition}.log",
+    run:
+        stages.run("publish_sheet_files", log=log[0], sheet_dir=params.sheet_dir, tidy_file=input.tidy,
+                   table_file=output.table, photos_dir=output.photos)
+
+
+rule publish_pdf:
+    """Put a sheet's PDF and archival PDF into the site, which links to them."""
+    input:
+        pdf=rules.render_pdf.output.pdf,
+        archival=OUT / "archive" / "{subject}-{edition}-{lang}.pdf",
+    output:
+        pdf=SITE / site.pdf("{subject}-{edition}-{lang}"),
+        archival=SITE / site.archival_pdf("{subject}-{edition}-{lang}"),
+    log:
+        LOGS / "publish_pdf" / "{subject}-{edition}-{lang}.log",
+    run:
+        stages.copy(input.pdf, output.pdf)
+        stages.copy(input.archival, output.archival)
+
+
+rule render_previews:
+    """Draw the PDF's pages as PNG images, and page 1 as the index's thumbnail."""
+    input:
+        stage=stage_module("render_previews"),
+        pdf=rules.render_pdf.output.pdf,
+        helpers=HELPERS,
+    output:
+        previews=directory(SITE / site.previews("{subject}-{edition}-{lang}")),
+    log:
+        LOGS / "render_previews" / "{subject}-{edition}-{lang}.log",
+    run:
+        stages.run("render_previews", log=log[0], pdf_file=input.pdf, previews_dir=output.previews)
+
+
+rule render_web:
+    """Write a sheet's web page in one language: its texts and computed figures, the chart inline, links to
+    its files; and its entry for the index."""
+    input:
+        stage=stage_module("render_web"),
+        tidy=rules.check_sheet.output.tidy,
+        chart=rules.plot_contributions.output.chart,
+        sheet=sheet_files,
+        templates=[*TEMPLATES, *WEB_TEMPLATES],
+        assets=rules.write_site_assets.output,
+        files=rules.publish_sheet_files.output,
+        pdfs=rules.publish_pdf.output,
+        previews=rules.render_previews.output.previews,
+        helpers=HELPERS,
+    output:
+        page=SITE / site.page("{subject}-{edition}-{lang}"),
+        entry=ENTRIES / "{subject}-{edition}-{lang}.json",
+    params:
+        sheet_dir=sheet_dir,
+        languages=lambda w: languages(w.subject, w.edition),
+    log:
+        LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
+    run:
+        stages.run("render_web", log=log[0], sheet_dir=params.sheet_dir, tidy_file=input.tidy,
+                   chart_file=input.chart, site_dir=SITE, html_file=output.page, entry_file=output.entry,
+                   language=wildcards.lang, languages=params.languages)
+
+
+rule render_card:
+    """Draw a sheet's social card (1200 x 630 PNG): title, date and key figures."""
+    input:
+        stage=stage_module("render_card"),
+        entry=rules.render_web.output.entry,
+        fonts=rules.write_brand_assets.output.fonts,
+        logo=rules.write_brand_assets.output.logo_on_dark,
+        templates=WEB_TEMPLATES,
+        brand=BRAND,
+        helpers=HELPERS,
+    output:
+        card=SITE / site.card("{subject}-{edition}-{lang}"),
+    params:
+        fonts_dir=OUT / "fonts",
+    log:
+        LOGS / "render_card" / "{subject}-{edition}-{lang}.log",
+    run:
+        stages.run("render_card", log=log[0], entry_file=input.entry, fonts_dir=params.fonts_dir,
+                   logo_file=input.logo, card_file=output.card)
+
+
+rule site_index:
+    """Write the site's index: every sheet by subject, edition and language, with page-1 thumbnails. In
+    batches, the pages are made by the batch jobs, so the index waits for those."""
+    input:
+        stage=stage_module("render_site_index"),
+        pages=BATCH_SUMMARIES if BATCHES else [ENTRIES / f"{s}-{e}-{code}.json" for s, e, code in site_pages()],
+        templates=WEB_TEMPLATES,
+        labels=LABELS,
+        helpers=HELPERS,
+    output:
+        index=SITE / site.INDEX,
+    params:
+        entries=[ENTRIES / f"{s}-{e}-{code}.json" for s, e, code in site_pages()],
+    log:
+        LOGS / "site_index.log",
+    run:
+        stages.run("render_site_index", log=log[0], entry_files=params.entries, index_file=output.index,
+                   language=config["site_language"])

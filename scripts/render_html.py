@@ -70,10 +70,16 @@ def project_order(projects: list, partners: list) -> list:
     return sorted(groups, key=lambda group: not any(p.featured for p in group[1]))
 
 
+def sheet_photo(file: str) -> str:
+    """A photo as the PDF stage's fetcher finds it: in the sheet's folder (sheet:photos/x.jpg)."""
+    return f"{paths.SHEET_SCHEME}:{file}"
+
+
 def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts_url: str = "../fonts",
             labels_dir: Path = paths.LABELS_DIR, brand_file: Path = paths.BRAND_FILE,
-            language: str | None = None) -> dict:
-    """Everything the template shows, computed and formatted, in ``language`` (by default the sheet's first)."""
+            language: str | None = None, photo_src=sheet_photo) -> dict:
+    """Everything the template shows, computed and formatted, in ``language`` (by default the sheet's first);
+    ``photo_src`` gives a photo's address from its file name in the sheet folder."""
     sheet = in_language(load_sheet(sheet_dir / paths.SHEET_FILE), sheet_dir, language)
     labels = load_labels(sheet.language, labels_dir)
     fmt = Formatter(sheet.language, labels)
@@ -91,7 +97,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
     def project_view(project):
         photo = None
         if project.photo:
-            photo = {"src": f"{paths.SHEET_SCHEME}:{project.photo.file}", "caption": project.photo.caption,
+            photo = {"src": photo_src(project.photo.file), "caption": project.photo.caption,
                      "credit": project.photo.credit}
         html = markdown.to_html(fill_entry(sheet_dir / paths.PROJECTS_DIR, project.id, project.body, names, env,
                                            sheet))
@@ -109,6 +115,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
     return {
         "sheet": sheet,
         "labels": labels,
+        "formatter": fmt,
         "edition": fmt.month_year(sheet.edition_date),
         "narrative": {name: blocks.get(name) for name in BLOCKS},  # a missing block is None
         "present_blocks": sorted(blocks),

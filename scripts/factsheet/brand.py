@@ -140,9 +140,15 @@ def write_static_font(face: dict, target: Path) -> None:
     font.save(target)
 
 
-def css(brand: dict, fonts_url: str) -> str:
-    """@font-face rules (fonts under ``fonts_url``) and :root custom properties for the stylesheet."""
-    faces = [f'@font-face {{ font-family: "{f["family"]}"; src: url("{fonts_url}/{f["file"]}"); '
+def css(brand: dict, fonts_url: str, web: bool = False) -> str:
+    """@font-face rules (fonts under ``fonts_url``: the static TrueType files, or with ``web`` their WOFF2
+    copies of the web edition) and :root custom properties for the stylesheet."""
+    def source(face):
+        if web:
+            return f'url("{fonts_url}/{Path(face["file"]).stem}.woff2") format("woff2"); font-display: swap'
+        return f'url("{fonts_url}/{face["file"]}")'
+
+    faces = [f'@font-face {{ font-family: "{f["family"]}"; src: {source(f)}; '
              f'font-weight: {f["weight"]}; font-style: {f["style"]}; }}' for f in font_faces(brand)]
     props = [f"  --colour-{name}: {value};" for name, value in brand["colours"].items()]
     props += [f"  --font-{role}: " + ", ".join(f'"{name}"' for name in font_stack(brand, role)) + ";"

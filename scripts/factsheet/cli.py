@@ -3,7 +3,8 @@
     python scripts/check_sheet.py --sheet-dir data/canada/2023 --summary-file output/checked/canada-2023.json \\
         --tidy-file output/clean/canada-2023.csv
 
-The options are the parameters of the stage's ``main()``, named as the rules name them.
+The options are the parameters of the stage's ``main()``, named as the rules name them: a path, a text
+(``str``) or a list of either (``list[Path]``: the option takes several values).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
+import typing
 from pathlib import Path
 
 from .errors import run_stage
@@ -22,9 +24,14 @@ def command_line(main, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"python scripts/{Path(module.__file__).name}",
                                      description=" ".join(filter(None, [(module.__doc__ or "").strip(),
                                                                         inspect.getdoc(main)])))
+    hints = typing.get_type_hints(main)
     for name, parameter in inspect.signature(main).parameters.items():
         required = parameter.default is inspect.Parameter.empty
-        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, required=required, type=Path,
-                            metavar=name.upper(), **({} if required else {"default": parameter.default}),
+        kind = [t for t in typing.get_args(hints.get(name)) if t is not type(None)] or [hints.get(name, Path)]
+        many = typing.get_origin(kind[0]) is list
+        value_type = typing.get_args(kind[0])[0] if many else kind[0]
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, required=required,
+                            type=str if value_type is str else Path, metavar=name.upper(),
+                            **({"nargs": "*"} if many else {}), **({} if required else {"default": parameter.default}),
                             help="" if required else f"(optional; default: {parameter.default})")
     run_stage(main, **vars(parser.parse_args(argv)))

@@ -58,6 +58,13 @@ class Formatter:
         return format_decimal(round(Decimal(str(amount)) / Decimal(1_000_000), 1), format="#,##0.0",
                               locale=self.locale)
 
+    def file_size(self, size: int) -> str:
+        """A download's size: 412 KB under a megabyte (at least 1), else 1.2 MB (decimal units)."""
+        if size < 1_000_000:
+            return self.labels["size_kb"].format(size=format_decimal(max(1, round(size / 1000)), locale=self.locale))
+        value = format_decimal(round(Decimal(size) / Decimal(1_000_000), 1), format="#,##0.0", locale=self.locale)
+        return self.labels["size_mb"].format(size=value)
+
     def month_year(self, date: dt.date) -> str:
         """June 2023 (juin 2023, junio de 2023)."""
         return format_date(date, self.labels["date_format"], locale=self.locale)

@@ -1,0 +1,79 @@
+"""The web edition, output/site/: where each of its files lies (relative to the site's folder), in one place.
+
+A page's ``name`` is ``<subject>-<edition>-<language>``; a sheet's is ``<subject>-<edition>``. Every link
+the site holds is relative, so it works from file:// and from any static host.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+INDEX = "index.html"
+STYLESHEET = "site.css"
+LOGO = "logo-on-dark.svg"
+FONTS_DIR = "fonts"
+THUMBNAIL_WIDTH = 280           # px, the index's page-1 image
+PAGE_IMAGE_WIDTH = 900          # px, a printed page's preview
+CARD_SIZE = (1200, 630)         # px, the social card (Open Graph's recommended size)
+PAGE_IMAGE = "page-{number}.png"  # in a page's previews folder, from 1
+THUMBNAIL = "thumbnail.png"
+
+
+def page(name: str) -> str:
+    return f"{name}.html"
+
+
+def pdf(name: str) -> str:
+    return f"files/{name}.pdf"
+
+
+def archival_pdf(name: str) -> str:
+    return f"files/{name}-archival.pdf"
+
+
+def table(sheet: str) -> str:
+    return f"files/{sheet}-contributions.csv"
+
+
+def photos(sheet: str) -> str:
+    return f"photos/{sheet}"
+
+
+def previews(name: str) -> str:
+    return f"previews/{name}"
+
+
+def page_image(name: str, number: int) -> str:
+    return f"{previews(name)}/{PAGE_IMAGE.format(number=number)}"
+
+
+def thumbnail(name: str) -> str:
+    return f"{previews(name)}/{THUMBNAIL}"
+
+
+def card(name: str) -> str:
+    return f"cards/{name}.png"
+
+
+def web_font(print_font: str) -> str:
+    """The WOFF2 file of the site for a static font of the PDF (noto-sans-normal-400.ttf); brand.css(web=True)
+    names the same files."""
+    return f"{FONTS_DIR}/{Path(print_font).stem}.woff2"
+
+
+def inline_svg(svg: str, label: str, prefix: str = "chart-") -> str:
+    """A matplotlib SVG ready to stand inside an HTML page: no XML prolog, doctype or metadata, sized by its
+    viewBox (it scales with the page), one image for assistive technology named by ``label``, and its ids
+    prefixed so that they cannot clash with the page's."""
+    from markupsafe import escape
+
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
+    head, rest = svg.split(">", 1)
+    head = re.sub(r'\s(width|height)="[^"]*"', "", head)
+    return (f'{head} class="chart-svg" role="img" aria-labelledby="{prefix}title" focusable="false">'
+            f'<title id="{prefix}title">{escape(label)}</title>{rest}')

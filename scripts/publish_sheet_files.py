@@ -1,0 +1,48 @@
+"""Stage: put a sheet's shared files into the web edition: the cleaned contributions table and the photos.
+
+The table is the one the figures were computed from (spreadsheet formulas made inert, as in the archival
+PDF's attachment). Each photo is copied at a web size, without its camera metadata (EXIF, GPS).
+"""
+
+from pathlib import Path
+
+from factsheet import paths
+from factsheet.cli import command_line
+from factsheet.files import atomic_path, confined, write_text
+from factsheet.sheet import load_projects, load_sheet
+
+WEB_PHOTO_WIDTH = 1600  # px: sharp at twice the width a photo takes on a wide screen
+
+
+def write_web_photo(source: Path, target: Path) -> None:
+    """A photo at most WEB_PHOTO_WIDTH wide, as JPEG (quality 82) or PNG, with no metadata."""
+    from PIL import Image, ImageOps
+
+    with Image.open(source) as original:
+        image = ImageOps.exif_transpose(original)  # turned as the camera meant, then the tags are dropped
+        if image.width > WEB_PHOTO_WIDTH:
+            image = image.resize((WEB_PHOTO_WIDTH, round(image.height * WEB_PHOTO_WIDTH / image.width)),
+                                 Image.Resampling.LANCZOS)
+        with atomic_path(target) as tmp:
+            if original.format == "PNG":
+                image.save(tmp, format="PNG", optimize=True)
+            else:
+                image.convert("RGB").save(tmp, format="JPEG", quality=82, optimize=True, progressive=True)
+
+
+def main(sheet_dir: Path, tidy_file: Path, table_file: Path, photos_dir: Path) -> None:
+    """Write the sheet's table to ``table_file`` and the photos its projects show into ``photos_dir``."""
+    from render_pdf import neutralised_csv
+
+    sheet_dir = Path(sheet_dir)
+    write_text(table_file, neutralised_csv(Path(tidy_file).read_text(encoding="utf-8")))
+    sheet = load_sheet(sheet_dir / paths.SHEET_FILE)
+    Path(photos_dir).mkdir(parents=True, exist_ok=True)
+    for project in load_projects(sheet_dir, sheet):
+        if project.photo:
+            source = confined(sheet_dir / project.photo.file, sheet_dir)
+            write_web_photo(source, Path(photos_dir) / source.name)
+
+
+if __name__ == "__main__":
+    command_line(main)

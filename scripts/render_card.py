@@ -1,0 +1,55 @@
+"""Stage: draw a sheet's social card, the 1200 x 630 image a shared link to its web page shows.
+
+The card is laid out in HTML and CSS (templates/web/card.html.j2) with the brand's fonts, colours and
+logo, rendered by WeasyPrint and drawn to PNG by pypdfium2: the title, the edition's date and the key
+figures, as the sheet's web page gives them (its entry, written by render_web).
+"""
+
+import json
+from pathlib import Path
+
+from factsheet import brand, paths, site
+from factsheet.cli import command_line
+from factsheet.files import atomic_path
+from factsheet.palette import stream_css
+
+CARD_TEMPLATE = "card.html.j2"
+
+
+def card_html(entry: dict, fonts_dir: Path, logo_file: Path) -> str:
+    """The card's HTML, fonts and logo by file address."""
+    from render_web import templates
+
+    brand_values = brand.load_brand()
+    return templates().get_template(CARD_TEMPLATE).render(
+        entry=entry, logo=Path(logo_file).resolve().as_uri(), size=site.CARD_SIZE,
+        css=brand.css(brand_values, Path(fonts_dir).resolve().as_uri())
+        + stream_css(brand_values, len(entry["key_figures"])))
+
+
+def main(entry_file: Path, fonts_dir: Path, logo_file: Path, card_file: Path) -> None:
+    """Write the card of the page ``entry_file`` describes to ``card_file`` (PNG, site.CARD_SIZE)."""
+    import pypdfium2
+    from PIL import Image
+    from weasyprint import HTML
+
+    from factsheet.fetcher import SandboxedFetcher
+
+    entry = json.loads(Path(entry_file).read_text(encoding="utf-8"))
+    fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(fonts_dir), Path(logo_file).parent],
+                               sheet_dir=paths.TEMPLATES_DIR)
+    pdf = HTML(string=card_html(entry, fonts_dir, logo_file), url_fetcher=fetcher).write_pdf()
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        image = page.render(scale=site.CARD_SIZE[0] / page.get_width()).to_pil().convert("RGB")
+    finally:
+        document.close()
+    if image.size != site.CARD_SIZE:  # a rounding pixel
+        image = image.resize(site.CARD_SIZE, Image.Resampling.LANCZOS)
+    with atomic_path(card_file) as tmp:
+        image.save(tmp, format="PNG", optimize=True)
+
+
+if __name__ == "__main__":
+    command_line(main)

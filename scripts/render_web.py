@@ -1,0 +1,110 @@
+"""Stage: write a sheet's page of the web edition (output/site/<subject>-<edition>-<language>.html).
+
+The page holds what the PDF holds, from the same computed figures: the chart inline as SVG with its
+figures table, the projects and quotes, and links to the PDF, the archival PDF and the cleaned table. It
+also writes the page's entry for the site's index and social card (a small JSON file).
+"""
+
+import json
+import re
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from factsheet import paths, site
+from factsheet.brand import load_brand
+from factsheet.cli import command_line
+from factsheet.files import write_text
+from factsheet.palette import stream_css
+
+PAGE_TEMPLATE = "sheet.html.j2"
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself, as a language menu shows it: Français, Español."""
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(code)
+    return name[:1].upper() + name[1:]
+
+
+def hyphenated_kept(text: str) -> Markup:
+    """The text HTML-escaped, each word holding a hyphen kept on one line ("É.-U.", "2018-2022"): a browser
+    would break after the hyphen, where WeasyPrint's layout of the PDF is told not to."""
+    return Markup(re.sub(r"\S*-\S*", lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(escape(text))))
+
+
+def templates() -> jinja2.Environment:
+    """The web edition's templates (templates/web/), HTML-escaped, strict about unknown names."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.WEB_TEMPLATES_DIR), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["hyphenated_kept"] = hyphenated_kept
+    return env
+
+
+def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, language: str | None,
+                languages: list[str]) -> dict:
+    """What the page shows: the PDF's values (render_html.context), with the site's addresses."""
+    from render_html import context
+
+    sheet_dir, site_dir = Path(sheet_dir), Path(site_dir)
+    sheet_name = f"{sheet_dir.parent.name}-{sheet_dir.name}"
+    values = context(sheet_dir, Path(tidy_file), "", {"on_dark": site.LOGO}, language=language,
+                     photo_src=lambda file: f"{site.photos(sheet_name)}/{Path(file).name}")
+    sheet, labels, fmt = values["sheet"], values["labels"], values["formatter"]
+    name = f"{sheet_name}-{sheet.language}"
+
+    def download(label, href):
+        file = site_dir / href
+        return {"label": labels[label].format(size=fmt.file_size(file.stat().st_size)), "href": href}
+
+    values["chart"]["svg"] = site.inline_svg(Path(chart_file).read_text(encoding="utf-8"), values["chart"]["alt"])
+    values["stream_css"] = stream_css(load_brand(), len(sheet.streams))
+    values["site"] = {
+        "name": name,
+        "stylesheet": site.STYLESHEET,
+        "index": site.INDEX,
+        "card": site.card(name),
+        "downloads": [download("web_pdf", site.pdf(name)), download("web_archival", site.archival_pdf(name)),
+                      download("web_table", site.table(sheet_name))],
+        "pages": [site.page_image(name, n) for n in range(1, page_count(site_dir / site.previews(name)) + 1)],
+        "languages": [{"code": code, "name": language_name(code), "href": site.page(f"{sheet_name}-{code}")}
+                      for code in languages if code != sheet.language],
+    }
+    return values
+
+
+def page_count(previews_dir: Path) -> int:
+    """How many page images the previews stage wrote (page-1.png, page-2.png, ...)."""
+    count = 0
+    while (Path(previews_dir) / site.PAGE_IMAGE.format(number=count + 1)).is_file():
+        count += 1
+    return count
+
+
+def entry(values: dict) -> dict:
+    """The page as the index and the social card show it."""
+    sheet = values["sheet"]
+    name = values["site"]["name"]
+    return {"name": name, "subject": name.rsplit("-", 2)[0], "edition": sheet.edition_date.year,
+            "edition_date": sheet.edition_date.isoformat(), "language": sheet.language,
+            "language_name": language_name(sheet.language), "title": sheet.title, "date": values["edition"],
+            "donor": sheet.donor.name, "organisation": sheet.contact.organisation,
+            "key_figures": [{"value": f["value"], "caption": f["caption"], "stream": f["stream"]}
+                            for f in values["key_figures"]],
+            "page": site.page(name), "thumbnail": site.thumbnail(name), "card": site.card(name),
+            "pdf": site.pdf(name), "order": sheet.languages.index(sheet.language)}
+
+
+def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, html_file: Path, entry_file: Path,
+         language: str | None = None, languages: list[str] | None = None) -> None:
+    """Write the sheet's web page in ``language`` (by default its first), linking to its other ``languages``
+    built beside it, and the page's entry for the index."""
+    values = page_values(sheet_dir, tidy_file, chart_file, site_dir, language, languages or [])
+    write_text(html_file, templates().get_template(PAGE_TEMPLATE).render(**values))
+    write_text(entry_file, json.dumps(entry(values), ensure_ascii=False, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    command_line(main)
