@@ -27,6 +27,7 @@ from factsheet.editions import (  # noqa: E402
     sheet_languages,
 )
 from factsheet import site, stages  # noqa: E402
+from factsheet.outputs import Outputs  # noqa: E402
 
 min_version("9.0")
 
@@ -38,9 +39,9 @@ validate(config, schema="config/config.schema.yaml")
 
 DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
-LOGS = OUT / "logs"
-SITE = OUT / "site"
-ENTRIES = OUT / "site-entries"  # each web page's entry for the index (written with the page)
+FILES = Outputs(OUT)  # the name of every file the rules write (factsheet/outputs.py)
+LOGS = FILES.logs
+SITE = FILES.site
 # The web edition links to each sheet's archival PDF: with it, render_pdf writes both variants.
 ARCHIVAL = config["archival"] or config["site"]
 
@@ -140,7 +141,7 @@ def previous_dir(wildcards):
 
 
 def previous_tidy(wildcards):
-    return str(OUT / "clean" / f"{wildcards.subject}-{previous(wildcards)}.csv")
+    return str(FILES.tidy(f"{wildcards.subject}-{previous(wildcards)}"))
 
 
 def previous_files(wildcards):
@@ -162,9 +163,9 @@ def finished(sheets):
         found += [SITE / f(name) for name in editions for f in (site.page, site.card)] if config["site"] else []
         if SHEET_LANGUAGES[s, e][0] in languages(s, e):
             editions.append(f"{s}-{e}")
-        found += [OUT / f"{name}.pdf" for name in editions]
-        found += [OUT / "archive" / f"{name}.pdf" for name in editions] if config["archival"] else []
-        found += [OUT / f"{name}-changes.md" for name in editions] if previous_edition(DATA, s, e) else []
+        found += [FILES.pdf(name) for name in editions]
+        found += [FILES.archival(name) for name in editions] if config["archival"] else []
+        found += [FILES.changes(name) for name in editions] if previous_edition(DATA, s, e) else []
     return found
 
 
@@ -201,11 +202,11 @@ rule write_brand_assets:
         logo=LOGO,
         helpers=HELPERS,
     output:
-        style=OUT / "style" / "brand.mplstyle",
-        logo_on_dark=OUT / "style" / "logo-on-dark.svg",
-        fonts=[OUT / "fonts" / face["file"] for face in font_faces(load_brand(Path(str(BRAND))))],
+        style=FILES.style,
+        logo_on_dark=FILES.logo_on_dark,
+        fonts=[FILES.fonts_dir / face["file"] for face in font_faces(load_brand(Path(str(BRAND))))],
     params:
-        fonts_dir=OUT / "fonts",
+        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "write_brand_assets.log",
     run:
@@ -224,8 +225,8 @@ rule check_sheet:
         fonts=rules.write_brand_assets.output.fonts,
         helpers=HELPERS,
     output:
-        summary=OUT / "checked" / "{subject}-{edition}.json",
-        tidy=OUT / "clean" / "{subject}-{edition}.csv",
+        summary=FILES.summary("{subject}-{edition}"),
+        tidy=FILES.tidy("{subject}-{edition}"),
     params:
         sheet_dir=sheet_dir,
     log:
@@ -247,11 +248,11 @@ rule plot_contributions:
         fonts=rules.write_brand_assets.output.fonts,
         helpers=HELPERS,
     output:
-        chart=OUT / "charts" / "{subject}-{edition}-{lang}.svg",
-        chart_tall=OUT / "charts" / "{subject}-{edition}-{lang}-tall.svg",
+        chart=FILES.chart("{subject}-{edition}-{lang}"),
+        chart_tall=FILES.tall_chart("{subject}-{edition}-{lang}"),
     params:
         sheet_file=lambda w: Path(sheet_dir(w), "sheet.yaml"),
-        fonts_dir=OUT / "fonts",
+        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}-{lang}.log",
     run:
@@ -271,13 +272,13 @@ rule render_html:
         templates=TEMPLATES,
         helpers=HELPERS,
     output:
-        html=OUT / "html" / "{subject}-{edition}-{lang}.html",
+        html=FILES.html("{subject}-{edition}-{lang}"),
     params:
         sheet_dir=sheet_dir,
         # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
         chart=rules.plot_contributions.output.chart,
         chart_tall=rules.plot_contributions.output.chart_tall,
-        fonts_dir=OUT / "fonts",
+        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "render_html" / "{subject}-{edition}-{lang}.log",
     run:
@@ -299,8 +300,8 @@ rule render_pdf:
         templates=TEMPLATES,
         helpers=HELPERS,
     output:
-        pdf=OUT / "{subject}-{edition}-{lang}.pdf",
-        **({"archival": OUT / "archive" / "{subject}-{edition}-{lang}.pdf"} if ARCHIVAL else {}),
+        pdf=FILES.pdf("{subject}-{edition}-{lang}"),
+        **({"archival": FILES.archival("{subject}-{edition}-{lang}")} if ARCHIVAL else {}),
     params:
         sheet_dir=sheet_dir,
     log:
@@ -320,7 +321,7 @@ rule report_changes:
         new_sheet=sheet_files,
         helpers=HELPERS,
     output:
-        report=OUT / "{subject}-{edition}-{lang}-changes.md",
+        report=FILES.changes("{subject}-{edition}-{lang}"),
     params:
         old_dir=previous_dir,
         new_dir=sheet_dir,
@@ -349,9 +350,9 @@ rule name_first_language:
 
 use rule name_first_language as name_first_language_archival with:
     input:
-        lambda w: OUT / "archive" / f"{w.subject}-{w.edition}-{first_language(w)}.pdf",
+        lambda w: FILES.archival(f"{w.subject}-{w.edition}-{first_language(w)}"),
     output:
-        OUT / "archive" / "{subject}-{edition}.pdf",
+        FILES.archival("{subject}-{edition}"),
     log:
         LOGS / "name_first_language" / "archive-{subject}-{edition}.log",
 
@@ -401,7 +402,7 @@ rule write_site_assets:
         logo=SITE / site.LOGO,
         fonts=[SITE / site.web_font(face["file"]) for face in font_faces(load_brand(Path(str(BRAND))))],
     params:
-        fonts_dir=OUT / "fonts",
+        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "write_site_assets.log",
     run:
@@ -432,7 +433,7 @@ rule publish_pdf:
     """Put a sheet's PDF and archival PDF into the site, which links to them."""
     input:
         pdf=rules.render_pdf.output.pdf,
-        archival=OUT / "archive" / "{subject}-{edition}-{lang}.pdf",
+        archival=FILES.archival("{subject}-{edition}-{lang}"),
     output:
         pdf=SITE / site.pdf("{subject}-{edition}-{lang}"),
         archival=SITE / site.archival_pdf("{subject}-{edition}-{lang}"),
@@ -473,7 +474,7 @@ rule render_web:
         helpers=HELPERS,
     output:
         page=SITE / site.page("{subject}-{edition}-{lang}"),
-        entry=ENTRIES / "{subject}-{edition}-{lang}.json",
+        entry=FILES.entry("{subject}-{edition}-{lang}"),
     params:
         sheet_dir=sheet_dir,
         languages=lambda w: languages(w.subject, w.edition),
@@ -498,7 +499,7 @@ rule render_card:
     output:
         card=SITE / site.card("{subject}-{edition}-{lang}"),
     params:
-        fonts_dir=OUT / "fonts",
+        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "render_card" / "{subject}-{edition}-{lang}.log",
     run:
@@ -511,14 +512,14 @@ rule site_index:
     batches, the pages are made by the batch jobs, so the index waits for those."""
     input:
         stage=stage_module("render_site_index"),
-        pages=BATCH_SUMMARIES if BATCHES else [ENTRIES / f"{s}-{e}-{code}.json" for s, e, code in site_pages()],
+        pages=BATCH_SUMMARIES if BATCHES else [FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
         templates=WEB_TEMPLATES,
         labels=LABELS,
         helpers=HELPERS,
     output:
         index=SITE / site.INDEX,
     params:
-        entries=[ENTRIES / f"{s}-{e}-{code}.json" for s, e, code in site_pages()],
+        entries=[FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
     log:
         LOGS / "site_index.log",
     run:

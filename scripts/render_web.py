@@ -56,7 +56,11 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
     name = f"{sheet_name}-{sheet.language}"
 
     def download(label, href):
+        """A file the page links to, with its size; None if the site lacks it (a preview has no archival PDF;
+        a build makes every one before the page)."""
         file = site_dir / href
+        if not file.is_file():
+            return None
         return {"label": labels[label].format(size=fmt.file_size(file.stat().st_size)), "href": href}
 
     values["chart"]["svg"] = site.inline_svg(Path(chart_file).read_text(encoding="utf-8"), values["chart"]["alt"])
@@ -66,8 +70,10 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
         "stylesheet": site.STYLESHEET,
         "index": site.INDEX,
         "card": site.card(name),
-        "downloads": [download("web_pdf", site.pdf(name)), download("web_archival", site.archival_pdf(name)),
-                      download("web_table", site.table(sheet_name))],
+        "pdf": site.pdf(name),
+        "downloads": [file for file in (download("web_pdf", site.pdf(name)),
+                                        download("web_archival", site.archival_pdf(name)),
+                                        download("web_table", site.table(sheet_name))) if file],
         "pages": [site.page_image(name, n) for n in range(1, page_count(site_dir / site.previews(name)) + 1)],
         "languages": [{"code": code, "name": language_name(code), "href": site.page(f"{sheet_name}-{code}")}
                       for code in languages if code != sheet.language],

@@ -2,10 +2,14 @@
 what the libraries load only on first use, then freeze what is loaded out of the garbage collector's sight, so
 that no forked job walks or copies it."""
 
+import contextlib
 import gc
 
+from .brand import load_brand, printable
 from .contributions import load_validation
 
 load_validation()  # pandera's backends, registered on the first validation
+with contextlib.suppress(Exception):  # a broken brand file is reported by the stage that reads it
+    printable(load_brand())  # the characters the brand's fonts print, read once for every job's check
 gc.collect()
 gc.freeze()

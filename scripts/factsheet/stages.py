@@ -40,6 +40,14 @@ def context() -> multiprocessing.context.ForkServerContext:
     global _context
     with _context_lock:
         if _context is None:
+            # The server imports PRELOAD at its start; the stage modules and this package live in scripts/,
+            # which it finds through PYTHONPATH (Python 3.11's forkserver does not take the parent's sys.path:
+            # its preload would skip them silently, and every job would import them again).
+            from .paths import SCRIPTS_DIR
+
+            found = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+            if str(SCRIPTS_DIR) not in found:
+                os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SCRIPTS_DIR), *found]))
             _context = multiprocessing.get_context("forkserver")
             _context.set_forkserver_preload(PRELOAD)
         return _context

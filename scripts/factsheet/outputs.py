@@ -1,0 +1,73 @@
+"""Where the workflow writes each generated file under its output folder, in one place: the Snakefile's
+rules and `make preview` name their files from here.
+
+``sheet`` is ``<subject>-<edition>`` and ``name`` is ``<subject>-<edition>-<language>``; either may be a
+Snakemake pattern ("{subject}-{edition}").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """The files of one output folder (config output_dir)."""
+
+    root: Path
+
+    # Brand assets, once for every sheet
+    @property
+    def style(self) -> Path:
+        return self.root / "style" / "brand.mplstyle"
+
+    @property
+    def logo_on_dark(self) -> Path:
+        return self.root / "style" / "logo-on-dark.svg"
+
+    @property
+    def fonts_dir(self) -> Path:
+        return self.root / "fonts"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    # Per sheet
+    def summary(self, sheet: str) -> Path:
+        return self.root / "checked" / f"{sheet}.json"
+
+    def tidy(self, sheet: str) -> Path:
+        return self.root / "clean" / f"{sheet}.csv"
+
+    # Per sheet and language
+    def chart(self, name: str) -> Path:
+        return self.root / "charts" / f"{name}.svg"
+
+    def tall_chart(self, name: str) -> Path:
+        return self.root / "charts" / f"{name}-tall.svg"
+
+    def html(self, name: str) -> Path:
+        return self.root / "html" / f"{name}.html"
+
+    def pdf(self, name: str) -> Path:
+        return self.root / f"{name}.pdf"
+
+    def archival(self, name: str) -> Path:
+        return self.root / "archive" / f"{name}.pdf"
+
+    def changes(self, name: str) -> Path:
+        return self.root / f"{name}-changes.md"
+
+    # The web edition (factsheet/site.py names the files inside it)
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def entry(self, name: str) -> Path:
+        """A web page's entry for the index (written with the page)."""
+        return self.root / "site-entries" / f"{name}.json"
+
+    def log(self, stage: str, name: str | None = None) -> Path:
+        return self.logs / stage / f"{name}.log" if name else self.logs / f"{stage}.log"
