@@ -10,7 +10,7 @@ CLUSTER := .venv-cluster
 CORES   ?= all
 
 .DEFAULT_GOAL := all
-.PHONY: all sheets archive edition cluster-env test bench lint lock clean help
+.PHONY: all sheets archive edition preview cluster-env browser test approve bench lint lock clean help
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
@@ -24,10 +24,20 @@ edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=20
 	@test -n "$(SUBJECT)" -a -n "$(YEAR)" || { echo "usage: make edition SUBJECT=<subject> YEAR=<year>" >&2; exit 2; }
 	$(BIN)/python scripts/new_edition.py $(SUBJECT) $(YEAR)
 
+preview: $(READY) ## Live preview of one sheet: make preview SHEET=canada/2023 [SHEET_LANGUAGE=fr] [PORT=8000]
+	@test -n "$(SHEET)" || { echo "usage: make preview SHEET=<subject>/<edition> [SHEET_LANGUAGE=fr] [PORT=8000]" >&2; exit 2; }
+	$(BIN)/python scripts/preview.py $(SHEET) --port $(or $(PORT),8000) $(if $(SHEET_LANGUAGE),--language $(SHEET_LANGUAGE))
+
 cluster-env: $(CLUSTER)/.ready ## Create .venv-cluster: .venv plus Snakemake's executor plugins (see README, Cluster)
 
-test: $(READY) $(CLUSTER)/.ready ## Run the tests (unit, chart, end-to-end, cluster, lint)
+browser: node_modules/.package-lock.json ## Install the browser tests' Chromium (Debian packages) and axe-core (npm)
+	bash scripts/browser/install.sh
+
+test: $(READY) $(CLUSTER)/.ready browser ## Run the tests (unit, chart, end-to-end, cluster, browser, lint)
 	$(BIN)/pytest
+
+approve: $(READY) ## Accept the page images of the last failed visual test as approved (only some: SHEETS="canada-2023")
+	$(BIN)/python scripts/approve_pages.py $(SHEETS)
 
 bench: $(READY) $(CLUSTER)/.ready ## Measure build times, memory and sizes on this machine; writes bench/results.md
 	$(BIN)/python bench/run.py
@@ -47,7 +57,7 @@ clean: ## Remove everything generated (output/, Snakemake's records)
 	rm -rf output/* .snakemake
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 $(READY): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +65,12 @@ $(READY): requirements.lock
 	@# executor plugins left by an older lock: they belong to $(CLUSTER) only
 	$(BIN)/python -m pip uninstall --quiet --yes -r requirements-cluster.lock 2>&1 | grep -v '^WARNING: Skipping' || true
 	$(BIN)/python scripts/write_brand_assets.py
+	touch $@
+
+# axe-core for the browser tests, as package-lock.json pins it (npm writes node_modules/.package-lock.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js (axe-core is an npm package)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 # The cluster environment sees every package of .venv (a .pth file names its site-packages) and adds only
