@@ -13,6 +13,7 @@ from factsheet.paths import CLUSTER_PYTHON
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CANADA = ROOT / "data" / "canada" / "2023"
+CORPUS = ROOT / "tests" / "corpus" / "data"  # sheets of every shape (tests/corpus/make_corpus.py writes them)
 # What a fresh checkout needs to build (everything else is generated).
 CHECKOUT = ["Snakefile", "config", "data", "templates", "scripts", "environment.yml", "profiles"]
 
@@ -70,3 +71,16 @@ def built(tmp_path_factory):
     before = tree_digest(workdir / "data")
     done = run_workflow(workdir)
     return workdir, done, before
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory):
+    """The real sheets and the corpus, built by make's own build command in a copy of the checkout (their PDFs:
+    the web edition is tested on the session's build)."""
+    work = copy_checkout(tmp_path_factory.mktemp("shapes"))
+    for sheet in CORPUS.iterdir():
+        shutil.copytree(sheet, work / "data" / sheet.name)
+    done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", "--config", "site=false"], cwd=work,
+                          capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return work

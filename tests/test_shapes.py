@@ -4,7 +4,6 @@ different windows must print each stream's own window everywhere.
 """
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,24 +11,11 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import ROOT, SHARED, copy_checkout
+from conftest import CORPUS, ROOT, SHARED
 
-CORPUS = ROOT / "tests" / "corpus" / "data"
 BLANK_AREAS = SHARED / "tools" / "blank_areas.py"
 SHEETS = sorted(f"{p.parent.name}-{p.name}" for p in [*CORPUS.glob("*/*"), *(ROOT / "data").glob("*/*")]
                 if (p / "sheet.yaml").is_file())
-
-
-@pytest.fixture(scope="module")
-def corpus_build(tmp_path_factory):
-    """The real sheets and the corpus, built by make's own build command in a copy of the checkout."""
-    work = copy_checkout(tmp_path_factory.mktemp("shapes"))
-    for sheet in CORPUS.iterdir():
-        shutil.copytree(sheet, work / "data" / sheet.name)
-    done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2"], cwd=work, capture_output=True,
-                          text=True, timeout=1200)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return work
 
 
 def test_the_corpus_is_what_its_generator_writes(tmp_path):
