@@ -9,6 +9,10 @@ Figures (medians where several runs are cheap):
   batch   N synthetic sheets on all cores;                 target <= 1.2 x (N x R / cores)
   slurm   M synthetic sheets through profiles/slurm on the single-node Slurm of scripts/cluster/slurm.sh,
           against `make` for the same sheets;              target <= 1.5 x the local time (PDFs identical)
+  preview `make preview` of the Canada sheet: from saving a text to the updated web page (target <= 0.5 s)
+          and to the updated PDF (target <= R + 0.5 s)
+The Canada and batch measures are of the PDFs (site=false), as F is; the cold build with the web edition
+(`make`'s default) is given beside them.
 and the peak RSS of every job (target <= 400 MB) and the size of each PDF (Canada <= 300 KB).
 Environment: BENCH_SHEETS (default 200), BENCH_RUNS (default 3), BENCH_SLURM_SHEETS (default 100; 0 skips
 the Slurm measure, which is also skipped where no Slurm can be started).
@@ -73,7 +77,9 @@ def timed(command: list[str], cwd: Path) -> tuple[float, str]:
     return seconds, done.stdout
 
 
-ONE_LANGUAGE = ["--config", "languages=[en]"]  # the Canada measures are of one PDF, as F is
+ONE_LANGUAGE = ["--config", "languages=[en]", "site=false"]  # the Canada measures are of one PDF, as F is
+PDFS_ONLY = ["--config", "site=false"]
+PREVIEW_EDITS = 7
 
 
 def build(workdir: Path, *extra: str) -> float:
@@ -87,6 +93,49 @@ def peak_rss(workdir: Path) -> dict[str, float]:
         for stage, mb in re.findall(r"^(\w+): [\d.]+ s, peak RSS (\d+) MB", log.read_text(), re.MULTILINE):
             peaks[stage] = max(peaks.get(stage, 0), float(mb))
     return peaks
+
+
+def preview_latencies(work: Path) -> dict[str, list[float]]:
+    """Seconds from saving the Canada intro to the preview's updated page and PDF, PREVIEW_EDITS times (the
+    preview's state, polled every 5 ms, counts each output made anew)."""
+    import json
+    import urllib.request
+
+    intro = work / "data" / "canada" / "2023" / "narrative" / "intro.md"
+    original = intro.read_text(encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "scripts/preview.py", "canada/2023", "--port", "0"], cwd=work,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    address = None
+    for line in process.stdout:
+        address = address or (re.findall(r"(http://127\.0\.0\.1:\d+/) ", line) or [None])[0]
+        if line.startswith("Watching"):
+            break
+
+    def state():
+        with urllib.request.urlopen(f"{address}__preview/state", timeout=10) as response:
+            return json.load(response)
+
+    found = {"page": [], "pdf": []}
+    try:
+        for edit in range(PREVIEW_EDITS):
+            time.sleep(1.0)  # the previous edit's outputs all made
+            before = state()
+            start = time.monotonic()
+            intro.write_text(original.replace("1919", f"1919 ({edit})", 1), encoding="utf-8")
+            seen = {}
+            while len(seen) < 2 and time.monotonic() - start < 60:
+                now = state()
+                for output in ("page", "pdf"):
+                    if output not in seen and now[output] > before[output]:
+                        seen[output] = time.monotonic() - start
+                time.sleep(0.005)
+            for output in found:
+                found[output].append(seen.get(output, float("inf")))
+    finally:
+        process.terminate()
+        process.wait()
+        intro.write_text(original, encoding="utf-8")
+    return found
 
 
 def slurm_against_local(tmp: Path) -> dict | None:
@@ -104,12 +153,12 @@ def slurm_against_local(tmp: Path) -> dict | None:
                            check=True)
             work = checkout(tmp / f"slurm-{where}", data)
             if where == "local":
-                result["local"] = build(work)
+                result["local"] = build(work, *PDFS_ONLY)
             else:
                 before = set(subprocess.run(["squeue", "--states=all", "--noheader", "--format=%i"],
                                             capture_output=True, text=True).stdout.split())
                 result["slurm"] = timed([str(CLUSTER_PYTHON), "-m", "snakemake", "--workflow-profile", "profiles/slurm",
-                                         "--slurm-init-seconds-before-status-checks", "5"], work)[0]
+                                         "--slurm-init-seconds-before-status-checks", "5", *PDFS_ONLY], work)[0]
                 after = set(subprocess.run(["squeue", "--states=all", "--noheader", "--format=%i"],
                                            capture_output=True, text=True).stdout.split())
                 result["jobs"] = len(after - before)
@@ -157,11 +206,16 @@ def main() -> None:
         table.write_text(original, encoding="utf-8")
         canada_kb = (work / "output" / "canada-2023.pdf").stat().st_size / 1024
         canada_rss = peak_rss(work)
+        site_colds = []
+        for _ in range(RUNS):
+            shutil.rmtree(work / "output")
+            site_colds.append(build(work, "--config", "languages=[en]"))
+        previews = preview_latencies(work)
 
         data = tmp / "synthetic-data"
         subprocess.run([sys.executable, str(ROOT / "bench" / "synthesize.py"), str(data), str(SHEETS)], check=True)
         batch_dir = checkout(tmp / "batch", data)
-        batch = build(batch_dir)
+        batch = build(batch_dir, *PDFS_ONLY)
         sizes = sorted(p.stat().st_size / 1024 for p in (batch_dir / "output").glob("*.pdf"))
         batch_rss = peak_rss(batch_dir)
         children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -179,6 +233,14 @@ def main() -> None:
          "<= 1.5 x F", statistics.median(figures) <= 1.5 * floor),
         (f"{SHEETS} synthetic sheets on {CORES} cores", batch, batch / (SHEETS * render / CORES),
          f"<= {batch_target:.0f} s (1.2 x N x R / cores)", batch <= batch_target),
+    ]
+    page, pdf = statistics.median(previews["page"]), statistics.median(previews["pdf"])
+    rows += [
+        ("cold build of the Canada sheet with its web edition (make's default)", statistics.median(site_colds),
+         statistics.median(site_colds) / floor, "(the web edition's cost)", None),
+        ("make preview: saved text to updated web page", page, page / floor, "<= 0.5 s", page <= 0.5),
+        ("make preview: saved text to updated PDF", pdf, pdf / floor, f"<= R + 0.5 s = {render + 0.5:.2f} s",
+         pdf <= render + 0.5),
     ]
     if slurm:
         rows += [(f"{SLURM_SHEETS} synthetic sheets, make", slurm["local"], 1.0, "(reference)", None),
@@ -204,7 +266,10 @@ def main() -> None:
         f"| synthetic PDFs: median / largest | {statistics.median(sizes):.0f} / {sizes[-1]:.0f} KB | | |",
         "", "Individual runs (s): cold " + ", ".join(f"{c:.2f}" for c in colds) + "; no-op "
         + ", ".join(f"{n:.2f}" for n in noops) + "; one figure " + ", ".join(f"{f:.2f}" for f in figures)
-        + "; floor " + ", ".join(f"{f:.2f}" for f in floors) + ".",
+        + "; floor " + ", ".join(f"{f:.2f}" for f in floors) + "; with the web edition "
+        + ", ".join(f"{c:.2f}" for c in site_colds) + "; preview page "
+        + ", ".join(f"{p:.2f}" for p in previews["page"]) + "; preview PDF "
+        + ", ".join(f"{p:.2f}" for p in previews["pdf"]) + ".",
     ]
     (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
