@@ -400,6 +400,7 @@ rule write_site_assets:
     output:
         stylesheet=SITE / site.STYLESHEET,
         logo=SITE / site.LOGO,
+        icon=SITE / site.ICON,
         fonts=[SITE / site.web_font(face["file"]) for face in font_faces(load_brand(Path(str(BRAND))))],
     params:
         fonts_dir=FILES.fonts_dir,

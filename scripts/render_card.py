@@ -11,6 +11,7 @@ from pathlib import Path
 from factsheet import brand, paths, site
 from factsheet.cli import command_line
 from factsheet.files import atomic_path
+from factsheet.formatting import load_labels
 from factsheet.palette import stream_css
 
 CARD_TEMPLATE = "card.html.j2"
@@ -18,13 +19,14 @@ CARD_TEMPLATE = "card.html.j2"
 
 def card_html(entry: dict, fonts_dir: Path, logo_file: Path) -> str:
     """The card's HTML, fonts and logo by file address."""
-    from render_web import templates
+    from render_web import amounts_kept_whole, templates
 
     brand_values = brand.load_brand()
-    return templates().get_template(CARD_TEMPLATE).render(
+    html = templates().get_template(CARD_TEMPLATE).render(
         entry=entry, logo=Path(logo_file).resolve().as_uri(), size=site.CARD_SIZE,
         css=brand.css(brand_values, Path(fonts_dir).resolve().as_uri())
         + stream_css(brand_values, len(entry["key_figures"])))
+    return amounts_kept_whole(html, load_labels(entry["language"]))
 
 
 def main(entry_file: Path, fonts_dir: Path, logo_file: Path, card_file: Path) -> None:

@@ -29,7 +29,7 @@ def main(entry_files: list[Path], index_file: Path, language: str = "en") -> Non
     entries = [json.loads(Path(f).read_text(encoding="utf-8")) for f in entry_files]
     html = templates().get_template(INDEX_TEMPLATE).render(
         labels=load_labels(language), language=language, subjects=subjects(entries), stylesheet=site.STYLESHEET,
-        logo=site.LOGO, organisation=entries[0]["organisation"] if entries else "",
+        icon=site.ICON, logo=site.LOGO, organisation=entries[0]["organisation"] if entries else "",
         generator=f"factsheet pipeline {__version__}")
     write_text(index_file, html)
 

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
 
 from factsheet import paths, site
 from factsheet.brand import load_brand
@@ -29,18 +28,22 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def hyphenated_kept(text: str) -> Markup:
-    """The text HTML-escaped, each word holding a hyphen kept on one line ("É.-U.", "2018-2022"): a browser
-    would break after the hyphen, where WeasyPrint's layout of the PDF is told not to."""
-    return Markup(re.sub(r"\S*-\S*", lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(escape(text))))
+WORD_JOINER = "\u2060"  # no line break here, and nothing drawn
+
+
+def amounts_kept_whole(html: str, labels: dict) -> str:
+    """The page with each hyphenated word of the money wording ("É.-U." of "dollars É.-U.") joined across its
+    hyphen: a browser would break a line after the hyphen, and leave "U." alone at the start of the next."""
+    for label in ("usd", "usd_millions"):
+        for word in set(re.findall(r"\S*-\S*", labels[label].partition("{value}")[2])):
+            html = html.replace(word, word.replace("-", "-" + WORD_JOINER))
+    return html
 
 
 def templates() -> jinja2.Environment:
     """The web edition's templates (templates/web/), HTML-escaped, strict about unknown names."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.WEB_TEMPLATES_DIR), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["hyphenated_kept"] = hyphenated_kept
-    return env
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.WEB_TEMPLATES_DIR), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, language: str | None,
@@ -68,6 +71,7 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
     values["site"] = {
         "name": name,
         "stylesheet": site.STYLESHEET,
+        "icon": site.ICON,
         "index": site.INDEX,
         "card": site.card(name),
         "pdf": site.pdf(name),
@@ -108,7 +112,8 @@ def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, htm
     """Write the sheet's web page in ``language`` (by default its first), linking to its other ``languages``
     built beside it, and the page's entry for the index."""
     values = page_values(sheet_dir, tidy_file, chart_file, site_dir, language, languages or [])
-    write_text(html_file, templates().get_template(PAGE_TEMPLATE).render(**values))
+    write_text(html_file, amounts_kept_whole(templates().get_template(PAGE_TEMPLATE).render(**values),
+                                             values["labels"]))
     write_text(entry_file, json.dumps(entry(values), ensure_ascii=False, indent=2) + "\n")
 
 

@@ -31,7 +31,7 @@ def woff2_font(face: dict, static_file: Path) -> Path:
 
 
 def main(brand_file: Path, fonts_dir: Path, site_dir: Path) -> None:
-    """Write site.css, logo-on-dark.svg and fonts/*.woff2 into ``site_dir``, from the brand file and the static
+    """Write site.css, logo-on-dark.svg, icon.svg and fonts/*.woff2 into ``site_dir``, from the brand file and the static
     fonts in ``fonts_dir``."""
     brand, site_dir = load_brand(Path(brand_file)), Path(site_dir)
     for face in font_faces(brand):
@@ -40,6 +40,7 @@ def main(brand_file: Path, fonts_dir: Path, site_dir: Path) -> None:
     write_text(site_dir / site.STYLESHEET, css(brand, site.FONTS_DIR, web=True) + "\n"
                + read_template_file(paths.WEB_STYLESHEET, paths.TEMPLATES_DIR))
     write_text(site_dir / site.LOGO, logo_in(brand, brand["colours"]["white"], Path(brand_file).parent))
+    write_text(site_dir / site.ICON, logo_in(brand, brand["colours"]["blue"], Path(brand_file).parent))
 
 
 if __name__ == "__main__":

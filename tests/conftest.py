@@ -80,7 +80,7 @@ def corpus_build(tmp_path_factory):
     work = copy_checkout(tmp_path_factory.mktemp("shapes"))
     for sheet in CORPUS.iterdir():
         shutil.copytree(sheet, work / "data" / sheet.name)
-    done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", "--config", "site=false"], cwd=work,
+    done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", "--config", "site=False"], cwd=work,
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout + done.stderr
     return work

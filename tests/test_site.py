@@ -62,6 +62,7 @@ class Parsed(HTMLParser):
             self._in = None
 
     def handle_data(self, data):
+        data = data.replace("\u2060", "")  # the word joiners of the web page's amounts (render_web)
         if self._in == "value":
             self.key_figures[-1] += data
         elif self._row is not None and self._row:
@@ -192,3 +193,17 @@ def test_the_pages_are_in_their_language_and_link_to_their_translations(out):
         assert f'<html lang="{language}">' in text
         for other in (n for n in PAGES if n.rsplit("-", 1)[0] == name.rsplit("-", 1)[0] and n != name):
             assert f'href="{site.page(other)}"' in text, f"{name} does not link to {other}"
+
+
+def test_text_on_the_pages_tinted_boxes_reaches_wcag_aa_contrast():
+    """The boxes axe cannot measure (a gradient background): the key figures on their stream's colour, and the
+    commitments, downloads and pull quotes on light blue, from the brand file's colours (4.5:1 for text)."""
+    from factsheet.brand import load_brand
+    from factsheet.palette import contrast, ink_on, series_colours
+
+    brand = load_brand()
+    colours = brand["colours"]
+    for fill in series_colours(brand, len(brand["chart_series"])):
+        assert contrast(fill, ink_on(fill, brand)) >= 4.5, f"key figure text on {fill}"
+    for ink in ("black", "purple", "grey-text", "dark-blue", "blue"):
+        assert contrast(colours[ink], colours["light-blue"]) >= 4.5, f"{ink} on light-blue"

@@ -12,6 +12,7 @@ from pathlib import Path
 INDEX = "index.html"
 STYLESHEET = "site.css"
 LOGO = "logo-on-dark.svg"
+ICON = "icon.svg"               # the logo in the brand's blue, as the pages' icon
 FONTS_DIR = "fonts"
 THUMBNAIL_WIDTH = 280           # px, the index's page-1 image
 PAGE_IMAGE_WIDTH = 900          # px, a printed page's preview
