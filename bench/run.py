@@ -11,7 +11,7 @@ Figures (medians where several runs are cheap):
           against `make` for the same sheets;              target <= 1.5 x the local time (PDFs identical)
   preview `make preview` of the Canada sheet: from saving a text to the updated web page (target <= 0.5 s)
           and to the updated PDF (target <= R + 0.5 s)
-The Canada and batch measures are of the PDFs (site=false), as F is; the cold build with the web edition
+The Canada and batch measures are of the PDFs (site=False), as F is; the cold build with the web edition
 (`make`'s default) is given beside them.
 and the peak RSS of every job (target <= 400 MB) and the size of each PDF (Canada <= 300 KB).
 Environment: BENCH_SHEETS (default 200), BENCH_RUNS (default 3), BENCH_SLURM_SHEETS (default 100; 0 skips
@@ -77,8 +77,8 @@ def timed(command: list[str], cwd: Path) -> tuple[float, str]:
     return seconds, done.stdout
 
 
-ONE_LANGUAGE = ["--config", "languages=[en]", "site=false"]  # the Canada measures are of one PDF, as F is
-PDFS_ONLY = ["--config", "site=false"]
+ONE_LANGUAGE = ["--config", "languages=[en]", "site=False"]  # the Canada measures are of one PDF, as F is
+PDFS_ONLY = ["--config", "site=False"]
 PREVIEW_EDITS = 7
 
 
