@@ -89,14 +89,13 @@ def discover_sheets():
 SHEETS = discover_sheets()
 
 
-# Run where the workflow is started, also on a cluster: the final target, and the
-# brand assets (a second's work that every sheet of a group needs).
+# Run where the workflow is started, also on a cluster: the final target, the brand assets (a
+# second's work that every sheet of a group needs), the copies under plain names, the site's index.
 localrules:
     all,
     write_brand_assets,
     name_first_language,
     name_first_language_archival,
-    publish_pdf,
     site_index,
 
 

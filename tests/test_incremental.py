@@ -47,6 +47,14 @@ def editions(workdir, subject="*", edition="*") -> int:
     return sum(len(sheet_languages(p.parent)) for p in (workdir / "data").glob(f"{subject}/{edition}/sheet.yaml"))
 
 
+def web(pages: int, sheet_files: int = 0, assets: int = 0) -> dict[str, int]:
+    """The web edition's jobs that follow ``pages`` new PDFs (and ``sheet_files`` sheets' tables or photos, the
+    site's shared files ``assets`` times): each page's copy of its PDF, previews, page and card, and the index."""
+    jobs = {"publish_pdf": pages, "render_previews": pages, "render_web": pages, "render_card": pages,
+            "site_index": 1, "publish_sheet_files": sheet_files, "write_site_assets": assets}
+    return {rule: n for rule, n in jobs.items() if n}
+
+
 def copies(jobs: dict) -> int:
     """The first-language outputs copied under the plain name (with the change reports that reran)."""
     return jobs.pop("name_first_language", 0)
@@ -64,7 +72,8 @@ def test_a_text_of_one_sheet_reruns_only_that_sheets_jobs(workdir):
     # the sheet is checked again before anything is drawn, so its chain runs in each of its languages;
     # no other sheet's job does
     assert copies(jobs) == 1 + reports
-    assert jobs == {"check_sheet": 1, "plot_contributions": n, "render_html": n, "render_pdf": n, "all": 1}
+    assert jobs == {"check_sheet": 1, "plot_contributions": n, "render_html": n, "render_pdf": n, "all": 1,
+                    **web(n, sheet_files=1)}
     assert reports <= n  # the next edition's change reports, if one exists
 
 
@@ -74,7 +83,8 @@ def test_a_figure_of_one_sheet_reruns_only_that_sheets_stages(workdir):
     jobs.pop("report_changes", None)
     n = editions(workdir, "canada", "2023")
     assert copies(jobs) >= 1
-    assert jobs == {"check_sheet": 1, "plot_contributions": n, "render_html": n, "render_pdf": n, "all": 1}
+    assert jobs == {"check_sheet": 1, "plot_contributions": n, "render_html": n, "render_pdf": n, "all": 1,
+                    **web(n, sheet_files=1)}
 
 
 def test_the_stylesheet_reruns_html_and_pdf_of_every_sheet(workdir):
@@ -82,7 +92,7 @@ def test_the_stylesheet_reruns_html_and_pdf_of_every_sheet(workdir):
         jobs = planned(workdir)
     n = editions(workdir)
     assert copies(jobs) == len(sheets(workdir))
-    assert jobs == {"render_html": n, "render_pdf": n, "all": 1}
+    assert jobs == {"render_html": n, "render_pdf": n, "all": 1, **web(n)}
 
 
 def test_the_brand_file_reruns_every_sheet_from_its_check(workdir):
@@ -93,7 +103,8 @@ def test_the_brand_file_reruns_every_sheet_from_its_check(workdir):
     n = editions(workdir)
     # its fonts decide which characters print, so every sheet is checked again, then drawn anew
     assert jobs == {"write_brand_assets": 1, "check_sheet": len(sheets(workdir)), "plot_contributions": n,
-                    "render_html": n, "render_pdf": n, "all": 1}
+                    "render_html": n, "render_pdf": n, "all": 1,
+                    **web(n, sheet_files=len(sheets(workdir)), assets=1)}
 
 
 def test_a_stage_script_reruns_its_stage_and_what_uses_its_output(workdir):
@@ -102,7 +113,7 @@ def test_a_stage_script_reruns_its_stage_and_what_uses_its_output(workdir):
     n = editions(workdir)
     # The HTML only names the chart's file, so a new chart needs a new PDF but not a new page.
     assert copies(jobs) == len(sheets(workdir))
-    assert jobs == {"plot_contributions": n, "render_pdf": n, "all": 1}
+    assert jobs == {"plot_contributions": n, "render_pdf": n, "all": 1, **web(n)}
 
 
 def test_a_helper_module_reruns_the_stages_that_import_it(workdir):

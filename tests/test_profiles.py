@@ -12,7 +12,8 @@ from conftest import ROOT, cluster_python, copy_checkout, run_workflow
 
 PROFILES = sorted(p.name for p in (ROOT / "profiles").iterdir() if (p / "config.yaml").is_file())
 STAGES = {"write_brand_assets", "check_sheet", "plot_contributions", "render_html",
-          "render_pdf", "report_changes", "all"}
+          "render_pdf", "report_changes", "all", "publish_sheet_files", "publish_pdf", "render_previews",
+          "render_web", "render_card"}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,8 @@ def test_profile_settings_are_sound(profile):
         assert settings["slurm-status-command"] == "squeue"
     if profile == "kubernetes":
         groups = settings["groups"]
-        assert set(groups) == STAGES - {"all", "write_brand_assets"}  # every per-sheet stage is grouped
+        assert set(groups) == STAGES - {"all", "write_brand_assets"}  # every per-sheet stage is grouped (the site's
+        # index is a local rule)
         assert len(set(groups.values())) == 1 and settings["group-components"][next(iter(groups.values()))] > 1
 
 
@@ -63,9 +65,12 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path):
     later = [p for p in found
              if any(int(q.parent.name) < int(p.parent.name) for q in p.parent.parent.glob("*/sheet.yaml"))]
     reports = sum(len(languages[p]) for p in later)
-    if profile == "slurm":  # the three real sheets fit in one batch
-        assert jobs == {"write_brand_assets": 1, "build_batch": 1, "all": 1}
+    if profile == "slurm":  # the three real sheets fit in one batch; the site's index follows it, locally
+        assert jobs == {"write_brand_assets": 1, "build_batch": 1, "site_index": 1, "all": 1}
         return
     assert jobs == {"write_brand_assets": 1, "check_sheet": sheets,
                     "plot_contributions": editions, "render_html": editions, "render_pdf": editions,
-                    "report_changes": reports, "name_first_language": sheets + len(later), "all": 1}
+                    "report_changes": reports, "name_first_language": sheets + len(later), "all": 1,
+                    # the web edition: shared files once, each sheet's table and photos, each page's own
+                    "write_site_assets": 1, "publish_sheet_files": sheets, "publish_pdf": editions,
+                    "render_previews": editions, "render_web": editions, "render_card": editions, "site_index": 1}
