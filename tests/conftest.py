@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CANADA = ROOT / "data" / "canada" / "2023"
 CORPUS = ROOT / "tests" / "corpus" / "data"  # sheets of every shape (tests/corpus/make_corpus.py writes them)
+# Builds whose subject is not the web edition make the PDFs alone (`site: true` is the default).
+PDFS_ONLY = ["--config", "site=False"]
 # What a fresh checkout needs to build (everything else is generated).
 CHECKOUT = ["Snakefile", "config", "data", "templates", "scripts", "environment.yml", "profiles"]
 
@@ -80,7 +82,7 @@ def corpus_build(tmp_path_factory):
     work = copy_checkout(tmp_path_factory.mktemp("shapes"))
     for sheet in CORPUS.iterdir():
         shutil.copytree(sheet, work / "data" / sheet.name)
-    done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", "--config", "site=False"], cwd=work,
+    done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY], cwd=work,
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout + done.stderr
     return work

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.cluster
 SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
 
 
-@pytest.fixture(scope="module")
-def slurm():
+@pytest.fixture(scope="session")  # kept until the session ends: later tests that import the Slurm plugin
+def slurm():                     # (profile dry runs) then find it running, not timing out on scontrol
     if os.geteuid() != 0 or not shutil.which("apt-get") and not shutil.which("slurmctld"):
         pytest.skip("a single-node Slurm is started as root on a Debian machine")
     running = subprocess.run([*SLURM, "status"], capture_output=True, text=True).returncode == 0
@@ -49,3 +49,10 @@ def test_the_sheets_built_by_slurm_jobs_are_those_of_a_local_build(slurm, built,
     assert pdfs and pdfs == sorted(p.name for p in (cluster / "output").glob("*.pdf"))
     for name in pdfs:
         assert (cluster / "output" / name).read_bytes() == (local / "output" / name).read_bytes(), name
+    # the web edition's pages, files, previews and cards too (the index lists other sheets locally)
+    made = sorted(p.relative_to(cluster / "output") for p in (cluster / "output" / "site").rglob("*")
+                  if p.is_file() and "canada-" in str(p.relative_to(cluster / "output"))
+                  and p.name != ".snakemake_timestamp")  # Snakemake's mark in a folder it made
+    assert made, "the batch jobs wrote no web page"
+    for relative in made:
+        assert (cluster / "output" / relative).read_bytes() == (local / "output" / relative).read_bytes(), relative

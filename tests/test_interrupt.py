@@ -10,22 +10,27 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_checkout, first_language_only
+from conftest import PDFS_ONLY, copy_checkout, first_language_only
 
 
-def start_build(workdir):
-    return subprocess.Popen([sys.executable, "scripts/build.py", "--cores", "2"], cwd=workdir,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+def build_command(site: bool) -> list[str]:
+    return [sys.executable, "scripts/build.py", "--cores", "2", *([] if site else PDFS_ONLY)]
 
 
-@pytest.mark.parametrize(("how", "after_steps"), [("SIGINT", 3), ("SIGTERM", 7), ("SIGTERM to the group", 5),
-                                                  ("SIGHUP", 4)])
-def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after_steps):
+def start_build(workdir, site):
+    return subprocess.Popen(build_command(site), cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, start_new_session=True)
+
+
+# Ctrl-C stops a build of the PDFs and the web edition; the other signals, quicker builds of the PDFs alone.
+@pytest.mark.parametrize(("how", "after_steps", "site"), [("SIGINT", 9, True), ("SIGTERM", 7, False),
+                                                          ("SIGTERM to the group", 5, False), ("SIGHUP", 4, False)])
+def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after_steps, site):
     workdir = copy_checkout(tmp_path / "checkout")
     shutil.rmtree(workdir / "data" / "nordvale" / "2024")
     for translated in (workdir / "data").glob("*/*"):
         first_language_only(translated)  # two sheets in one language: enough steps to stop, quicker to finish
-    build = start_build(workdir)
+    build = start_build(workdir, site)
     for line in build.stdout:  # interrupt once some steps are done and others are running
         done = re.match(r"(\d+) of (\d+) steps", line)
         if done and int(done[1]) >= after_steps:
@@ -47,8 +52,7 @@ def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after_steps):
     for pdf in output.glob("*.pdf"):  # whatever was finished must be whole
         assert len(PdfReader(pdf).pages) >= 1
 
-    again = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2"], cwd=workdir,
-                           capture_output=True, text=True, timeout=600)
+    again = subprocess.run(build_command(site), cwd=workdir, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout + again.stderr
     sheets = sorted(f"{p.parent.parent.name}-{p.parent.name}" for p in (workdir / "data").glob("*/*/sheet.yaml"))
     for sheet in sheets:

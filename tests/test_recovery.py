@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from factsheet.editions import find_sheets
 
-from conftest import copy_checkout, first_language_only
+from conftest import PDFS_ONLY, copy_checkout, first_language_only
 
-BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]
+BUILD = [sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY]
 
 
 def one_sheet_checkout(target):
