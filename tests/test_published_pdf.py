@@ -19,13 +19,14 @@ SHEET = "canada-2023"
 @pytest.fixture(scope="module")
 def builds(built, tmp_path_factory):
     """The session's build, and two more in other folders with the archival variant on (the third in English
-    only: each language's PDFs are compared between the first two)."""
+    and without the web edition: each language's PDFs and web pages are compared between the first two)."""
     first, done, _ = built
     assert done.returncode == 0, done.stderr[-3000:]
     others = []
-    for name, languages in (("second", "[]"), ("third", "[en]")):
+    for name, languages, site in (("second", "[]", True), ("third", "[en]", False)):
         workdir = copy_checkout(tmp_path_factory.mktemp(name) / "elsewhere")
-        again = run_workflow(workdir, "--config", "archival=True", 'sheets=["canada/2023"]', f"languages={languages}")
+        again = run_workflow(workdir, "--config", "archival=True", 'sheets=["canada/2023"]', f"languages={languages}",
+                             f"site={site}")
         assert again.returncode == 0, again.stderr[-3000:]
         others.append(workdir)
     return [first, *others]
@@ -43,6 +44,25 @@ def test_same_inputs_give_byte_identical_pdfs_and_charts_in_every_language(build
     assert len({(workdir / "output" / f"{SHEET}.pdf").read_bytes() for workdir in builds}) == 1
     archival = {(workdir / "output" / "archive" / f"{SHEET}-en.pdf").read_bytes() for workdir in builds[1:]}
     assert len(archival) == 1
+
+
+def test_same_inputs_give_a_byte_identical_web_edition(builds):
+    """The Canada sheet's pages, their PDFs, table, previews and cards, and the site's shared files (stylesheet,
+    logo, icon, fonts) are the same bytes in both builds of the web edition (the first build's index also lists
+    Nordvale)."""
+    def files(workdir):
+        site = workdir / "output" / "site"
+        found = {}
+        for path in site.rglob("*"):
+            relative = path.relative_to(site).as_posix()
+            shared = ("/" not in relative and path.suffix != ".html") or relative.startswith("fonts/")
+            if path.is_file() and path.name != ".snakemake_timestamp" and ("canada-" in relative or shared):
+                found[relative] = path.read_bytes()
+        return found
+
+    first, second = files(builds[0]), files(builds[1])
+    assert first.keys() == second.keys() and len(first) > 20
+    assert [name for name in first if first[name] != second[name]] == []
 
 
 def test_outputs_name_no_machine_path_or_user(builds):
