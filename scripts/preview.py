@@ -1,4 +1,4 @@
-"""Live preview for editors: make preview SHEET=canada/2023 [LANG=fr] [PORT=8000]
+"""Live preview for editors: make preview SHEET=canada/2023 [SHEET_LANGUAGE=fr] [PORT=8000]
 
 Builds one sheet in one language into output/preview/ and serves its web page and its PDF on
 http://127.0.0.1:PORT/. It then watches the sheet's folder and the templates (the brand file among them):
@@ -34,7 +34,7 @@ LIVE_SCRIPT = """(function () {
   var box = document.createElement("div");
   box.setAttribute("role", "alert");
   box.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:9999;margin:0;padding:12px 16px;" +
-    "background:#2d2d2d;color:#fff;border-top:6px solid #fa3c4b;font:14px/1.45 monospace;" +
+    "background:black;color:white;border-top:6px solid red;font:14px/1.45 monospace;" +  // the preview's, not the brand's
     "white-space:pre-wrap;max-height:45vh;overflow:auto;display:none";
   document.addEventListener("DOMContentLoaded", function () { document.body.appendChild(box); });
   function update(state) {

@@ -6,7 +6,7 @@ PDF's attachment). Each photo is copied at a web size, without its camera metada
 
 from pathlib import Path
 
-from factsheet import paths
+from factsheet import paths, site
 from factsheet.cli import command_line
 from factsheet.files import atomic_path, confined, write_text
 from factsheet.sheet import load_projects, load_sheet
@@ -41,7 +41,7 @@ def main(sheet_dir: Path, tidy_file: Path, table_file: Path, photos_dir: Path) -
     for project in load_projects(sheet_dir, sheet):
         if project.photo:
             source = confined(sheet_dir / project.photo.file, sheet_dir)
-            write_web_photo(source, Path(photos_dir) / source.name)
+            write_web_photo(source, Path(photos_dir) / site.photo_file(project.photo.file))
 
 
 if __name__ == "__main__":

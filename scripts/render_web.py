@@ -54,7 +54,7 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
     sheet_dir, site_dir = Path(sheet_dir), Path(site_dir)
     sheet_name = f"{sheet_dir.parent.name}-{sheet_dir.name}"
     values = context(sheet_dir, Path(tidy_file), "", {"on_dark": site.LOGO}, language=language,
-                     photo_src=lambda file: f"{site.photos(sheet_name)}/{Path(file).name}")
+                     photo_src=lambda file: site.photo(sheet_name, file))
     sheet, labels, fmt = values["sheet"], values["labels"], values["formatter"]
     name = f"{sheet_name}-{sheet.language}"
 
@@ -70,6 +70,8 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
     values["stream_css"] = stream_css(load_brand(), len(sheet.streams))
     values["site"] = {
         "name": name,
+        "subject": sheet_dir.parent.name,
+        "edition": sheet_dir.name,
         "stylesheet": site.STYLESHEET,
         "icon": site.ICON,
         "index": site.INDEX,
@@ -95,9 +97,8 @@ def page_count(previews_dir: Path) -> int:
 
 def entry(values: dict) -> dict:
     """The page as the index and the social card show it."""
-    sheet = values["sheet"]
-    name = values["site"]["name"]
-    return {"name": name, "subject": name.rsplit("-", 2)[0], "edition": sheet.edition_date.year,
+    sheet, name = values["sheet"], values["site"]["name"]
+    return {"name": name, "subject": values["site"]["subject"], "edition": values["site"]["edition"],
             "edition_date": sheet.edition_date.isoformat(), "language": sheet.language,
             "language_name": language_name(sheet.language), "title": sheet.title, "date": values["edition"],
             "donor": sheet.donor.name, "organisation": sheet.contact.organisation,

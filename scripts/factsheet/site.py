@@ -41,6 +41,20 @@ def photos(sheet: str) -> str:
     return f"photos/{sheet}"
 
 
+def photo_file(file: str) -> str:
+    """Where a sheet's photo (its path in the sheet folder, photos/x.jpg) lies in the sheet's photos folder of
+    the site: the same path below photos/, so no two photos of a sheet share a name."""
+    parts = Path(file).parts
+    return "/".join(parts[1:] if len(parts) > 1 and parts[0] == "photos" else parts)
+
+
+def photo(sheet: str, file: str) -> str:
+    """A photo's address in a page (the file name percent-encoded)."""
+    from urllib.parse import quote
+
+    return quote(f"{photos(sheet)}/{photo_file(file)}")
+
+
 def previews(name: str) -> str:
     return f"previews/{name}"
 
