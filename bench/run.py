@@ -12,7 +12,8 @@ Figures (medians where several runs are cheap):
   preview `make preview` of the Canada sheet: from saving a text to the updated web page (target <= 0.5 s)
           and to the updated PDF (target <= R + 0.5 s)
 The Canada and batch measures are of the PDFs (site=False), as F is; the cold build with the web edition
-(`make`'s default) is given beside them.
+(`make`'s default) is given beside them. The Slurm measure builds the web edition too, locally and through
+the profile alike (a --config on the command line would replace the profile's own, batch_size among it).
 and the peak RSS of every job (target <= 400 MB) and the size of each PDF (Canada <= 300 KB).
 Environment: BENCH_SHEETS (default 200), BENCH_RUNS (default 3), BENCH_SLURM_SHEETS (default 100; 0 skips
 the Slurm measure, which is also skipped where no Slurm can be started).
@@ -153,12 +154,12 @@ def slurm_against_local(tmp: Path) -> dict | None:
                            check=True)
             work = checkout(tmp / f"slurm-{where}", data)
             if where == "local":
-                result["local"] = build(work, *PDFS_ONLY)
+                result["local"] = build(work)
             else:
                 before = set(subprocess.run(["squeue", "--states=all", "--noheader", "--format=%i"],
                                             capture_output=True, text=True).stdout.split())
                 result["slurm"] = timed([str(CLUSTER_PYTHON), "-m", "snakemake", "--workflow-profile", "profiles/slurm",
-                                         "--slurm-init-seconds-before-status-checks", "5", *PDFS_ONLY], work)[0]
+                                         "--slurm-init-seconds-before-status-checks", "5"], work)[0]
                 after = set(subprocess.run(["squeue", "--states=all", "--noheader", "--format=%i"],
                                            capture_output=True, text=True).stdout.split())
                 result["jobs"] = len(after - before)
