@@ -34,7 +34,7 @@ LIVE_SCRIPT = """(function () {
   var box = document.createElement("div");
   box.setAttribute("role", "alert");
   box.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:9999;margin:0;padding:12px 16px;" +
-    "background:black;color:white;border-top:6px solid red;font:14px/1.45 monospace;" +  // the preview's, not the brand's
+    "background:black;color:white;border-top:6px solid red;font:14px/1.45 monospace;" +  // not the brand's
     "white-space:pre-wrap;max-height:45vh;overflow:auto;display:none";
   document.addEventListener("DOMContentLoaded", function () { document.body.appendChild(box); });
   function update(state) {
