@@ -235,6 +235,14 @@ rule check_sheet:
                    tidy_file=output.tidy)
 
 
+# A stage with many arguments gets them from a function beside its rule: Snakemake's linter measures a run
+# block's bytecode, which grows with each Python version.
+def chart_arguments(input, output, params, wildcards):
+    return dict(tidy_file=input.tidy, sheet_file=params.sheet_file, brand_file=input.brand, style_file=input.style,
+                fonts_dir=params.fonts_dir, svg_file=output.chart, tall_svg_file=output.chart_tall,
+                language=wildcards.lang)
+
+
 rule plot_contributions:
     """Draw the contributions chart as SVG, text kept as text."""
     input:
@@ -255,9 +263,13 @@ rule plot_contributions:
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("plot_contributions", log=log[0], tidy_file=input.tidy, sheet_file=params.sheet_file,
-                   brand_file=input.brand, style_file=input.style, fonts_dir=params.fonts_dir,
-                   svg_file=output.chart, tall_svg_file=output.chart_tall, language=wildcards.lang)
+        stages.run("plot_contributions", log=log[0], **chart_arguments(input, output, params, wildcards))
+
+
+def html_arguments(input, output, params, wildcards):
+    return dict(sheet_dir=params.sheet_dir, tidy_file=input.tidy, chart_file=params.chart,
+                logo_file=input.logo_on_dark, fonts_dir=params.fonts_dir, html_file=output.html,
+                tall_chart_file=params.chart_tall, language=wildcards.lang)
 
 
 rule render_html:
@@ -281,9 +293,7 @@ rule render_html:
     log:
         LOGS / "render_html" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("render_html", log=log[0], sheet_dir=params.sheet_dir, tidy_file=input.tidy,
-                   chart_file=params.chart, logo_file=input.logo_on_dark, fonts_dir=params.fonts_dir,
-                   html_file=output.html, tall_chart_file=params.chart_tall, language=wildcards.lang)
+        stages.run("render_html", log=log[0], **html_arguments(input, output, params, wildcards))
 
 
 rule render_pdf:
@@ -458,6 +468,12 @@ rule render_previews:
         stages.run("render_previews", log=log[0], pdf_file=input.pdf, previews_dir=output.previews)
 
 
+def web_arguments(input, output, params, wildcards):
+    return dict(sheet_dir=params.sheet_dir, tidy_file=input.tidy, chart_file=input.chart, site_dir=SITE,
+                html_file=output.page, entry_file=output.entry, language=wildcards.lang,
+                languages=params.languages)
+
+
 rule render_web:
     """Write a sheet's web page in one language: its texts and computed figures, the chart inline, links to
     its files; and its entry for the index."""
@@ -481,9 +497,7 @@ rule render_web:
     log:
         LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("render_web", log=log[0], sheet_dir=params.sheet_dir, tidy_file=input.tidy,
-                   chart_file=input.chart, site_dir=SITE, html_file=output.page, entry_file=output.entry,
-                   language=wildcards.lang, languages=params.languages)
+        stages.run("render_web", log=log[0], **web_arguments(input, output, params, wildcards))
 
 
 rule render_card:
