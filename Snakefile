@@ -89,11 +89,12 @@ def discover_sheets():
 SHEETS = discover_sheets()
 
 
-# Run where the workflow is started, also on a cluster: the final target, the brand assets (a
-# second's work that every sheet of a group needs), the copies under plain names, the site's index.
+# Run where the workflow is started, also on a cluster: the final target, the brand and site assets
+# (a second's work that every sheet of a group needs), the copies under plain names, the site's index.
 localrules:
     all,
     write_brand_assets,
+    write_site_assets,
     name_first_language,
     name_first_language_archival,
     site_index,
@@ -377,6 +378,7 @@ rule build_batch:
                                           "report_changes", "publish_sheet_files", "render_previews",
                                           "render_web", "render_card")]],
         brand_assets=rules.write_brand_assets.output,
+        site_assets=lambda w: rules.write_site_assets.output if config["site"] else [],  # defined below
     output:
         summary=OUT / "batches" / "{batch}.json",
     params:

@@ -31,22 +31,17 @@ def card_html(entry: dict, fonts_dir: Path, logo_file: Path) -> str:
 
 def main(entry_file: Path, fonts_dir: Path, logo_file: Path, card_file: Path) -> None:
     """Write the card of the page ``entry_file`` describes to ``card_file`` (PNG, site.CARD_SIZE)."""
-    import pypdfium2
     from PIL import Image
     from weasyprint import HTML
 
     from factsheet.fetcher import SandboxedFetcher
+    from factsheet.page_images import drawn_pages
 
     entry = json.loads(Path(entry_file).read_text(encoding="utf-8"))
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(fonts_dir), Path(logo_file).parent],
                                sheet_dir=paths.TEMPLATES_DIR)
     pdf = HTML(string=card_html(entry, fonts_dir, logo_file), url_fetcher=fetcher).write_pdf()
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=site.CARD_SIZE[0] / page.get_width()).to_pil().convert("RGB")
-    finally:
-        document.close()
+    image = drawn_pages(pdf, width=site.CARD_SIZE[0])[0].convert("RGB")
     if image.size != site.CARD_SIZE:  # a rounding pixel
         image = image.resize(site.CARD_SIZE, Image.Resampling.LANCZOS)
     with atomic_path(card_file) as tmp:

@@ -112,6 +112,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
                "projects": [project_view(p) for p in members]}
               for partner, members in project_order(projects, sheet.partners)]
     brand_values = brand.load_brand(brand_file)
+    colours = stream_css(brand_values, len(sheet.streams))  # each stream's fill and ink
     return {
         "sheet": sheet,
         "labels": labels,
@@ -133,7 +134,8 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
                      *[p.name for p in sheet.partners]],
         "partner_groups": groups,
         "loose_quotes": [quote_view(q) for q in quotes if q.project is None],
-        "css": brand.css(brand_values, fonts_url) + stream_css(brand_values, len(sheet.streams)) + "\n"
+        "stream_css": colours,
+        "css": brand.css(brand_values, fonts_url) + colours + "\n"
                + read_template_file(paths.STYLESHEET),
         "page_of": labels["page_of"].format(page='" counter(page) "', pages='" counter(pages) "'),
         "logos": logos,

@@ -18,24 +18,20 @@ def save_png(image, target: Path) -> None:
 def main(pdf_file: Path, previews_dir: Path) -> None:
     """Write every page (site.PAGE_IMAGE: page-1.png, page-2.png, ...; site.PAGE_IMAGE_WIDTH wide) and page 1 as
     site.THUMBNAIL into ``previews_dir``."""
-    import pypdfium2
     from PIL import Image
+
+    from factsheet.page_images import drawn_pages
 
     previews_dir = Path(previews_dir)
     previews_dir.mkdir(parents=True, exist_ok=True)
     for stale in previews_dir.glob(site.PAGE_IMAGE.format(number="*")):
         stale.unlink()
-    document = pypdfium2.PdfDocument(str(pdf_file))
-    try:
-        for number, page in enumerate(document, start=1):
-            image = page.render(scale=site.PAGE_IMAGE_WIDTH / page.get_width()).to_pil()
-            save_png(image, previews_dir / site.PAGE_IMAGE.format(number=number))
-            if number == 1:
-                height = round(image.height * site.THUMBNAIL_WIDTH / image.width)
-                save_png(image.resize((site.THUMBNAIL_WIDTH, height), Image.Resampling.LANCZOS),
-                         previews_dir / site.THUMBNAIL)
-    finally:
-        document.close()
+    for number, image in enumerate(drawn_pages(Path(pdf_file), width=site.PAGE_IMAGE_WIDTH), start=1):
+        save_png(image, previews_dir / site.PAGE_IMAGE.format(number=number))
+        if number == 1:
+            height = round(image.height * site.THUMBNAIL_WIDTH / image.width)
+            save_png(image.resize((site.THUMBNAIL_WIDTH, height), Image.Resampling.LANCZOS),
+                     previews_dir / site.THUMBNAIL)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,8 @@ from pathlib import Path
 import jinja2
 
 from factsheet import paths, site
-from factsheet.brand import load_brand
 from factsheet.cli import command_line
 from factsheet.files import write_text
-from factsheet.palette import stream_css
 
 PAGE_TEMPLATE = "sheet.html.j2"
 
@@ -67,7 +65,6 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
         return {"label": labels[label].format(size=fmt.file_size(file.stat().st_size)), "href": href}
 
     values["chart"]["svg"] = site.inline_svg(Path(chart_file).read_text(encoding="utf-8"), values["chart"]["alt"])
-    values["stream_css"] = stream_css(load_brand(), len(sheet.streams))
     values["site"] = {
         "name": name,
         "subject": sheet_dir.parent.name,

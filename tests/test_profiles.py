@@ -65,8 +65,9 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path):
     later = [p for p in found
              if any(int(q.parent.name) < int(p.parent.name) for q in p.parent.parent.glob("*/sheet.yaml"))]
     reports = sum(len(languages[p]) for p in later)
-    if profile == "slurm":  # the three real sheets fit in one batch; the site's index follows it, locally
-        assert jobs == {"write_brand_assets": 1, "build_batch": 1, "site_index": 1, "all": 1}
+    if profile == "slurm":  # the three real sheets fit in one batch, after the brand's and site's assets; the
+        # site's index follows it, locally
+        assert jobs == {"write_brand_assets": 1, "write_site_assets": 1, "build_batch": 1, "site_index": 1, "all": 1}
         return
     assert jobs == {"write_brand_assets": 1, "check_sheet": sheets,
                     "plot_contributions": editions, "render_html": editions, "render_pdf": editions,

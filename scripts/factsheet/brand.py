@@ -145,7 +145,9 @@ def css(brand: dict, fonts_url: str, web: bool = False) -> str:
     copies of the web edition) and :root custom properties for the stylesheet."""
     def source(face):
         if web:
-            return f'url("{fonts_url}/{Path(face["file"]).stem}.woff2") format("woff2"); font-display: swap'
+            from .site import web_font_file
+
+            return f'url("{fonts_url}/{web_font_file(face["file"])}") format("woff2"); font-display: swap'
         return f'url("{fonts_url}/{face["file"]}")'
 
     faces = [f'@font-face {{ font-family: "{f["family"]}"; src: {source(f)}; '

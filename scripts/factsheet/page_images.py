@@ -1,5 +1,6 @@
-"""Small greyscale images of a PDF's pages, and their comparison with the approved ones: the visual regression
-test (tests/test_visual.py) and `make approve` (scripts/approve_pages.py)."""
+"""A PDF's pages drawn as images (pypdfium2): for the web edition's previews and social cards, and, small and
+grey, for the visual regression test (tests/test_visual.py), with their comparison to the approved ones and
+`make approve` (scripts/approve_pages.py)."""
 
 import re
 from dataclasses import dataclass, replace
@@ -9,6 +10,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
+from factsheet import site
 from factsheet.paths import PROJECT_ROOT
 
 APPROVED_DIR = PROJECT_ROOT / "tests" / "approved"  # <sheet>/page-<N>.png, committed
@@ -22,7 +24,7 @@ PAGE_NAME = re.compile(r"page-(\d+)\.png")
 
 def page_file(folder: Path, number: int) -> Path:
     """The image of page ``number`` (from 1) in ``folder``."""
-    return folder / f"page-{number}.png"
+    return folder / site.PAGE_IMAGE.format(number=number)
 
 
 def diff_file(folder: Path, number: int) -> Path:
@@ -40,14 +42,20 @@ def numbered_from_one(pages: dict[int, Path]) -> bool:
     return sorted(pages) == list(range(1, len(pages) + 1))
 
 
-def render_pages(pdf: Path) -> list[Image.Image]:
-    """Every page of ``pdf`` as a greyscale ("L") image at DPI, in 16 grey levels (which halves the PNG's size)."""
-    document = pdfium.PdfDocument(pdf)
+def drawn_pages(pdf: Path | bytes, width: int | None = None, dpi: float | None = None,
+                grayscale: bool = False) -> list[Image.Image]:
+    """Every page of a PDF (its file, or its bytes), ``width`` pixels wide or at ``dpi``."""
+    document = pdfium.PdfDocument(str(pdf) if isinstance(pdf, Path) else pdf)
     try:
-        return [page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L").point(_SIXTEEN_LEVELS)
+        return [page.render(scale=width / page.get_width() if width else dpi / 72, grayscale=grayscale).to_pil()
                 for page in document]
     finally:
         document.close()
+
+
+def render_pages(pdf: Path) -> list[Image.Image]:
+    """Every page of ``pdf`` as a greyscale ("L") image at DPI, in 16 grey levels (which halves the PNG's size)."""
+    return [image.convert("L").point(_SIXTEEN_LEVELS) for image in drawn_pages(pdf, dpi=DPI, grayscale=True)]
 
 
 def save_page(image: Image.Image, path: Path) -> None:

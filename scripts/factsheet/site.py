@@ -71,10 +71,14 @@ def card(name: str) -> str:
     return f"cards/{name}.png"
 
 
+def web_font_file(print_font: str) -> str:
+    """The name of the site's WOFF2 copy of a static font of the PDF (noto-sans-normal-400.ttf)."""
+    return f"{Path(print_font).stem}.woff2"
+
+
 def web_font(print_font: str) -> str:
-    """The WOFF2 file of the site for a static font of the PDF (noto-sans-normal-400.ttf); brand.css(web=True)
-    names the same files."""
-    return f"{FONTS_DIR}/{Path(print_font).stem}.woff2"
+    """Where the site's WOFF2 copy of a static font of the PDF lies."""
+    return f"{FONTS_DIR}/{web_font_file(print_font)}"
 
 
 def inline_svg(svg: str, label: str, prefix: str = "chart-") -> str:
