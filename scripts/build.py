@@ -85,7 +85,8 @@ def main(argv: list[str]) -> int:
                for language in sheet_languages(data / subject / edition)                  # PDF: one per language
                if not config.get("languages") or language in config["languages"]]
     before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
-    command = [sys.executable, "-m", "snakemake", "--cores", args.cores,  # settings: profiles/default
+    # Snakemake's command line, in a process that starts the stages' warm process first
+    command = [sys.executable, "-m", "factsheet.snakemake_process", "--cores", args.cores,  # profiles/default
                *([] if debug else ["--logger", "factsheet"]), *extra]
     env = stages.snakemake_environment(env)
     start = time.monotonic()

@@ -66,6 +66,27 @@ def _start_and_wait(process: multiprocessing.Process) -> None:
         process.join()
 
 
+def start_early() -> None:
+    """Start the forkserver now, before anything else is imported (factsheet.snakemake_process): it imports
+    the libraries while this process goes on. Its output is /dev/null, not this process's, as every job
+    writes to its own log: a server still importing when a build with nothing to do has ended must not hold
+    the build's output open. Call it while this process has no other thread."""
+    from multiprocessing import forkserver
+
+    context()  # the preload list and the path to the stage modules
+    null = os.open(os.devnull, os.O_WRONLY)
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        forkserver.ensure_running()
+    finally:
+        for target, fd in zip((1, 2), saved, strict=True):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.close(null)
+
+
 def warm_up() -> None:
     """Start the forkserver now, in the background, so its imports happen while Snakemake plans."""
     def start():
@@ -158,7 +179,8 @@ def build_batch(sheets: list[str], targets: list[str], cores: int, config: dict,
     import json
     import subprocess
 
-    command = [sys.executable, "-m", "snakemake", "--cores", str(cores), "--nolock", "--logger", "factsheet",
+    command = [sys.executable, "-m", "factsheet.snakemake_process", "--cores", str(cores), "--nolock", "--logger",
+               "factsheet",
                "--config", f"sheets={json.dumps(list(sheets))}", "batch_size=0",
                f"archival={config['archival']}", f"data_dir={config['data_dir']}",
                f"output_dir={config['output_dir']}", "--", *map(str, targets)]
