@@ -8,6 +8,8 @@ READY   := $(VENV)/.ready
 # .venv plus the executor plugins, for cluster runs (profiles/slurm, profiles/kubernetes)
 CLUSTER := .venv-cluster
 CORES   ?= all
+# pytest-xdist workers of `make test`, each given whole test files (a file's fixtures are built once per worker)
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := all
 .PHONY: all sheets archive edition preview cluster-env browser test approve bench lint lock clean help
@@ -34,7 +36,7 @@ browser: node_modules/.package-lock.json ## Install the browser tests' Chromium 
 	bash scripts/browser/install.sh
 
 test: $(READY) $(CLUSTER)/.ready browser ## Run the tests (unit, chart, end-to-end, cluster, browser, lint)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 approve: $(READY) ## Accept the page images of the last failed visual test as approved (only some: SHEETS="canada-2023")
 	$(BIN)/python scripts/approve_pages.py $(SHEETS)
