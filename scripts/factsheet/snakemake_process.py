@@ -6,15 +6,23 @@ It is ``python -m snakemake`` with two differences, both outside Snakemake:
 
 - The forkserver (factsheet.stages) starts before Snakemake is imported, so the libraries are imported while
   Snakemake starts, reads the Snakefile and plans; the first job does not wait for them after the planning.
-- The process ends as soon as Snakemake's ``main()`` has returned: by then Snakemake has written its records,
-  released its lock and stopped its logging. Left to itself the interpreter would wait about a second more
-  for the timer thread that Snakemake's job rate limiter (``--max-jobs-per-timespan``) starts after each
-  round of scheduling, which only wakes the scheduler that has ended.
+- Snakemake's job rate limiter is given a day as its timespan (``--max-jobs-per-timespan``, a documented
+  option, before the caller's own arguments, which may still set it). The limiter starts a timer thread
+  after each round of scheduling, and each timer that fires wakes the scheduler for one more round, which
+  starts one more timer: with the default of one second, every finished job adds a round per second until
+  the build ends (300 threads and a third of a core by the 700th job of 1000). With a day, no timer fires
+  during a build, and a million jobs a day limit nothing.
+- So the process ends as soon as Snakemake's ``main()`` has returned: by then Snakemake has written its
+  records, released its lock and stopped its logging, and only those sleeping timers are left, which would
+  keep the interpreter waiting.
 """
 
 import logging
 import os
 import sys
+
+
+RATE_LIMIT = ["--max-jobs-per-timespan", "1000000/1d"]
 
 
 def main(argv: list[str]) -> int:
@@ -25,7 +33,7 @@ def main(argv: list[str]) -> int:
     from snakemake.cli import main as snakemake
 
     try:
-        snakemake(argv)
+        snakemake([*RATE_LIMIT, *argv])
     except SystemExit as end:
         return end.code if isinstance(end.code, int) else (0 if end.code is None else 1)
     return 0
