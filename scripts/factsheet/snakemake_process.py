@@ -21,7 +21,6 @@ import logging
 import os
 import sys
 
-
 RATE_LIMIT = ["--max-jobs-per-timespan", "1000000/1d"]
 
 
