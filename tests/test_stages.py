@@ -149,3 +149,45 @@ def test_jobs_started_and_ended_from_many_threads_at_once_all_succeed(fake_stage
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(job, range(80)))
     assert len(list(tmp_path.glob("*.txt"))) == 80
+
+
+EARLY_SERVER = """
+import os, sys
+import psutil
+from factsheet import stages
+stages.start_early()
+print("still ours", flush=True)
+servers = [c for c in psutil.Process().children() if "multiprocessing.forkserver" in " ".join(c.cmdline())]
+for server in servers:
+    print(os.readlink(f"/proc/{server.pid}/fd/1"), os.readlink(f"/proc/{server.pid}/fd/2"))
+"""
+
+
+def test_the_warm_process_started_first_writes_nothing_to_the_builds_output():
+    # it is started before Snakemake, with /dev/null as its output (each job writes to its own log): a server
+    # still importing when a build with nothing to do ends holds no pipe of the build open
+    done = subprocess.run([sys.executable, "-c", EARLY_SERVER], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "still ours"  # this process's own output is back in place
+    assert lines[1:] == [f"{os.devnull} {os.devnull}"]
+
+
+def test_makes_snakemake_process_is_snakemakes_command_line_and_returns_its_status(tmp_path):
+    from snakemake.settings.types import MaxJobsPerTimespan
+
+    from factsheet import snakemake_process
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "factsheet.snakemake_process", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+
+    import snakemake
+
+    assert run("--version").stdout.strip() == snakemake.__version__
+    assert run("--no-such-option").returncode == 2  # argparse's status for a bad option, passed on
+    assert run("--snakefile", str(tmp_path / "missing")).returncode == 1
+    # the rate limiter's timespan as Snakemake reads it: a day, so that no timer fires during a build
+    assert MaxJobsPerTimespan.parse_choice(snakemake_process.RATE_LIMIT[1]).timespan == 24 * 3600
