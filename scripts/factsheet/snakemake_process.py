@@ -2,7 +2,7 @@
 
     python -m factsheet.snakemake_process [SNAKEMAKE ARGUMENTS...]     (scripts/ on PYTHONPATH)
 
-It is ``python -m snakemake`` with two differences, both outside Snakemake:
+It is ``python -m snakemake`` with three differences, all outside Snakemake:
 
 - The forkserver (factsheet.stages) starts before Snakemake is imported, so the libraries are imported while
   Snakemake starts, reads the Snakefile and plans; the first job does not wait for them after the planning.
@@ -12,7 +12,7 @@ It is ``python -m snakemake`` with two differences, both outside Snakemake:
   starts one more timer: with the default of one second, every finished job adds a round per second until
   the build ends (300 threads and a third of a core by the 700th job of 1000). With a day, no timer fires
   during a build, and a million jobs a day limit nothing.
-- So the process ends as soon as Snakemake's ``main()`` has returned: by then Snakemake has written its
+- The process ends as soon as Snakemake's ``main()`` has returned: by then Snakemake has written its
   records, released its lock and stopped its logging, and only those sleeping timers are left, which would
   keep the interpreter waiting.
 """
