@@ -115,8 +115,12 @@ def test_a_refused_text_shows_the_builds_line_and_keeps_the_last_good_page(previ
 
 @pytest.mark.browser
 def test_the_open_page_reloads_itself_and_shows_a_problem(preview):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import WebDriverWait as Wait
+
+    def WebDriverWait(driver, timeout, poll):  # noqa: N802 - the page may reload between finding and reading
+        return Wait(driver, timeout, poll, ignored_exceptions=[StaleElementReferenceException])
 
     assert not missing(), "run make browser"
     good = preview.intro.read_text(encoding="utf-8")

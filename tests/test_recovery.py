@@ -70,7 +70,9 @@ def test_a_build_killed_outright_is_recovered_by_the_next_make(tmp_path):
     workdir = one_sheet_checkout(tmp_path / "checkout")
     running = started(workdir, steps=2)
     everything = [psutil.Process(running.pid), *psutil.Process(running.pid).children(recursive=True)]
-    for process in everything:  # as on power loss: nobody cleans up
+    for process in everything:  # as on power loss: nobody cleans up (all are stopped first, so that none
+        process.suspend()       # reacts to another's death: Snakemake is interrupted when the build command dies)
+    for process in everything:
         process.kill()
     running.wait()
     psutil.wait_procs(everything, timeout=10)
