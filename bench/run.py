@@ -88,21 +88,26 @@ def build(workdir: Path, *extra: str) -> float:
     return timed([sys.executable, "scripts/build.py", "--cores", str(CORES), *extra], workdir)[0]
 
 
+def job_records(workdir: Path) -> list[tuple[str, float, float]]:
+    """(stage, seconds, peak RSS in MB) of every job, from the line its worker writes at the end of its log."""
+    return [(stage, float(seconds), float(mb)) for log in (workdir / "output" / "logs").rglob("*.log")
+            for stage, seconds, mb in re.findall(r"^(\w+): ([\d.]+) s, peak RSS (\d+) MB", log.read_text(),
+                                                 re.MULTILINE)]
+
+
 def peak_rss(workdir: Path) -> dict[str, float]:
-    """Peak RSS by stage, from the jobs' logs (the worker process's peak after the job)."""
+    """Peak RSS by stage (the worker process's peak after the job)."""
     peaks: dict[str, float] = {}
-    for log in (workdir / "output" / "logs").rglob("*.log"):
-        for stage, mb in re.findall(r"^(\w+): [\d.]+ s, peak RSS (\d+) MB", log.read_text(), re.MULTILINE):
-            peaks[stage] = max(peaks.get(stage, 0), float(mb))
+    for stage, _, mb in job_records(workdir):
+        peaks[stage] = max(peaks.get(stage, 0), mb)
     return peaks
 
 
 def stage_seconds(workdir: Path) -> dict[str, float]:
-    """Seconds by stage, summed over the jobs' logs (each job's own time inside its fork)."""
+    """Seconds by stage, summed over the jobs (each job's own time inside its fork)."""
     seconds: dict[str, float] = {}
-    for log in (workdir / "output" / "logs").rglob("*.log"):
-        for stage, spent in re.findall(r"^(\w+): ([\d.]+) s, peak RSS", log.read_text(), re.MULTILINE):
-            seconds[stage] = seconds.get(stage, 0.0) + float(spent)
+    for stage, spent, _ in job_records(workdir):
+        seconds[stage] = seconds.get(stage, 0.0) + spent
     return seconds
 
 

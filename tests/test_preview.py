@@ -117,10 +117,10 @@ def test_a_refused_text_shows_the_builds_line_and_keeps_the_last_good_page(previ
 def test_the_open_page_reloads_itself_and_shows_a_problem(preview):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait as Wait
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    def WebDriverWait(driver, timeout, poll):  # noqa: N802 - the page may reload between finding and reading
-        return Wait(driver, timeout, poll, ignored_exceptions=[StaleElementReferenceException])
+    def waiting(driver):  # the page may reload between finding an element and reading it: then look again
+        return WebDriverWait(driver, 20, 0.05, ignored_exceptions=[StaleElementReferenceException])
 
     assert not missing(), "run make browser"
     good = preview.intro.read_text(encoding="utf-8")
@@ -128,15 +128,15 @@ def test_the_open_page_reloads_itself_and_shows_a_problem(preview):
         browser.open(preview.address, 1280)
         lead = lambda driver: driver.find_element(By.CSS_SELECTOR, ".lead").text  # noqa: E731
         preview.save(good.replace("Since then", "Since that day", 1))
-        WebDriverWait(browser.driver, 20, 0.05).until(lambda d: "Since that day" in lead(d))
+        waiting(browser.driver).until(lambda d: "Since that day" in lead(d))
         preview.save(good + "\n{{ no_such_name }}\n")
-        alert = WebDriverWait(browser.driver, 20, 0.05).until(
+        alert = waiting(browser.driver).until(
             lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "[role=alert]") if e.is_displayed()), None))
         assert "error: " in alert.text and "no_such_name" in alert.text
         assert "Since that day" in lead(browser.driver), "the last good version stays visible"
         browser.screenshot(SCREENSHOTS / "preview-problem-1280.png")
         preview.save(good)
-        WebDriverWait(browser.driver, 20, 0.05).until(lambda d: "Since then" in lead(d))
+        waiting(browser.driver).until(lambda d: "Since then" in lead(d))
         assert not any(e.is_displayed() for e in browser.driver.find_elements(By.CSS_SELECTOR, "[role=alert]"))
 
 

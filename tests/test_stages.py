@@ -152,7 +152,7 @@ def test_jobs_started_and_ended_from_many_threads_at_once_all_succeed(fake_stage
 
 
 EARLY_SERVER = """
-import os, sys
+import os
 import psutil
 from factsheet import stages
 stages.start_early()
