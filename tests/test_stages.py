@@ -53,6 +53,33 @@ def fake_stage(tmp_path_factory):
     sys.path.remove(str(folder))
 
 
+PROBE_STAGE = '''
+import gc
+import json
+import sys
+from pathlib import Path
+
+
+def main(out):
+    try:
+        import hypothesis  # noqa: F401
+        importable = True
+    except ImportError:
+        importable = False
+    Path(out).write_text(json.dumps({"hypothesis": importable, "frozen": gc.get_freeze_count(),
+                                     "pandera checks": "pandera.backends.pandas.builtin_checks" in sys.modules}))
+'''
+
+
+@pytest.fixture(scope="module")
+def probe_stage(fake_stage):
+    """A stage reporting what the warm process left its jobs, beside the fake stage (so importable alike)."""
+    folder = next(p for p in sys.path if os.path.isfile(os.path.join(p, "fake_stage.py")))
+    with open(os.path.join(folder, "probe_stage.py"), "w", encoding="utf-8") as module:
+        module.write(PROBE_STAGE)
+    return "probe_stage"
+
+
 def forkservers():
     return [p for p in psutil.Process().children() if "forkserver" in " ".join(p.cmdline())]
 
@@ -90,6 +117,18 @@ def test_an_internal_error_is_one_line_and_the_traceback_only_when_debugging(fak
     with pytest.raises(stages.StageFailed):
         stages.run(fake_stage, log=tmp_path / "b.log", how="bug", out=tmp_path / "b.txt")
     assert "Traceback" in (tmp_path / "b.log").read_text()
+
+
+def test_jobs_get_the_libraries_loaded_and_frozen_and_not_the_test_library_pandera_would_import(
+        probe_stage, tmp_path):
+    import json
+
+    pytest.importorskip("hypothesis")  # installed with the tests: pandera imports it whenever it can
+    stages.run(probe_stage, log=tmp_path / "probe.log", out=tmp_path / "facts.json")
+    facts = json.loads((tmp_path / "facts.json").read_text(encoding="utf-8"))
+    assert facts["pandera checks"]  # pandera's checks are loaded, without hypothesis
+    assert not facts["hypothesis"]
+    assert facts["frozen"] > 100_000  # the libraries' objects, out of the collector's sight
 
 
 def test_a_killed_job_fails_with_a_clear_message_and_the_next_job_runs(fake_stage, tmp_path, capsys):

@@ -18,13 +18,14 @@ import sys
 import threading
 from pathlib import Path
 
-# What the forkserver imports before it forks the first job, the stage modules included. Its last step,
-# factsheet.preload, loads what the libraries load lazily and freezes the garbage collector's view of it all.
-PRELOAD = ["numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib", "matplotlib.pyplot",
-           "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset", "pypdfium2", "PIL.Image",
-           "check_sheet", "plot_contributions", "render_html", "render_pdf", "report_changes", "write_brand_assets",
-           "write_site_assets", "publish_sheet_files", "render_previews", "render_web", "render_card",
-           "render_site_index", "factsheet.preload"]
+# What the forkserver imports before it forks the first job, the stage modules included. Its first step,
+# factsheet.preload_start, keeps what no stage needs out; its last, factsheet.preload, loads what the libraries
+# load lazily and freezes the garbage collector's view of it all.
+PRELOAD = ["factsheet.preload_start", "numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib",
+           "matplotlib.pyplot", "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset", "pypdfium2",
+           "PIL.Image", "check_sheet", "plot_contributions", "render_html", "render_pdf", "report_changes",
+           "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews", "render_web",
+           "render_card", "render_site_index", "factsheet.preload"]
 SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever runs it
 _context_lock = threading.Lock()
 _process_lock = threading.Lock()
