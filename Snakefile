@@ -221,8 +221,7 @@ rule check_sheet:
         stage=stage_module("check_sheet"),
         sheet=sheet_files,
         labels=LABELS,
-        brand=BRAND,  # the fonts it declares decide which characters print
-        fonts=rules.write_brand_assets.output.fonts,
+        brand=BRAND,  # the fonts it declares decide which characters print (read from the environment's cache)
         helpers=HELPERS,
     output:
         summary=FILES.summary("{subject}-{edition}"),
