@@ -12,7 +12,8 @@ tool): in each half of every page, the tallest run with nothing printed, as a
 share of the content height; at most MAX_BLANK on every page but the last, at
 most MAX_BLANK_LAST on the last. It reads WeasyPrint's laid-out boxes, an
 interface of the pinned WeasyPrint version (70) that is not part of its public
-API: tests/test_layout.py compares it with the rendered pages.
+API: tests/test_shapes.py checks the PDFs with the measuring tool itself, and tests/test_layout_search.py
+the order of the search.
 """
 
 from __future__ import annotations
