@@ -19,6 +19,22 @@ from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
 SHORT_PROJECT_WORDS = 70  # a project this short is kept whole in one column
 
 
+def column_runs(projects: list[dict]) -> list[dict]:
+    """A partner's projects in two columns, as runs that each end at a project with quotes (its quotes span
+    both columns) or at the last project. A run of one short project spans the columns itself ("wide"), a run
+    of two is laid side by side ("pair"): balanced in columns, a lone short card leaves one column empty, and
+    WeasyPrint balances unbreakable cards a pixel per layout pass. Other runs are set in columns."""
+    runs, current = [], []
+    for project in projects:
+        current.append(project)
+        if project["quotes"] or project is projects[-1]:
+            all_short = all(p["short"] for p in current)
+            kind = {1: "wide", 2: "pair"}.get(len(current)) if all_short else None
+            runs.append({"kind": kind or "columns", "projects": current})
+            current = []
+    return runs
+
+
 def chart_alt(sheet: Sheet, figures: Figures, fmt: Formatter) -> str:
     """Alt text for the chart, from its data: what it shows and every figure, labels as typed."""
     labels = fmt.labels
@@ -108,9 +124,13 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
                 "short": len(project.body.split()) < SHORT_PROJECT_WORDS, "featured": project.featured,
                 "quotes": [quote_view(q) for q in quotes if q.project == project.id]}
 
-    groups = [{"heading": labels["partner_heading"].format(name=partner.name, code=partner.shown_code),
-               "projects": [project_view(p) for p in members]}
-              for partner, members in project_order(projects, sheet.partners)]
+    groups = []
+    for partner, members in project_order(projects, sheet.partners):
+        views = [project_view(p) for p in members]
+        # The featured projects, or the only one, across the page; the others in two columns.
+        wide = views if len(views) == 1 else [v for v in views if v["featured"]]
+        groups.append({"heading": labels["partner_heading"].format(name=partner.name, code=partner.shown_code),
+                       "projects": views, "wide": wide, "runs": column_runs([v for v in views if v not in wide])})
     brand_values = brand.load_brand(brand_file)
     colours = stream_css(brand_values, len(sheet.streams))  # each stream's fill and ink
     return {

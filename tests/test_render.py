@@ -1,5 +1,6 @@
 """The HTML stage (escaping, strict templates) and the PDF stage's sandboxed fetcher."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -97,3 +98,46 @@ def test_project_layout_constants_point_at_real_files():
     for path in (paths.BRAND_FILE, paths.STYLESHEET, paths.TEMPLATES_DIR / paths.SHEET_TEMPLATE,
                  paths.labels_file("en")):
         assert Path(path).is_file(), path
+
+
+def card(name, short, quotes=0):
+    return {"id": name, "short": short, "quotes": [f"quote of {name}"] * quotes}
+
+
+@pytest.mark.parametrize(("cards", "kinds"), [
+    ([card("a", False), card("b", True)], [("columns", "a b")]),
+    ([card("a", True)], [("wide", "a")]),
+    ([card("a", True), card("b", True)], [("pair", "a b")]),
+    ([card("a", True), card("b", True), card("c", True)], [("columns", "a b c")]),
+    # the quotes of a card span the columns and end a run
+    ([card("a", False, quotes=1), card("b", True)], [("columns", "a"), ("wide", "b")]),
+    ([card("a", True, quotes=2), card("b", True), card("c", True, quotes=1), card("d", False)],
+     [("wide", "a"), ("pair", "b c"), ("columns", "d")]),
+])
+def test_projects_in_columns_are_split_into_runs_at_their_quotes(cards, kinds):
+    from render_html import column_runs
+
+    runs = column_runs(cards)
+    assert [(r["kind"], " ".join(p["id"] for p in r["projects"])) for r in runs] == kinds
+
+
+def shorten(project: Path) -> None:
+    """Keep a project file's front matter, with a body of a few words."""
+    front, _, _ = project.read_text(encoding="utf-8").partition("\n---\n")
+    project.write_text(front + "\n---\nA short project of a few words.\n", encoding="utf-8")
+
+
+def test_a_lone_short_project_spans_the_columns_and_two_sit_side_by_side(sheet_copy):
+    """Canada's second partner has a project with a quote, then three in columns. Made short, the first spans
+    the columns; of the three, two made short (the third removed) sit side by side."""
+    folder, tidy_file = sheet_copy
+    for name in ("05-forteress-tunisia", "06-opening-doors-peru", "07-asean-triangle-migrant-workers"):
+        for project in (folder / "projects").glob(f"{name}*.md"):
+            shorten(project)
+    for project in (folder / "projects").glob("08-progress-bangladesh*.md"):
+        project.unlink()
+    html = render(context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"}))
+    assert re.search(r'<article class="project project-wide" id="project-forteress-tunisia"', html)
+    pair = r'<div class="project-pair">\s*<article class="project project-short" id="project-opening-doors-peru"'
+    pair += r'.*?</article>\s*<article class="project project-short" id="project-asean-triangle'
+    assert re.search(pair, html, re.S)
