@@ -1,9 +1,14 @@
 """Shared fixtures: the project's folders and one workflow run into a temporary checkout."""
 
+import fcntl
 import hashlib
+import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +23,33 @@ CORPUS = ROOT / "tests" / "corpus" / "data"  # sheets of every shape (tests/corp
 PDFS_ONLY = ["--config", "site=False"]
 # What a fresh checkout needs to build (everything else is generated).
 CHECKOUT = ["Snakefile", "config", "data", "templates", "scripts", "environment.yml", "profiles"]
+SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
+# A folder of the whole test run, which the pytest-xdist workers of `make test` share (made by the first process)
+RUN_FOLDER = "FACTSHEET_TEST_RUN"
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller (or the only process): workers inherit the variable
+        os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="factsheet-tests-")
+
+
+def pytest_unconfigure(config):
+    """After the last test of every worker: stop the Slurm that the tests started."""
+    if hasattr(config, "workerinput") or RUN_FOLDER not in os.environ:
+        return
+    run = Path(os.environ.pop(RUN_FOLDER))
+    if (run / "slurm-started").is_file():
+        subprocess.run([*SLURM, "stop"], capture_output=True, text=True, timeout=120)
+    shutil.rmtree(run, ignore_errors=True)
+
+
+@contextmanager
+def run_lock(name: str):
+    """Hold a lock of the whole test run (one worker at a time), and give the run's shared folder."""
+    run = Path(os.environ[RUN_FOLDER])
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the body fails
+        yield run
 
 
 def copy_checkout(target: Path) -> Path:
@@ -66,23 +98,63 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def built_once(tmp_path_factory, name: str, make) -> dict:
+    """What ``make(folder)`` returns (a JSON value) for a build into ``folder``, made once per test run: the
+    pytest-xdist workers of `make test` share one build (the first to ask makes it, the others wait for it)
+    rather than each making its own. Tests must not change the folder: one that edits it works on a copy."""
+    with run_lock(name) as run:
+        record = run / f"{name}.json"
+        if not record.is_file():
+            record.write_text(json.dumps(make(tmp_path_factory.mktemp(name))), encoding="utf-8")
+        return json.loads(record.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def slurm_running() -> str:
+    """Whether a single-node Slurm runs on this machine: started (scripts/cluster/slurm.sh: Debian's slurm-wlm and
+    munge, as root) where none is and one can be, once for all workers, and stopped when the test run ends.
+    Besides the cluster test, the profiles' dry runs want it: the Slurm plugin, which Snakemake imports with the
+    cluster environment, asks the controller for its settings and waits out a timeout where none answers.
+    Empty when it runs, else why not."""
+    if os.geteuid() != 0 or not shutil.which("apt-get") and not shutil.which("slurmctld"):
+        return "a single-node Slurm is started as root on a Debian machine"
+    with run_lock("slurm") as run:
+        if subprocess.run([*SLURM, "status"], capture_output=True, text=True).returncode != 0:
+            started = subprocess.run([*SLURM, "start"], capture_output=True, text=True, timeout=900)
+            (run / "slurm-started").touch()  # stopped at the end, also what a failed start left running
+            if started.returncode != 0:
+                return f"scripts/cluster/slurm.sh start failed:\n{started.stdout}{started.stderr}"
+    return ""
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A checkout copy after one full workflow run: (workdir, completed process, data digest before)."""
-    workdir = copy_checkout(tmp_path_factory.mktemp("checkout"))
-    before = tree_digest(workdir / "data")
-    done = run_workflow(workdir)
-    return workdir, done, before
+    def make(folder: Path) -> dict:
+        workdir = copy_checkout(folder)
+        before = tree_digest(workdir / "data")
+        done = run_workflow(workdir)
+        return {"workdir": str(workdir), "before": before,
+                "done": [done.args, done.returncode, done.stdout, done.stderr]}
+
+    made = built_once(tmp_path_factory, "checkout", make)
+    return Path(made["workdir"]), subprocess.CompletedProcess(*made["done"]), made["before"]
 
 
 @pytest.fixture(scope="session")
-def corpus_build(tmp_path_factory):
-    """The real sheets and the corpus, built by make's own build command in a copy of the checkout (their PDFs:
-    the web edition is tested on the session's build)."""
-    work = copy_checkout(tmp_path_factory.mktemp("shapes"))
-    for sheet in CORPUS.iterdir():
-        shutil.copytree(sheet, work / "data" / sheet.name)
-    done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY], cwd=work,
-                          capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return work
+def corpus_build(tmp_path_factory, built):
+    """The real sheets and the corpus, built by make's own build command (their PDFs: the web edition is tested
+    on the session's build): a copy of the session's build, with its dates and Snakemake's records, to which the
+    corpus is added, so that the real sheets' PDFs are those of the session's build and only the corpus is new."""
+    def make(folder: Path) -> dict:
+        work = Path(shutil.copytree(built[0], folder / "checkout", symlinks=True))
+        for sheet in CORPUS.iterdir():
+            shutil.copytree(sheet, work / "data" / sheet.name)
+        done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY], cwd=work,
+                              capture_output=True, text=True, timeout=1200)
+        return {"work": str(work), "failed": done.returncode and done.stdout + done.stderr}
+
+    assert built[1].returncode == 0, built[1].stderr[-3000:]
+    made = built_once(tmp_path_factory, "shapes", make)
+    assert not made["failed"], made["failed"]
+    return Path(made["work"])

@@ -1,6 +1,6 @@
 """The Slurm profile on a real Slurm: the sheets are built by real Slurm jobs through profiles/slurm, unmodified,
-and the PDFs are byte for byte those of a local build. The test starts a single-node Slurm on this machine
-(scripts/cluster/slurm.sh: Debian's slurm-wlm and munge, as root) and stops it again if it started it."""
+and the PDFs are byte for byte those of a local build, on the single-node Slurm that the tests start on this machine
+(conftest.slurm_running)."""
 
 import os
 import shutil
@@ -8,22 +8,16 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, cluster_python, copy_checkout
+from conftest import cluster_python, copy_checkout
 
 pytestmark = pytest.mark.cluster
-SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
 
 
-@pytest.fixture(scope="session")  # kept until the session ends: later tests that import the Slurm plugin
-def slurm():                     # (profile dry runs) then find it running, not timing out on scontrol
-    if os.geteuid() != 0 or not shutil.which("apt-get") and not shutil.which("slurmctld"):
-        pytest.skip("a single-node Slurm is started as root on a Debian machine")
-    running = subprocess.run([*SLURM, "status"], capture_output=True, text=True).returncode == 0
-    started = subprocess.run([*SLURM, "start"], capture_output=True, text=True, timeout=900)
-    assert started.returncode == 0, started.stdout + started.stderr
-    yield
-    if not running:
-        subprocess.run([*SLURM, "stop"], capture_output=True, text=True, timeout=120)
+@pytest.fixture
+def slurm(slurm_running):
+    if slurm_running.startswith("a single-node"):
+        pytest.skip(slurm_running)  # not this kind of machine
+    assert not slurm_running, slurm_running
 
 
 def jobs_run_in(folder) -> list[str]:

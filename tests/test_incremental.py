@@ -1,7 +1,9 @@
 """Incremental builds: a dry run after one change plans only the jobs that depend on it."""
 
 import re
+import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -32,10 +34,11 @@ def edited(path):
 
 
 @pytest.fixture(scope="module")
-def workdir(built):
+def workdir(built, tmp_path_factory):
+    """A copy of the session's build (its dates and Snakemake's records kept), which these tests edit."""
     workdir, done, _ = built
     assert done.returncode == 0, done.stderr[-3000:]
-    return workdir
+    return Path(shutil.copytree(workdir, tmp_path_factory.mktemp("incremental") / "checkout", symlinks=True))
 
 
 def sheets(workdir):
