@@ -47,6 +47,9 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
                                    finisher=scope_table_headers)
     except ResourceRefused as err:
         raise DataError([Problem(display_path(html_file), "", str(err))]) from None
+    except layout.LayoutFailed as err:
+        raise DataError([Problem(display_path(html_file), "", f"{err}: shorten or split the longest text or "
+                                 "box of the sheet, and report the sheet to the pipeline's maintainers")]) from None
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

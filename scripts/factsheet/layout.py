@@ -4,8 +4,9 @@ The stylesheet does most of it (balanced columns, a lone box across both columns
 the contact panel at the foot of the last page). What CSS cannot promise, that a
 column does not stop half way down a page and that the last page is not mostly
 empty, is measured here on WeasyPrint's own boxes: the sheet is laid out at the
-normal type size, and only if a page fails the measure at a few slightly denser
-or looser sizes, keeping the first layout that passes (or the least blank one).
+normal type size, and only if a page fails the measure again: with its last page
+filled (a taller chart, blocks moved apart) or at a few slightly denser or looser
+sizes, keeping the first layout that passes (or the least blank one).
 
 The measure is the one a designer applies at a glance (and the project's test
 tool): in each half of every page, the tallest run with nothing printed, as a
@@ -69,36 +70,70 @@ MAX_GAP_MM = 30  # the most space stretching may add above one block
 LEFT_FREE = 0.04  # the share of a stretched page left blank at its foot
 
 
+# What WeasyPrint raises when its layout itself fails on one type setting (an internal error, not bad input):
+# that setting is skipped, and the search goes on with the others.
+LAYOUT_CRASHES = (AssertionError, IndexError, KeyError, ZeroDivisionError)
+
+
+class LayoutFailed(Exception):
+    """WeasyPrint could not lay the sheet out at any setting tried; the message names its first error."""
+
+
 def render_best(html, stylesheet_factory) -> tuple[object, str, Measure]:
     """The first layout of ``html`` (a weasyprint.HTML) whose pages all pass, or the one closest to passing:
     (document, the user stylesheet it was laid out with, measure). ``stylesheet_factory`` makes a weasyprint.CSS
     of a string.
 
-    Tried in order: the type SETTINGS; then, with the setting closest to passing, the taller chart (which fills
-    a short sheet's last page), and each of the two with its blocks moved apart on the pages that end with a
-    large blank (the space shared out above the blocks that start on the page)."""
-    tried = []
+    Tried in order, none twice: the normal type setting; if only its last page is too empty, the taller chart
+    (which fills a short sheet's last page) and the blocks moved apart (the space shared out above the blocks
+    that start on a page ending with a large blank), still at the normal setting; then the other type SETTINGS;
+    then, with the setting closest to passing, the taller chart and each of the two with its blocks moved
+    apart. A setting at which WeasyPrint itself fails (LAYOUT_CRASHES) is skipped; LayoutFailed if all do."""
+    tried, crashes, seen = [], [], set()
 
     def attempt(css: str):
-        document = html.render(**({"stylesheets": [stylesheet_factory(css)]} if css else {}))
+        if css in seen:
+            return next((t for t in tried if t[1] == css), None)
+        seen.add(css)
+        try:
+            document = html.render(**({"stylesheets": [stylesheet_factory(css)]} if css else {}))
+        except LAYOUT_CRASHES as crash:
+            crashes.append(crash)
+            return None
         tried.append((document, css, measure_document(document)))
         return tried[-1]
 
-    for setting in SETTINGS:
-        done = attempt("" if setting == SETTINGS[0] else setting_css(setting))
-        if done[2].passes:
+    def filled(done):
+        """The layouts that fill the last page of ``done``, tried until one passes."""
+        for css in (done[1], f"{done[1]} {TALL_CHART_CSS}"):
+            base = done if css == done[1] else attempt(css)
+            if base is None:
+                continue
+            if base[2].passes:
+                return base
+            stretched = stretch_css(base[0])
+            if stretched:
+                spread = attempt(f"{css} {stretched}")
+                if spread is not None and spread[2].passes:
+                    return spread
+        return None
+
+    first = attempt("")
+    if first is not None and first[2].passes:
+        return first
+    if first is not None and first[2].worst <= MAX_BLANK:  # only the last page fails: fill it first
+        done = filled(first)
+        if done:
             return done
-    best = min(tried, key=lambda t: t[2].excess)
-    for css in (best[1], f"{best[1]} {TALL_CHART_CSS}"):
-        done = best if css == best[1] else attempt(css)
-        if done[2].passes:
+    for setting in SETTINGS[1:]:
+        done = attempt(setting_css(setting))
+        if done is not None and done[2].passes:
             return done
-        stretched = stretch_css(done[0])
-        if stretched:
-            done = attempt(f"{css} {stretched}")
-            if done[2].passes:
-                return done
-    return min(tried, key=lambda t: t[2].excess)
+    if not tried:
+        raise LayoutFailed(f"WeasyPrint failed to lay the sheet out at every type setting "
+                           f"({type(crashes[0]).__name__}: {crashes[0] or 'no message'})")
+    done = filled(min(tried, key=lambda t: t[2].excess))
+    return done or min(tried, key=lambda t: t[2].excess)
 
 
 def stretch_css(document) -> str:
