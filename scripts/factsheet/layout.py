@@ -89,19 +89,18 @@ def render_best(html, stylesheet_factory) -> tuple[object, str, Measure]:
     that start on a page ending with a large blank), still at the normal setting; then the other type SETTINGS;
     then, with the setting closest to passing, the taller chart and each of the two with its blocks moved
     apart. A setting at which WeasyPrint itself fails (LAYOUT_CRASHES) is skipped; LayoutFailed if all do."""
-    tried, crashes, seen = [], [], set()
+    laid_out, tried, crashes = {}, [], []  # laid_out: each stylesheet tried -> its layout (None: WeasyPrint failed)
 
     def attempt(css: str):
-        if css in seen:
-            return next((t for t in tried if t[1] == css), None)
-        seen.add(css)
-        try:
-            document = html.render(**({"stylesheets": [stylesheet_factory(css)]} if css else {}))
-        except LAYOUT_CRASHES as crash:
-            crashes.append(crash)
-            return None
-        tried.append((document, css, measure_document(document)))
-        return tried[-1]
+        if css not in laid_out:
+            try:
+                document = html.render(**({"stylesheets": [stylesheet_factory(css)]} if css else {}))
+                tried.append((document, css, measure_document(document)))
+                laid_out[css] = tried[-1]
+            except LAYOUT_CRASHES as crash:
+                crashes.append(crash)
+                laid_out[css] = None
+        return laid_out[css]
 
     def filled(done):
         """The layouts that fill the last page of ``done``, tried until one passes."""
