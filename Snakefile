@@ -107,6 +107,9 @@ wildcard_constraints:
     batch=r"\d+",
 
 
+# What a job's wildcards decide (its sheet's folder, ...) is worked out in its run block. `params:` are kept
+# for what can change while no input does (render_web's languages): Snakemake reruns a job whose params
+# changed, and comparing any param makes it import pandas first (0.3 s of planning a PDF build here).
 def sheet_dir(wildcards):
     return str(DATA / wildcards.subject / wildcards.edition)
 
@@ -205,13 +208,11 @@ rule write_brand_assets:
         style=FILES.style,
         logo_on_dark=FILES.logo_on_dark,
         fonts=[FILES.fonts_dir / face["file"] for face in font_faces(load_brand(Path(str(BRAND))))],
-    params:
-        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "write_brand_assets.log",
     run:
         stages.run("write_brand_assets", log=log[0], brand_file=input.brand, style_file=output.style,
-                   logo_on_dark=output.logo_on_dark, fonts_dir=params.fonts_dir)
+                   logo_on_dark=output.logo_on_dark, fonts_dir=FILES.fonts_dir)
 
 
 rule check_sheet:
@@ -226,20 +227,19 @@ rule check_sheet:
     output:
         summary=FILES.summary("{subject}-{edition}"),
         tidy=FILES.tidy("{subject}-{edition}"),
-    params:
-        sheet_dir=sheet_dir,
     log:
         LOGS / "check_sheet" / "{subject}-{edition}.log",
     run:
-        stages.run("check_sheet", log=log[0], sheet_dir=params.sheet_dir, summary_file=output.summary,
+        stages.run("check_sheet", log=log[0], sheet_dir=sheet_dir(wildcards), summary_file=output.summary,
                    tidy_file=output.tidy)
 
 
 # A stage with many arguments gets them from a function beside its rule: Snakemake's linter measures a run
 # block's bytecode, which grows with each Python version.
-def chart_arguments(input, output, params, wildcards):
-    return dict(tidy_file=input.tidy, sheet_file=params.sheet_file, brand_file=input.brand, style_file=input.style,
-                fonts_dir=params.fonts_dir, svg_file=output.chart, tall_svg_file=output.chart_tall,
+def chart_arguments(input, output, wildcards):
+    return dict(tidy_file=input.tidy, sheet_file=str(Path(sheet_dir(wildcards), "sheet.yaml")),
+                brand_file=input.brand, style_file=input.style,
+                fonts_dir=FILES.fonts_dir, svg_file=output.chart, tall_svg_file=output.chart_tall,
                 language=wildcards.lang)
 
 
@@ -257,19 +257,18 @@ rule plot_contributions:
     output:
         chart=FILES.chart("{subject}-{edition}-{lang}"),
         chart_tall=FILES.tall_chart("{subject}-{edition}-{lang}"),
-    params:
-        sheet_file=lambda w: Path(sheet_dir(w), "sheet.yaml"),
-        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("plot_contributions", log=log[0], **chart_arguments(input, output, params, wildcards))
+        stages.run("plot_contributions", log=log[0], **chart_arguments(input, output, wildcards))
 
 
-def html_arguments(input, output, params, wildcards):
-    return dict(sheet_dir=params.sheet_dir, tidy_file=input.tidy, chart_file=params.chart,
-                logo_file=input.logo_on_dark, fonts_dir=params.fonts_dir, html_file=output.html,
-                tall_chart_file=params.chart_tall, language=wildcards.lang)
+def html_arguments(input, output, wildcards):
+    # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
+    name = f"{wildcards.subject}-{wildcards.edition}-{wildcards.lang}"
+    return dict(sheet_dir=sheet_dir(wildcards), tidy_file=input.tidy, chart_file=str(FILES.chart(name)),
+                logo_file=input.logo_on_dark, fonts_dir=FILES.fonts_dir, html_file=output.html,
+                tall_chart_file=str(FILES.tall_chart(name)), language=wildcards.lang)
 
 
 rule render_html:
@@ -284,16 +283,10 @@ rule render_html:
         helpers=HELPERS,
     output:
         html=FILES.html("{subject}-{edition}-{lang}"),
-    params:
-        sheet_dir=sheet_dir,
-        # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
-        chart=rules.plot_contributions.output.chart,
-        chart_tall=rules.plot_contributions.output.chart_tall,
-        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "render_html" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("render_html", log=log[0], **html_arguments(input, output, params, wildcards))
+        stages.run("render_html", log=log[0], **html_arguments(input, output, wildcards))
 
 
 rule render_pdf:
@@ -311,12 +304,10 @@ rule render_pdf:
     output:
         pdf=FILES.pdf("{subject}-{edition}-{lang}"),
         **({"archival": FILES.archival("{subject}-{edition}-{lang}")} if ARCHIVAL else {}),
-    params:
-        sheet_dir=sheet_dir,
     log:
         LOGS / "render_pdf" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("render_pdf", log=log[0], html_file=input.html, sheet_dir=params.sheet_dir,
+        stages.run("render_pdf", log=log[0], html_file=input.html, sheet_dir=sheet_dir(wildcards),
                    pdf_file=output.pdf, archival_file=output.get("archival"), tidy_file=input.tidy)
 
 
@@ -331,13 +322,10 @@ rule report_changes:
         helpers=HELPERS,
     output:
         report=FILES.changes("{subject}-{edition}-{lang}"),
-    params:
-        old_dir=previous_dir,
-        new_dir=sheet_dir,
     log:
         LOGS / "report_changes" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("report_changes", log=log[0], old_dir=params.old_dir, new_dir=params.new_dir,
+        stages.run("report_changes", log=log[0], old_dir=previous_dir(wildcards), new_dir=sheet_dir(wildcards),
                    old_tidy=input.old_tidy, new_tidy=input.new_tidy, report_file=output.report,
                    language=wildcards.lang)
 
@@ -412,12 +400,10 @@ rule write_site_assets:
         logo=SITE / site.LOGO,
         icon=SITE / site.ICON,
         fonts=[SITE / site.web_font(face["file"]) for face in font_faces(load_brand(Path(str(BRAND))))],
-    params:
-        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "write_site_assets.log",
     run:
-        stages.run("write_site_assets", log=log[0], brand_file=input.brand, fonts_dir=params.fonts_dir,
+        stages.run("write_site_assets", log=log[0], brand_file=input.brand, fonts_dir=FILES.fonts_dir,
                    site_dir=SITE)
 
 
@@ -431,12 +417,10 @@ rule publish_sheet_files:
     output:
         table=SITE / site.table("{subject}-{edition}"),
         photos=directory(SITE / site.photos("{subject}-{edition}")),
-    params:
-        sheet_dir=sheet_dir,
     log:
         LOGS / "publish_sheet_files" / "{subject}-{edition}.log",
     run:
-        stages.run("publish_sheet_files", log=log[0], sheet_dir=params.sheet_dir, tidy_file=input.tidy,
+        stages.run("publish_sheet_files", log=log[0], sheet_dir=sheet_dir(wildcards), tidy_file=input.tidy,
                    table_file=output.table, photos_dir=output.photos)
 
 
@@ -470,7 +454,7 @@ rule render_previews:
 
 
 def web_arguments(input, output, params, wildcards):
-    return dict(sheet_dir=params.sheet_dir, tidy_file=input.tidy, chart_file=input.chart, site_dir=SITE,
+    return dict(sheet_dir=sheet_dir(wildcards), tidy_file=input.tidy, chart_file=input.chart, site_dir=SITE,
                 html_file=output.page, entry_file=output.entry, language=wildcards.lang,
                 languages=params.languages)
 
@@ -493,8 +477,7 @@ rule render_web:
         page=SITE / site.page("{subject}-{edition}-{lang}"),
         entry=FILES.entry("{subject}-{edition}-{lang}"),
     params:
-        sheet_dir=sheet_dir,
-        languages=lambda w: languages(w.subject, w.edition),
+        languages=lambda w: languages(w.subject, w.edition),  # a param: the page is made again when they change
     log:
         LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
     run:
@@ -513,12 +496,10 @@ rule render_card:
         helpers=HELPERS,
     output:
         card=SITE / site.card("{subject}-{edition}-{lang}"),
-    params:
-        fonts_dir=FILES.fonts_dir,
     log:
         LOGS / "render_card" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("render_card", log=log[0], entry_file=input.entry, fonts_dir=params.fonts_dir,
+        stages.run("render_card", log=log[0], entry_file=input.entry, fonts_dir=FILES.fonts_dir,
                    logo_file=input.logo, card_file=output.card)
 
 
