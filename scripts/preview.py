@@ -417,6 +417,7 @@ def main(argv: list[str]) -> int:
             timings = preview.rebuild(changed)
             print(f"{time.strftime('%H:%M:%S')} {describe(changed)}: {report(timings, preview)}", flush=True)
     except KeyboardInterrupt:
+        stages.stop_all()  # a rebuild's threads may be running stages: they stop too
         print("Preview stopped.", flush=True)
     finally:
         server.shutdown()

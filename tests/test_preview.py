@@ -140,6 +140,16 @@ def test_the_open_page_reloads_itself_and_shows_a_problem(preview):
         assert not any(e.is_displayed() for e in browser.driver.find_elements(By.CSS_SELECTOR, "[role=alert]"))
 
 
-def test_ctrl_c_stops_it_without_a_traceback(preview):
+def test_ctrl_c_stops_it_without_a_traceback_also_while_it_rebuilds(preview):
+    """Stopped while the PDF of an edit is being made (the page comes first, in a fraction of the PDF's
+    time): its stage is stopped, not waited for, it leaves no temporary file, and the last PDF stays."""
+    text = preview.intro.read_text(encoding="utf-8")
+    before = preview.save(text.replace("Since then", "Since that day", 1))
+    preview.wait(lambda s: s["page"] > before["page"])
     status, output = preview.stop()
     assert status == 0 and "Preview stopped." in output and "Traceback" not in output, output
+    assert "error:" not in output.split("Preview stopped.")[1], output
+    assert not list(preview.out.rglob(".*.part")), "a stopped stage removes its temporary files"
+    assert not list(preview.out.rglob(".*.next")), "the edit's PDF was stopped, not made in full and left"
+    pdf = PdfReader(preview.out / "site" / "files" / "canada-2023-en.pdf")  # whole, and the last one made:
+    assert "Since that day" not in "".join(page.extract_text() for page in pdf.pages), "the edit's was stopped"

@@ -12,6 +12,7 @@ Every stage also runs alone from the shell: ``python scripts/<stage>.py --help``
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -30,6 +31,7 @@ SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever
 _context_lock = threading.Lock()
 _process_lock = threading.Lock()
 _context = None
+_stopping = threading.Event()
 
 
 class StageFailed(Exception):
@@ -61,10 +63,22 @@ def _start_and_wait(process: multiprocessing.Process) -> None:
     from multiprocessing.connection import wait
 
     with _process_lock:
+        if _stopping.is_set():  # see stop_all
+            raise StageFailed(f"{process.name} not started: stopping")
         process.start()
     wait([process.sentinel])
     with _process_lock:
         process.join()
+
+
+def stop_all() -> None:
+    """Stop the stages running in this process's threads, and start no more (a program that ends on Ctrl-C
+    while its threads run stages: the preview). Each stopped stage removes its temporary files; :func:`run`
+    raises StageFailed in its thread, and prints nothing."""
+    with _process_lock:
+        _stopping.set()
+        for child in multiprocessing.active_children():
+            child.terminate()
 
 
 def start_early() -> None:
@@ -91,7 +105,8 @@ def start_early() -> None:
 def warm_up() -> None:
     """Start the forkserver now, in the background, so its imports happen while Snakemake plans."""
     def start():
-        _start_and_wait(context().Process(target=os.getpid))
+        with contextlib.suppress(StageFailed):  # stopped meanwhile
+            _start_and_wait(context().Process(target=os.getpid))
 
     threading.Thread(target=start, daemon=True, name="forkserver-warm-up").start()
 
@@ -107,6 +122,8 @@ def run(stage: str, log: str | Path, **arguments) -> None:
     settings = {name: value for name, value in os.environ.items() if name.startswith(SETTINGS_PREFIX)}
     process = context().Process(target=_job, args=(stage, arguments, str(log), os.getcwd(), settings), name=stage)
     _start_and_wait(process)
+    if _stopping.is_set():
+        raise StageFailed(f"{stage} stopped")
     logged = Path(log).read_text(encoding="utf-8", errors="replace").splitlines() if Path(log).is_file() else []
     if process.exitcode == 0:
         warnings = [line for line in logged if line.startswith("warning: ")]  # what the user should know
