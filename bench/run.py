@@ -5,6 +5,7 @@ Figures (medians where several runs are cheap):
           and R, its rendering time without the imports;
   cold    building the Canada sheet from clean outputs;   target <= 1.5 x F
   no-op   building again with nothing changed;             target <= 1.5 s
+          beside Snakemake's own start: the same command on a workflow of one rule with nothing to do
   figure  building after one figure of the table changed;  target <= 1.5 x F
   batch   N synthetic sheets on all cores;                 target <= 1.2 x (N x R / cores)
           with the jobs' own work, summed from their logs, and the PDF stage's share of it
@@ -70,9 +71,9 @@ def checkout(target: Path, data: Path | None = None) -> Path:
     return target
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, str]:
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, str]:
     start = time.monotonic()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     seconds = time.monotonic() - start
     if done.returncode != 0:
         sys.exit(f"bench: {' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
@@ -86,6 +87,16 @@ PREVIEW_EDITS = 7
 
 def build(workdir: Path, *extra: str) -> float:
     return timed([sys.executable, "scripts/build.py", "--cores", str(CORES), *extra], workdir)[0]
+
+
+def snakemake_alone(tmp: Path) -> float:
+    """Seconds of Snakemake's command, as the build runs it, on a workflow with one rule and nothing to do:
+    what any no-op costs on this machine (Python, Snakemake's imports, its plugins and records)."""
+    empty = tmp / "empty-workflow"
+    empty.mkdir(parents=True)
+    (empty / "Snakefile").write_text("rule all:\n    input: []\n", encoding="utf-8")
+    command = [sys.executable, "-m", "factsheet.snakemake_process", "--cores", str(CORES), "--quiet", "all"]
+    return timed(command, empty, {**os.environ, "PYTHONPATH": str(ROOT / "scripts")})[0]
 
 
 def job_records(workdir: Path) -> list[tuple[str, float, float]]:
@@ -213,6 +224,7 @@ def main() -> None:
             shutil.rmtree(work / "output")
             colds.append(build(work, *ONE_LANGUAGE))
         noops = [build(work, *ONE_LANGUAGE) for _ in range(RUNS)]
+        alone = [snakemake_alone(tmp / f"alone-{run}") for run in range(RUNS)]
         figures = []
         table = sheet_dir / "contributions.csv"
         original = table.read_text(encoding="utf-8")
@@ -246,6 +258,8 @@ def main() -> None:
          statistics.median(colds) / floor, "<= 1.5 x F", statistics.median(colds) <= 1.5 * floor),
         ("no-op rebuild", statistics.median(noops), statistics.median(noops) / floor, "<= 1.5 s",
          statistics.median(noops) <= 1.5),
+        ("Snakemake alone: the same command, one rule with nothing to do", statistics.median(alone),
+         statistics.median(alone) / floor, "(what any no-op costs here)", None),
         ("rebuild after one figure changed", statistics.median(figures), statistics.median(figures) / floor,
          "<= 1.5 x F", statistics.median(figures) <= 1.5 * floor),
         (f"{SHEETS} synthetic sheets on {CORES} cores", batch, batch / (SHEETS * render / CORES),
@@ -291,7 +305,8 @@ def main() -> None:
         f"| Canada PDF (4 pages) | {canada_kb:.0f} KB | <= 300 KB | {'yes' if canada_kb <= 300 else 'NO'} |",
         f"| synthetic PDFs: median / largest | {statistics.median(sizes):.0f} / {sizes[-1]:.0f} KB | | |",
         "", "Individual runs (s): cold " + ", ".join(f"{c:.2f}" for c in colds) + "; no-op "
-        + ", ".join(f"{n:.2f}" for n in noops) + "; one figure " + ", ".join(f"{f:.2f}" for f in figures)
+        + ", ".join(f"{n:.2f}" for n in noops) + "; Snakemake alone " + ", ".join(f"{a:.2f}" for a in alone)
+        + "; one figure " + ", ".join(f"{f:.2f}" for f in figures)
         + "; floor " + ", ".join(f"{f:.2f}" for f in floors) + "; with the web edition "
         + ", ".join(f"{c:.2f}" for c in site_colds) + "; preview page "
         + ", ".join(f"{p:.2f}" for p in previews["page"]) + "; preview PDF "
