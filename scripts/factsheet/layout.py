@@ -131,8 +131,8 @@ def render_best(html, stylesheet_factory) -> tuple[object, str, Measure]:
     if not tried:
         raise LayoutFailed(f"WeasyPrint failed to lay the sheet out at every type setting "
                            f"({type(crashes[0]).__name__}: {crashes[0] or 'no message'})")
-    done = filled(min(tried, key=lambda t: t[2].excess))
-    return done or min(tried, key=lambda t: t[2].excess)
+    closest = min(tried, key=lambda t: t[2].excess)
+    return filled(closest) or closest
 
 
 def stretch_css(document) -> str:
