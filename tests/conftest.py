@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from factsheet.paths import CLUSTER_PYTHON
 
@@ -19,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CANADA = ROOT / "data" / "canada" / "2023"
 CORPUS = ROOT / "tests" / "corpus" / "data"  # sheets of every shape (tests/corpus/make_corpus.py writes them)
+# The corpus's two-page sheet, one language: the quickest to build, for tests of the build command itself
+QUICK_SUBJECT, QUICK_EDITION = "short", "2024"
 # Builds whose subject is not the web edition make the PDFs alone (`site: true` is the default).
 PDFS_ONLY = ["--config", "site=False"]
 # What a fresh checkout needs to build (everything else is generated).
@@ -26,6 +29,11 @@ CHECKOUT = ["Snakefile", "config", "data", "templates", "scripts", "environment.
 SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
 # A folder of the whole test run, which the pytest-xdist workers of `make test` share (made by the first process)
 RUN_FOLDER = "FACTSHEET_TEST_RUN"
+
+# Examples per property test: "suite" in `make test`; HYPOTHESIS_PROFILE=thorough for a long search.
+settings.register_profile("suite", max_examples=200, deadline=None)
+settings.register_profile("thorough", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 def pytest_configure(config):
@@ -62,6 +70,15 @@ def copy_checkout(target: Path) -> Path:
         else:
             shutil.copy2(source, target / name)
     return target
+
+
+def quick_checkout(target: Path) -> Path:
+    """A checkout copy whose only sheet is the quick one (QUICK_SUBJECT): for tests of what the build command
+    does (interrupted, killed, run twice, ...), where the sheet's content is not the point."""
+    workdir = copy_checkout(target)
+    shutil.rmtree(workdir / "data")
+    shutil.copytree(CORPUS / QUICK_SUBJECT, workdir / "data" / QUICK_SUBJECT)
+    return workdir
 
 
 def first_language_only(sheet_dir: Path) -> Path:

@@ -69,7 +69,7 @@ def frame_of(records) -> pd.DataFrame:
     return pd.DataFrame([list(r) for r in records], columns=COLUMNS, dtype=str)
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])  # examples: conftest's profiles
 @given(st.lists(rows, max_size=12))
 def test_any_table_is_tidied_or_refused_with_problems(records):
     check(frame_of(records))
@@ -99,7 +99,7 @@ def near_complete_tables(draw):
     return draw(st.permutations(records))
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])  # examples: conftest's profiles
 @given(near_complete_tables())
 def test_near_complete_table_is_tidied_or_refused_with_problems(records):
     check(frame_of(records))

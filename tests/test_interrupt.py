@@ -2,7 +2,6 @@
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from conftest import PDFS_ONLY, copy_checkout, first_language_only
+from conftest import PDFS_ONLY, quick_checkout
 
 
 def build_command(site: bool) -> list[str]:
@@ -28,9 +27,7 @@ def start_build(workdir, site):
 @pytest.mark.parametrize(("how", "after_steps", "site"), [("SIGINT", 9, True), ("SIGTERM", 4, False),
                                                           ("SIGTERM to the group", 3, False), ("SIGHUP", 2, False)])
 def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after_steps, site):
-    workdir = copy_checkout(tmp_path / "checkout")
-    shutil.rmtree(workdir / "data" / "nordvale")
-    first_language_only(workdir / "data" / "canada" / "2023")  # one sheet in one language: quicker to finish
+    workdir = quick_checkout(tmp_path / "checkout")  # one sheet in one language: quicker to finish
     build = start_build(workdir, site)
     for line in build.stdout:  # interrupt once some steps are done and others are running
         done = re.match(r"(\d+) of (\d+) steps", line)

@@ -11,17 +11,11 @@ from pypdf import PdfReader
 
 from factsheet.editions import find_sheets
 
-from conftest import PDFS_ONLY, copy_checkout, first_language_only
+from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SUBJECT, quick_checkout
 
 BUILD = [sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY]
-
-
-def one_sheet_checkout(target):
-    """A checkout holding only the Canada sheet, in English (quicker to build)."""
-    workdir = copy_checkout(target)
-    shutil.rmtree(workdir / "data" / "nordvale")
-    first_language_only(workdir / "data" / "canada" / "2023")
-    return workdir
+SHEET = f"{QUICK_SUBJECT}-{QUICK_EDITION}"
+PAGES = 2  # of the quick sheet
 
 
 def build(workdir):
@@ -53,21 +47,22 @@ def test_folders_that_break_the_naming_rule_are_named_and_skipped(tmp_path):
 
 
 def test_a_bad_folder_is_reported_and_every_valid_sheet_still_built(tmp_path):
-    workdir = one_sheet_checkout(tmp_path / "checkout")
-    shutil.copytree(workdir / "data" / "canada" / "2023", workdir / "data" / "Canada Test" / "2023")
-    shutil.copytree(workdir / "data" / "canada" / "2023", workdir / "data" / "new_zealand" / "2023")
+    workdir = quick_checkout(tmp_path / "checkout")
+    sheet = workdir / "data" / QUICK_SUBJECT / QUICK_EDITION
+    shutil.copytree(sheet, workdir / "data" / "Canada Test" / "2023")
+    shutil.copytree(sheet, workdir / "data" / "new_zealand" / "2023")
     done = build(workdir)
     said = done.stdout + done.stderr
     assert done.returncode == 1, said
     assert "error: data/Canada Test: the folder name 'Canada Test' does not fit the naming rule" in said
     assert "error: data/new_zealand: the folder name 'new_zealand'" in said
     assert "Traceback" not in said and "Exception" not in said, said
-    assert len(PdfReader(workdir / "output" / "canada-2023.pdf").pages) == 4
+    assert len(PdfReader(workdir / "output" / f"{SHEET}.pdf").pages) == PAGES
     assert "Built 1 fact sheet" in said and "2 folders were skipped" in said
 
 
 def test_a_build_killed_outright_is_recovered_by_the_next_make(tmp_path):
-    workdir = one_sheet_checkout(tmp_path / "checkout")
+    workdir = quick_checkout(tmp_path / "checkout")
     running = started(workdir, steps=2)
     everything = [psutil.Process(running.pid), *psutil.Process(running.pid).children(recursive=True)]
     for process in everything:  # as on power loss: nobody cleans up (all are stopped first, so that none
@@ -80,34 +75,34 @@ def test_a_build_killed_outright_is_recovered_by_the_next_make(tmp_path):
     done = build(workdir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "left its lock behind; removed it" in done.stdout
-    assert len(PdfReader(workdir / "output" / "canada-2023.pdf").pages) == 4
+    assert len(PdfReader(workdir / "output" / f"{SHEET}.pdf").pages) == PAGES
 
 
 def test_damaged_generated_files_are_made_again(tmp_path):
-    workdir = one_sheet_checkout(tmp_path / "checkout")
+    workdir = quick_checkout(tmp_path / "checkout")
     assert build(workdir).returncode == 0
     output = workdir / "output"
     font = sorted((output / "fonts").glob("*.ttf"))[0]
-    whole_font, whole_pdf = font.read_bytes(), (output / "canada-2023-en.pdf").read_bytes()
+    whole_font, whole_pdf = font.read_bytes(), (output / f"{SHEET}-en.pdf").read_bytes()
     font.write_bytes(b"")
-    for name in ("canada-2023-en.pdf", "canada-2023.pdf"):  # an edition's PDF and its plain-name copy
+    for name in (f"{SHEET}-en.pdf", f"{SHEET}.pdf"):  # an edition's PDF and its plain-name copy
         (output / name).write_bytes(whole_pdf[: len(whole_pdf) // 2])
-    (output / "charts" / "canada-2023-en.svg").write_bytes(b"")
+    (output / "charts" / f"{SHEET}-en.svg").write_bytes(b"")
     done = build(workdir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"output/fonts/{font.name} was damaged" in done.stdout
     assert font.read_bytes() == whole_font
-    for name in ("canada-2023-en.pdf", "canada-2023.pdf"):
+    for name in (f"{SHEET}-en.pdf", f"{SHEET}.pdf"):
         assert (output / name).read_bytes() == whole_pdf  # the same bytes as before the damage
 
 
 def test_two_builds_at_once_the_second_is_refused(tmp_path):
-    workdir = one_sheet_checkout(tmp_path / "checkout")
+    workdir = quick_checkout(tmp_path / "checkout")
     first = started(workdir)
     second = build(workdir)
     assert second.returncode == 1
     assert "Another build is running in this folder" in second.stderr
     rest, _ = first.communicate(timeout=600)
     assert first.returncode == 0, rest
-    assert len(PdfReader(workdir / "output" / "canada-2023.pdf").pages) == 4
+    assert len(PdfReader(workdir / "output" / f"{SHEET}.pdf").pages) == PAGES
     assert build(workdir).returncode == 0
