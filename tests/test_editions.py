@@ -73,7 +73,8 @@ def test_next_edition_end_to_end(tmp_path):
     first_language_only(workdir / "data" / "canada" / "2023")  # the languages' reports: test_languages.py
     start_edition(workdir / "data", "canada", 2024)
 
-    refused = run_workflow(workdir, *PDFS_ONLY)
+    new_only = [*PDFS_ONLY, 'sheets=["canada/2024"]']  # the new edition's PDF and change report
+    refused = run_workflow(workdir, *new_only)
     assert refused.returncode != 0
     assert "data/canada/2024/contributions.csv, row 10, column amount_usd: the amount is empty" in refused.stderr
     assert not (workdir / "output" / "canada-2024.pdf").exists()
@@ -83,7 +84,7 @@ def test_next_edition_end_to_end(tmp_path):
     text = text.replace(f"2023,assessed,,{TO_FILL}", '2023,assessed,"11,250,000",')
     text = text.replace(f"2023,voluntary,,{TO_FILL}", "2023,voluntary,US$ 9 100 000,")
     table.write_text(text, encoding="utf-8")
-    done = run_workflow(workdir, *PDFS_ONLY)
+    done = run_workflow(workdir, *new_only)
     assert done.returncode == 0, done.stderr[-3000:]
 
     pdf_text = " ".join(p.extract_text() for p in PdfReader(workdir / "output" / "canada-2024.pdf").pages)
