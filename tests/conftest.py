@@ -22,6 +22,7 @@ CANADA = ROOT / "data" / "canada" / "2023"
 CORPUS = ROOT / "tests" / "corpus" / "data"  # sheets of every shape (tests/corpus/make_corpus.py writes them)
 # The corpus's two-page sheet, one language: the quickest to build, for tests of the build command itself
 QUICK_SUBJECT, QUICK_EDITION = "short", "2024"
+QUICK_SHEET = f"{QUICK_SUBJECT}-{QUICK_EDITION}"  # its outputs' name
 # Builds whose subject is not the web edition make the PDFs alone (`site: true` is the default).
 PDFS_ONLY = ["--config", "site=False"]
 # What a fresh checkout needs to build (everything else is generated).

@@ -7,21 +7,20 @@ import sys
 
 import pikepdf
 
-from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SUBJECT, quick_checkout
+from conftest import PDFS_ONLY, QUICK_SHEET, quick_checkout
 
 BUILD = [sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY]
 
 
 def test_make_archive_after_make_writes_the_archival_pdfs_and_the_summary_counts_current_sheets(tmp_path):
     workdir = quick_checkout(tmp_path / "checkout")  # one PDF: quicker to build
-    sheet = f"{QUICK_SUBJECT}-{QUICK_EDITION}"
     first = subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout + first.stderr
     output = workdir / "output"
-    shutil.copy(output / f"{sheet}.pdf", output / "removed-2020.pdf")  # a sheet whose folder is gone
+    shutil.copy(output / f"{QUICK_SHEET}.pdf", output / "removed-2020.pdf")  # a sheet whose folder is gone
     again = subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
     assert "Built 0 fact sheets" in again.stdout and "(all 1 were up to date)" in again.stdout, again.stdout
     archive = subprocess.run([*BUILD, "archival=True"], cwd=workdir, capture_output=True, text=True, timeout=600)
     assert archive.returncode == 0, archive.stdout + archive.stderr
-    with pikepdf.open(output / "archive" / f"{sheet}.pdf") as pdf:
+    with pikepdf.open(output / "archive" / f"{QUICK_SHEET}.pdf") as pdf:
         assert pdf.open_metadata().pdfa_status == "3A"

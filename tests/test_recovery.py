@@ -11,10 +11,9 @@ from pypdf import PdfReader
 
 from factsheet.editions import find_sheets
 
-from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SUBJECT, quick_checkout
+from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout
 
 BUILD = [sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY]
-SHEET = f"{QUICK_SUBJECT}-{QUICK_EDITION}"
 PAGES = 2  # of the quick sheet
 
 
@@ -57,7 +56,7 @@ def test_a_bad_folder_is_reported_and_every_valid_sheet_still_built(tmp_path):
     assert "error: data/Canada Test: the folder name 'Canada Test' does not fit the naming rule" in said
     assert "error: data/new_zealand: the folder name 'new_zealand'" in said
     assert "Traceback" not in said and "Exception" not in said, said
-    assert len(PdfReader(workdir / "output" / f"{SHEET}.pdf").pages) == PAGES
+    assert len(PdfReader(workdir / "output" / f"{QUICK_SHEET}.pdf").pages) == PAGES
     assert "Built 1 fact sheet" in said and "2 folders were skipped" in said
 
 
@@ -75,7 +74,7 @@ def test_a_build_killed_outright_is_recovered_by_the_next_make(tmp_path):
     done = build(workdir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "left its lock behind; removed it" in done.stdout
-    assert len(PdfReader(workdir / "output" / f"{SHEET}.pdf").pages) == PAGES
+    assert len(PdfReader(workdir / "output" / f"{QUICK_SHEET}.pdf").pages) == PAGES
 
 
 def test_damaged_generated_files_are_made_again(tmp_path):
@@ -83,16 +82,16 @@ def test_damaged_generated_files_are_made_again(tmp_path):
     assert build(workdir).returncode == 0
     output = workdir / "output"
     font = sorted((output / "fonts").glob("*.ttf"))[0]
-    whole_font, whole_pdf = font.read_bytes(), (output / f"{SHEET}-en.pdf").read_bytes()
+    whole_font, whole_pdf = font.read_bytes(), (output / f"{QUICK_SHEET}-en.pdf").read_bytes()
     font.write_bytes(b"")
-    for name in (f"{SHEET}-en.pdf", f"{SHEET}.pdf"):  # an edition's PDF and its plain-name copy
+    for name in (f"{QUICK_SHEET}-en.pdf", f"{QUICK_SHEET}.pdf"):  # an edition's PDF and its plain-name copy
         (output / name).write_bytes(whole_pdf[: len(whole_pdf) // 2])
-    (output / "charts" / f"{SHEET}-en.svg").write_bytes(b"")
+    (output / "charts" / f"{QUICK_SHEET}-en.svg").write_bytes(b"")
     done = build(workdir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"output/fonts/{font.name} was damaged" in done.stdout
     assert font.read_bytes() == whole_font
-    for name in (f"{SHEET}-en.pdf", f"{SHEET}.pdf"):
+    for name in (f"{QUICK_SHEET}-en.pdf", f"{QUICK_SHEET}.pdf"):
         assert (output / name).read_bytes() == whole_pdf  # the same bytes as before the damage
 
 
@@ -104,5 +103,5 @@ def test_two_builds_at_once_the_second_is_refused(tmp_path):
     assert "Another build is running in this folder" in second.stderr
     rest, _ = first.communicate(timeout=600)
     assert first.returncode == 0, rest
-    assert len(PdfReader(workdir / "output" / f"{SHEET}.pdf").pages) == PAGES
+    assert len(PdfReader(workdir / "output" / f"{QUICK_SHEET}.pdf").pages) == PAGES
     assert build(workdir).returncode == 0
