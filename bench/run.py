@@ -1,6 +1,7 @@
 """Benchmark of the pipeline on this machine; writes bench/results.md. Run by `make bench`.
 
-Figures (medians where several runs are cheap):
+Figures (medians where several runs are cheap; the Canada measures in rounds of one each, so that a slow
+spell of the shared machine weighs on all of them alike):
   floor   one Python process importing the libraries and rendering the built Canada HTML to PDF (F),
           and R, its rendering time without the imports;
   cold    building the Canada sheet from clean outputs;   target <= 1.5 x F
@@ -12,12 +13,12 @@ Figures (medians where several runs are cheap):
   slurm   M synthetic sheets through profiles/slurm on the single-node Slurm of scripts/cluster/slurm.sh,
           against `make` for the same sheets;              target <= 1.5 x the local time (PDFs identical)
   preview `make preview` of the Canada sheet: from saving a text to the updated web page (target <= 0.5 s)
-          and to the updated PDF (target <= R + 0.5 s)
+          and to the updated PDF (target <= R + 0.5 s, R measured between the edits)
 The Canada and batch measures are of the PDFs (site=False), as F is; the cold build with the web edition
 (`make`'s default) is given beside them. The Slurm measure builds the web edition too, locally and through
 the profile alike (a --config on the command line would replace the profile's own, batch_size among it).
 and the peak RSS of every job (target <= 400 MB) and the size of each PDF (Canada <= 300 KB).
-Environment: BENCH_SHEETS (default 200), BENCH_RUNS (default 3), BENCH_SLURM_SHEETS (default 100; 0 skips
+Environment: BENCH_SHEETS (default 200), BENCH_RUNS (default 5), BENCH_SLURM_SHEETS (default 100; 0 skips
 the Slurm measure, which is also skipped where no Slurm can be started).
 """
 
@@ -39,7 +40,7 @@ from factsheet.paths import CLUSTER_PYTHON  # noqa: E402  (the project's own pac
 
 SOURCES = ["Snakefile", "config", "templates", "scripts", "environment.yml", "profiles"]
 CORES = os.cpu_count() or 1
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SHEETS = int(os.environ.get("BENCH_SHEETS", "200"))
 SLURM_SHEETS = int(os.environ.get("BENCH_SLURM_SHEETS", "100"))
 SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
@@ -122,9 +123,11 @@ def stage_seconds(workdir: Path) -> dict[str, float]:
     return seconds
 
 
-def preview_latencies(work: Path) -> dict[str, list[float]]:
+def preview_latencies(work: Path, floor) -> dict[str, list[float]]:
     """Seconds from saving the Canada intro to the preview's updated page and PDF, PREVIEW_EDITS times (the
-    preview's state, polled every 5 ms, counts each output made anew)."""
+    preview's state, polled every 5 ms, counts each output made anew), and R measured before each edit by
+    ``floor()`` (seconds, rendering seconds) while the preview waits, so that the PDF's target is met or
+    missed under the same load."""
     import json
     import urllib.request
 
@@ -142,21 +145,24 @@ def preview_latencies(work: Path) -> dict[str, list[float]]:
         with urllib.request.urlopen(f"{address}__preview/state", timeout=10) as response:
             return json.load(response)
 
-    found = {"page": [], "pdf": []}
+    found = {"page": [], "pdf": [], "render": []}
     try:
         for edit in range(PREVIEW_EDITS):
-            time.sleep(1.0)  # the previous edit's outputs all made
+            found["render"].append(floor()[1])  # the preview is idle meanwhile
             before = state()
             start = time.monotonic()
             intro.write_text(original.replace("1919", f"1919 ({edit})", 1), encoding="utf-8")
-            seen = {}
-            while len(seen) < 2 and time.monotonic() - start < 60:
+            seen, now = {}, before
+            # A text's rebuild: the page, the PDF, then the page again with the PDF's page images; the next
+            # edit waits for all three.
+            while (now["page"] < before["page"] + 2 or now["pdf"] <= before["pdf"]) \
+                    and time.monotonic() - start < 60:
                 now = state()
                 for output in ("page", "pdf"):
                     if output not in seen and now[output] > before[output]:
                         seen[output] = time.monotonic() - start
                 time.sleep(0.005)
-            for output in found:
+            for output in ("page", "pdf"):
                 found[output].append(seen.get(output, float("inf")))
     finally:
         process.terminate()
@@ -211,26 +217,29 @@ def main() -> None:
         work = checkout(tmp / "canada")
         build(work, *ONE_LANGUAGE)  # also warms the font cache and builds the HTML the floor renders
         html, sheet_dir = work / "output" / "html" / "canada-2023-en.html", work / "data" / "canada" / "2023"
-        floors, renders = [], []
-        for _ in range(max(RUNS, 5)):
-            seconds, out = timed([sys.executable, "-c", FLOOR, str(work / "scripts"), str(html), str(sheet_dir),
-                                  str(tmp / "floor.pdf")], work)
-            floors.append(seconds)
-            renders.append(float(out.strip().splitlines()[-1]))
-        floor, render = statistics.median(floors), statistics.median(renders)
-
-        colds = []
-        for _ in range(RUNS):
-            shutil.rmtree(work / "output")
-            colds.append(build(work, *ONE_LANGUAGE))
-        noops = [build(work, *ONE_LANGUAGE) for _ in range(RUNS)]
-        alone = [snakemake_alone(tmp / f"alone-{run}") for run in range(RUNS)]
-        figures = []
+        # The Canada measures are taken in rounds, one of each per round, so that a slow spell of a shared
+        # machine weighs on the floor and on the builds alike (measured one after the other, a ratio to F
+        # would compare minutes of different load).
+        floors, renders, colds, noops, alone, figures = [], [], [], [], [], []
         table = sheet_dir / "contributions.csv"
         original = table.read_text(encoding="utf-8")
+
+        def floor_run() -> tuple[float, float]:
+            seconds, out = timed([sys.executable, "-c", FLOOR, str(work / "scripts"), str(html), str(sheet_dir),
+                                  str(tmp / "floor.pdf")], work)
+            return seconds, float(out.strip().splitlines()[-1])
+
         for run in range(RUNS):
+            seconds, rendering = floor_run()
+            floors.append(seconds)
+            renders.append(rendering)
+            shutil.rmtree(work / "output")
+            colds.append(build(work, *ONE_LANGUAGE))
+            noops.append(build(work, *ONE_LANGUAGE))
+            alone.append(snakemake_alone(tmp / f"alone-{run}"))
             table.write_text(original.replace('"10,912,345"', f'"10,912,{346 + run}"'), encoding="utf-8")
             figures.append(build(work, *ONE_LANGUAGE))
+        floor, render = statistics.median(floors), statistics.median(renders)
         table.write_text(original, encoding="utf-8")
         canada_kb = (work / "output" / "canada-2023.pdf").stat().st_size / 1024
         canada_rss = peak_rss(work)
@@ -238,7 +247,7 @@ def main() -> None:
         for _ in range(RUNS):
             shutil.rmtree(work / "output")
             site_colds.append(build(work, "--config", "languages=[en]"))
-        previews = preview_latencies(work)
+        previews = preview_latencies(work, floor_run)
 
         data = tmp / "synthetic-data"
         subprocess.run([sys.executable, str(ROOT / "bench" / "synthesize.py"), str(data), str(SHEETS)], check=True)
@@ -275,12 +284,13 @@ def main() -> None:
          pdf_work / (SHEETS * render / CORES), "(their layouts and PDFs)", None),
     ]
     page, pdf = statistics.median(previews["page"]), statistics.median(previews["pdf"])
+    render_beside = statistics.median(previews["render"])  # R measured between the preview's edits
     rows += [
         ("cold build of the Canada sheet with its web edition (make's default)", statistics.median(site_colds),
          statistics.median(site_colds) / floor, "(the web edition's cost)", None),
         ("make preview: saved text to updated web page", page, page / floor, "<= 0.5 s", page <= 0.5),
-        ("make preview: saved text to updated PDF", pdf, pdf / floor, f"<= R + 0.5 s = {render + 0.5:.2f} s",
-         pdf <= render + 0.5),
+        ("make preview: saved text to updated PDF", pdf, pdf / floor,
+         f"<= R + 0.5 s = {render_beside + 0.5:.2f} s (R between the edits)", pdf <= render_beside + 0.5),
     ]
     if slurm:
         rows += [(f"{SLURM_SHEETS} synthetic sheets, make", slurm["local"], 1.0, "(reference)", None),
@@ -292,8 +302,8 @@ def main() -> None:
     lines = [
         "# Benchmark results", "",
         f"Machine: {machine()}.", "",
-        f"Written by `make bench` ({time.strftime('%Y-%m-%d')}); medians of {RUNS} runs "
-        f"({max(RUNS, 5)} for the floor), the batches once. Ratios: to F; for the batch to N x R / cores; "
+        f"Written by `make bench` ({time.strftime('%Y-%m-%d')}); medians of {RUNS} runs (the Canada measures "
+        "in rounds of one each), the batches once. Ratios: to F; for the batch to N x R / cores; "
         "for Slurm to `make` on the same sheets.", "",
         "| measure | seconds | ratio | target | met |", "|---|---:|---:|---|---|",
         *[f"| {name} | {value:.2f} | {ratio:.2f} | {target} | {'' if met is None else ('yes' if met else 'NO')} |"
@@ -310,7 +320,8 @@ def main() -> None:
         + "; floor " + ", ".join(f"{f:.2f}" for f in floors) + "; with the web edition "
         + ", ".join(f"{c:.2f}" for c in site_colds) + "; preview page "
         + ", ".join(f"{p:.2f}" for p in previews["page"]) + "; preview PDF "
-        + ", ".join(f"{p:.2f}" for p in previews["pdf"]) + ".",
+        + ", ".join(f"{p:.2f}" for p in previews["pdf"]) + "; R between the preview's edits "
+        + ", ".join(f"{r:.2f}" for r in previews["render"]) + ".",
     ]
     (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
