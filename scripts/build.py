@@ -76,6 +76,7 @@ def main(argv: list[str]) -> int:
         return 1
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     prepare(out, env)
+    stages.compile_modules()
     # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
     found, bad_folders = find_sheets(ROOT / config.get("data_dir", "data"))
     if config.get("sheets"):

@@ -404,6 +404,7 @@ def main(argv: list[str]) -> int:
     threading.Thread(target=server.serve_forever, daemon=True, name="preview-server").start()
     address = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
+        stages.compile_modules()
         stages.warm_up()
         print(f"Building {args.sheet} ({language}) into {shown_as_given(args.output_dir)}/ ...", flush=True)
         timings = preview.rebuild()

@@ -81,6 +81,19 @@ def stop_all() -> None:
             child.terminate()
 
 
+def compile_modules() -> None:
+    """Compile the pipeline's own modules (scripts/) to bytecode where it is missing or out of date, as pip
+    does for the installed packages. Python compiles a module on import anyway, but where PYTHONDONTWRITEBYTECODE
+    is set it keeps nothing, so every process of every build (Snakemake's, the warm process) would compile them
+    again: a quarter of a second of a build with nothing to do. Quiet; a folder that cannot be written is left
+    as it is."""
+    import compileall
+
+    from .paths import SCRIPTS_DIR
+
+    compileall.compile_dir(SCRIPTS_DIR, quiet=2)
+
+
 def start_early() -> None:
     """Start the forkserver now, before anything else is imported (factsheet.snakemake_process): it imports
     the libraries while this process goes on. Its output is /dev/null, not this process's, as every job
