@@ -217,9 +217,7 @@ def main() -> None:
         work = checkout(tmp / "canada")
         build(work, *ONE_LANGUAGE)  # also warms the font cache and builds the HTML the floor renders
         html, sheet_dir = work / "output" / "html" / "canada-2023-en.html", work / "data" / "canada" / "2023"
-        # The Canada measures are taken in rounds, one of each per round, so that a slow spell of a shared
-        # machine weighs on the floor and on the builds alike (measured one after the other, a ratio to F
-        # would compare minutes of different load).
+        # in rounds of one each (see the module's docstring)
         floors, renders, colds, noops, alone, figures = [], [], [], [], [], []
         table = sheet_dir / "contributions.csv"
         original = table.read_text(encoding="utf-8")
