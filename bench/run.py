@@ -175,8 +175,10 @@ def slurm_against_local(tmp: Path) -> dict | None:
     """SLURM_SHEETS synthetic sheets built by `make` and through profiles/slurm: seconds, jobs, same bytes."""
     if not SLURM_SHEETS or os.geteuid() != 0:
         return None
-    running = subprocess.run([*SLURM, "status"], capture_output=True).returncode == 0
-    if not running and subprocess.run([*SLURM, "start"], capture_output=True).returncode != 0:
+    # A cluster of the bench's own, in its temporary folder (Slurm's commands find it by SLURM_CONF)
+    os.environ["SLURM_STATE_DIR"] = str(tmp / "slurm")
+    os.environ["SLURM_CONF"] = str(tmp / "slurm" / "slurm.conf")
+    if subprocess.run([*SLURM, "start"], capture_output=True).returncode != 0:
         return None
     try:
         result = {}
@@ -199,8 +201,7 @@ def slurm_against_local(tmp: Path) -> dict | None:
         result["identical"] = result.pop("local_pdfs") == result.pop("slurm_pdfs")
         return result
     finally:
-        if not running:
-            subprocess.run([*SLURM, "stop"], capture_output=True)
+        subprocess.run([*SLURM, "stop"], capture_output=True)
 
 
 def machine() -> str:

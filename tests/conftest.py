@@ -38,8 +38,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 def pytest_configure(config):
-    if not hasattr(config, "workerinput"):  # the controller (or the only process): workers inherit the variable
+    if not hasattr(config, "workerinput"):  # the controller (or the only process): workers inherit the variables
         os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="factsheet-tests-")
+        # The run's own Slurm (slurm_running) keeps everything in the run's folder: another test run on the
+        # same machine has its own, and neither can rewrite or stop the other's.
+        os.environ["SLURM_STATE_DIR"] = str(Path(os.environ[RUN_FOLDER]) / "slurm")
+        os.environ["SLURM_CONF"] = str(Path(os.environ["SLURM_STATE_DIR"]) / "slurm.conf")
 
 
 def pytest_unconfigure(config):
@@ -129,8 +133,8 @@ def built_once(tmp_path_factory, name: str, make) -> dict:
 
 @pytest.fixture(scope="session")
 def slurm_running() -> str:
-    """Whether a single-node Slurm runs on this machine: started (scripts/cluster/slurm.sh: Debian's slurm-wlm and
-    munge, as root) where none is and one can be, once for all workers, and stopped when the test run ends.
+    """Whether the test run's single-node Slurm runs: started (scripts/cluster/slurm.sh: Debian's slurm-wlm and
+    munge, as root, everything in the run's folder) once for all workers, and stopped when the test run ends.
     Besides the cluster test, the profiles' dry runs want it: the Slurm plugin, which Snakemake imports with the
     cluster environment, asks the controller for its settings and waits out a timeout where none answers.
     Empty when it runs, else why not."""

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import cluster_python, copy_checkout
+from conftest import SLURM, cluster_python, copy_checkout
 
 pytestmark = pytest.mark.cluster
 
@@ -49,3 +49,37 @@ def test_the_sheets_built_by_slurm_jobs_are_those_of_a_local_build(slurm, built,
     assert made, "the batch jobs wrote no web page"
     for relative in made:
         assert (cluster / "output" / relative).read_bytes() == (local / "output" / relative).read_bytes(), relative
+
+
+def config_of(conf: str) -> dict[str, str]:
+    """`scontrol show config` of the cluster whose slurm.conf is ``conf``, as a dict."""
+    shown = subprocess.run(["scontrol", "show", "config"], capture_output=True, text=True, check=True,
+                           env={**os.environ, "SLURM_CONF": conf}).stdout
+    return {key.strip(): value.strip() for key, _, value in (line.partition("=") for line in shown.splitlines())}
+
+
+def test_the_test_run_has_a_cluster_of_its_own_beside_another(slurm, tmp_path):
+    """The run's Slurm lives in the run's folder (configuration, munge socket, state): a second cluster started
+    beside it, as another test run on the machine would, takes other ports and stops without touching it."""
+    run = os.path.realpath(os.environ["SLURM_STATE_DIR"])
+    ours = config_of(os.environ["SLURM_CONF"])
+    assert os.path.realpath(ours["SLURM_CONF"]) == os.path.realpath(os.environ["SLURM_CONF"])
+    assert ours["SLURM_CONF"].startswith(run) and ours["StateSaveLocation"].startswith(run)
+    assert f"socket={run}/" in ours["AuthInfo"], ours["AuthInfo"]
+
+    other = {**os.environ, "SLURM_STATE_DIR": str(tmp_path / "other"),
+             "SLURM_CONF": str(tmp_path / "other" / "slurm.conf")}
+    script = [*SLURM, "start"]
+    try:
+        started = subprocess.run(script, env=other, capture_output=True, text=True, timeout=300)
+        assert started.returncode == 0, started.stderr
+        theirs = config_of(other["SLURM_CONF"])
+        assert theirs["SlurmctldPort"] != ours["SlurmctldPort"] and theirs["SlurmdPort"] != ours["SlurmdPort"]
+        job = subprocess.run(["sbatch", "--parsable", "--wait", "--wrap", "true"], env=other, capture_output=True,
+                             text=True, timeout=120)
+        assert job.returncode == 0, job.stderr
+    finally:
+        stopped = subprocess.run([*SLURM, "stop"], env=other, capture_output=True, text=True, timeout=120)
+    assert stopped.returncode == 0, stopped.stderr
+    still = subprocess.run([*SLURM, "status"], capture_output=True, text=True, timeout=60)
+    assert still.returncode == 0, still.stdout + still.stderr  # the run's own cluster answers as before

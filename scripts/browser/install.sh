@@ -10,7 +10,8 @@
 # With both binaries present it only checks that their major versions agree and
 # says nothing (GitHub's Ubuntu runners have both already). Otherwise, on Debian,
 # it installs Debian's chromium and chromium-driver with apt-get, as root; run by
-# another user it uses sudo, and fails with a clear message if there is none.
+# another user it uses sudo, and fails with a clear message if there is none. While
+# another installation holds apt's lock, it waits (scripts/apt_get.sh).
 # Debian's package registry must then be reachable; nothing else is downloaded
 # (the tests never let Selenium Manager fetch a browser or a driver). Ubuntu has
 # no chromium deb (it ships a snap): there, install them by other means or point
@@ -25,6 +26,8 @@ set -euo pipefail
 CHROMIUM=${FACTSHEET_CHROMIUM:-/usr/bin/chromium}
 CHROMEDRIVER=${FACTSHEET_CHROMEDRIVER:-/usr/bin/chromedriver}
 read -r -a PACKAGES <<< "${BROWSER_PACKAGES:-chromium chromium-driver}"
+# apt-get, waiting while another installation on the machine holds apt's lock
+APT_GET=$(dirname "${BASH_SOURCE[0]}")/../apt_get.sh
 
 fail() {
   echo "install.sh: $*" >&2
@@ -49,14 +52,13 @@ if [[ ! -x $CHROMIUM || ! -x $CHROMEDRIVER ]]; then
     fail "$CHROMIUM or $CHROMEDRIVER is missing and there is no apt-get: install Chromium and its ChromeDriver" \
          "there, or set FACTSHEET_CHROMIUM and FACTSHEET_CHROMEDRIVER"
   echo "install.sh: installing ${PACKAGES[*]} (apt-get)"
-  "${AS_ROOT[@]}" apt-get update -qq
+  "${AS_ROOT[@]}" bash "$APT_GET" update -qq
   for package in "${PACKAGES[@]}"; do
     apt-cache show "$package" >/dev/null 2>&1 ||
       fail "apt has no package $package here (Ubuntu ships Chromium as a snap): install Chromium and its" \
            "ChromeDriver as $CHROMIUM and $CHROMEDRIVER, or set FACTSHEET_CHROMIUM and FACTSHEET_CHROMEDRIVER"
   done
-  "${AS_ROOT[@]}" env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
+  "${AS_ROOT[@]}" bash "$APT_GET" install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
   for binary in "$CHROMIUM" "$CHROMEDRIVER"; do
     [[ -x $binary ]] || fail "${PACKAGES[*]} installed, but $binary is still missing"
   done

@@ -4,25 +4,31 @@
 #
 #   bash scripts/cluster/slurm.sh start    # install if needed, start munged, slurmctld, slurmd
 #   bash scripts/cluster/slurm.sh status   # which daemons run, and sinfo (exit 0 only if all run)
+#   bash scripts/cluster/slurm.sh env      # the line to export so that sbatch, squeue, ... find it
 #   bash scripts/cluster/slurm.sh stop     # cancel the jobs, stop the daemons by their pids
 #
 # For a Debian 12 (bookworm) machine or container, run as root, with or without
 # systemd (the daemons are started directly, never through systemctl or init
 # scripts). Debian's package registry must be reachable the first time.
 #
+# Everything the cluster has lies in its own folder, SLURM_STATE_DIR: its
+# slurm.conf, its munge key and socket, the daemons' state, pid files and logs.
+# Nothing is written to /etc/slurm, /etc/munge or /run/munge, and its two ports
+# are the first free ones from 6817 up, so several clusters (of several test runs)
+# can run on one machine without touching each other. Slurm's commands find a
+# cluster by SLURM_CONF: `eval "$(bash scripts/cluster/slurm.sh env)"` sets it.
+#
 # The cluster has no accounting (no slurmdbd): job states come from `squeue`,
 # which shows a finished job for MinJobAge seconds; `sacct` fails
 # ("Slurm accounting storage is disabled").
 #
-# `start` writes /etc/slurm/slurm.conf (node line from `slurmd -C`: CPUs and
-# RealMemory), state under /var/spool/slurm, and pid files and logs in the state
-# folder. Every subcommand is idempotent: `start` on a running cluster only
-# confirms it (resuming a node left down or drained, restarting slurmctld and
-# slurmd if the configuration would now differ, e.g. a new hostname), `stop`
-# with nothing running is fine. `stop` kills only the pids it recorded.
+# Every subcommand is idempotent: `start` on a running cluster only confirms it
+# (resuming a node left down or drained, restarting slurmctld and slurmd if the
+# configuration would now differ, e.g. a new hostname), `stop` with nothing
+# running is fine. `stop` kills only the pids it recorded.
 #
 # Environment (all optional):
-#   SLURM_STATE_DIR      pid files, daemon logs, lock    (default /tmp/factsheet-slurm)
+#   SLURM_STATE_DIR      the cluster's folder            (default /tmp/factsheet-slurm)
 #   SLURM_PARTITION      name of the one partition       (default debug)
 #   SLURM_CLUSTER_NAME   ClusterName                     (default factsheet)
 #   SLURM_START_TIMEOUT  seconds to wait for an idle node (default 60)
@@ -33,6 +39,8 @@
 set -euo pipefail
 
 STATE_DIR=${SLURM_STATE_DIR:-/tmp/factsheet-slurm}
+mkdir -p "$STATE_DIR"
+STATE_DIR=$(cd "$STATE_DIR" && pwd -P)
 PARTITION=${SLURM_PARTITION:-debug}
 CLUSTER_NAME=${SLURM_CLUSTER_NAME:-factsheet}
 START_TIMEOUT=${SLURM_START_TIMEOUT:-60}
@@ -40,14 +48,13 @@ STOP_TIMEOUT=${SLURM_STOP_TIMEOUT:-15}
 MIN_JOB_AGE=${SLURM_MIN_JOB_AGE:-300}
 TASK_PLUGIN=${SLURM_TASK_PLUGIN:-task/affinity}
 
-CONF_DIR=/etc/slurm
-CONF=$CONF_DIR/slurm.conf
-SPOOL=/var/spool/slurm
-MUNGE_KEY=/etc/munge/munge.key
-MUNGE_RUN=/run/munge
-MUNGE_SOCKET=$MUNGE_RUN/munge.socket.2
-CTLD_PORT=6817
-SLURMD_PORT=6818
+CONF=$STATE_DIR/slurm.conf
+export SLURM_CONF=$CONF  # for this script's own sinfo, squeue, scontrol
+SPOOL=$STATE_DIR/spool
+MUNGE_DIR=$STATE_DIR/munge
+MUNGE_KEY=$MUNGE_DIR/munge.key
+MUNGE_SOCKET=$MUNGE_DIR/munge.socket.2
+FIRST_PORT=6817
 PACKAGES=(slurmctld slurmd slurm-client munge)
 MARKER="# Written by scripts/cluster/slurm.sh"
 
@@ -156,18 +163,21 @@ install_packages() {
     fi
     local rc=0
     # A source other than Debian's that cannot be reached only warns; the install says whether it matters.
-    apt-get -o DPkg::Lock::Timeout=300 update -qq >&2 || log "apt-get update reported errors (continuing)"
-    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
-        "${PACKAGES[@]}" >&2 || rc=$?
+    # apt_get.sh waits while another installation on the machine holds apt's lock.
+    local apt_get
+    apt_get=$(dirname "${BASH_SOURCE[0]}")/../apt_get.sh
+    bash "$apt_get" update -qq >&2 || log "apt-get update reported errors (continuing)"
+    bash "$apt_get" install -y -qq --no-install-recommends "${PACKAGES[@]}" >&2 || rc=$?
     [[ -n $own_policy ]] && rm -f "$policy"
     ((rc == 0)) || die "apt-get install failed (exit $rc)"
 }
 
 # --- munge -----------------------------------------------------------------
 
+# munged runs as root here, with its key, socket, seed, pid file and log in the
+# cluster's folder: the machine's own munge (if any) is neither used nor touched.
 ensure_munge_key() {
-    getent passwd munge >/dev/null || die "user munge missing (is the munge package installed?)"
-    install -d -o munge -g munge -m 0700 /etc/munge
+    install -d -m 0700 "$MUNGE_DIR"
     if [[ ! -s $MUNGE_KEY ]]; then
         log "creating $MUNGE_KEY"
         if command -v mungekey >/dev/null; then
@@ -176,7 +186,6 @@ ensure_munge_key() {
             dd if=/dev/urandom of="$MUNGE_KEY" bs=1024 count=1 status=none
         fi
     fi
-    chown munge:munge "$MUNGE_KEY"
     chmod 0400 "$MUNGE_KEY"
 }
 
@@ -185,34 +194,41 @@ munge_works() {
 }
 
 start_munged() {
-    if running munged; then
+    if running munged && munge_works; then
         return 0
     fi
+    stop_daemon munged
     ensure_munge_key
-    install -d -o munge -g munge -m 0755 "$MUNGE_RUN"
-    install -d -o munge -g munge -m 0700 /var/log/munge
-    install -d -o munge -g munge -m 0711 /var/lib/munge
-    if munge_works; then
-        # A munged this script did not start (e.g. an init script's): use it, leave it alone.
-        log "a munged not started by this script answers on $MUNGE_SOCKET; using it"
-        return 0
-    fi
-    rm -f "$MUNGE_RUN/munged.pid"
-    # munged runs as the key's owner and writes its pid file after it has forked.
-    runuser -u munge -- /usr/sbin/munged --force --pid-file="$MUNGE_RUN/munged.pid" 9>&- \
-        || { show_log /var/log/munge/munged.log; die "munged did not start"; }
-    wait_pid_file "$MUNGE_RUN/munged.pid" munged 10 \
-        || { show_log /var/log/munge/munged.log; die "munged wrote no pid file"; }
-    cp "$MUNGE_RUN/munged.pid" "$STATE_DIR/munged.pid"
+    rm -f "$MUNGE_SOCKET" "$MUNGE_SOCKET.lock"
+    # --force: the folders on the way (/tmp, say) may be writable by others, which munged otherwise refuses.
+    /usr/sbin/munged --force --socket="$MUNGE_SOCKET" --key-file="$MUNGE_KEY" \
+        --pid-file="$STATE_DIR/munged.pid" --log-file="$MUNGE_DIR/munged.log" \
+        --seed-file="$MUNGE_DIR/munged.seed" 9>&- \
+        || { show_log "$MUNGE_DIR/munged.log"; die "munged did not start"; }
+    wait_pid_file "$STATE_DIR/munged.pid" munged 10 \
+        || { show_log "$MUNGE_DIR/munged.log"; die "munged wrote no pid file"; }
     local i
     for ((i = 0; i < 50; i++)); do munge_works && break; sleep 0.1; done
-    munge_works || { show_log /var/log/munge/munged.log; die "munged does not answer"; }
+    munge_works || { show_log "$MUNGE_DIR/munged.log"; die "munged does not answer"; }
     log "munged started (pid $(recorded_pid munged))"
 }
 
 # --- slurm -----------------------------------------------------------------
 
-render_conf() {  # the slurm.conf for this machine, on stdout
+# The first free port from $1 up, skipping $2 (the other daemon's).
+free_port() {
+    local port=$1
+    while port_in_use "$port" || [[ $port == "${2:-}" ]]; do port=$((port + 1)); done
+    printf '%s' "$port"
+}
+
+# A port named in the cluster's current slurm.conf ($1: SlurmctldPort or SlurmdPort), if any.
+conf_port() {
+    [[ -f $CONF ]] && sed -n "s/^$1=\\([0-9]*\\)$/\\1/p" "$CONF" | head -n1
+    return 0
+}
+
+render_conf() {  # render_conf <slurmctld port> <slurmd port>: the slurm.conf for this machine, on stdout
     local host node_line cpus mem
     host=$(hostname -s)
     # slurmd -C: "NodeName=<host> CPUs=2 Boards=1 SocketsPerBoard=1 CoresPerSocket=2
@@ -232,6 +248,7 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
+AuthInfo=socket=$MUNGE_SOCKET
 MpiDefault=none
 SwitchType=switch/none
 # Containers have no usable cgroups: plain process tracking; tasks are bound to
@@ -260,31 +277,28 @@ SlurmctldPidFile=$STATE_DIR/slurmctld.pid
 SlurmdPidFile=$STATE_DIR/slurmd.pid
 SlurmctldLogFile=$STATE_DIR/slurmctld.log
 SlurmdLogFile=$STATE_DIR/slurmd.log
-SlurmctldPort=$CTLD_PORT
-SlurmdPort=$SLURMD_PORT
+SlurmctldPort=$1
+SlurmdPort=$2
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=$PARTITION Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 }
 
 write_conf() {  # write_conf <content>
-    install -d -m 0755 "$CONF_DIR"
-    if [[ -f $CONF ]] && ! grep -qF "$MARKER" "$CONF"; then
-        log "keeping the existing $CONF as $CONF.orig"
-        cp -p "$CONF" "$CONF.orig"
-    fi
     local tmp
-    tmp=$(mktemp "$CONF_DIR/.slurm.conf.XXXXXX")
+    tmp=$(mktemp "$STATE_DIR/.slurm.conf.XXXXXX")
     printf '%s\n' "$1" >"$tmp"
     chmod 0644 "$tmp"
     mv -f "$tmp" "$CONF"
 }
 
 start_slurm() {
-    local conf
-    conf=$(render_conf)
+    local conf ctld_port slurmd_port
     if running slurmctld && running slurmd; then
-        if [[ -f $CONF && $(<"$CONF") == "$conf" ]]; then
+        ctld_port=$(conf_port SlurmctldPort)
+        slurmd_port=$(conf_port SlurmdPort)
+        conf=$(render_conf "$ctld_port" "$slurmd_port")
+        if [[ $(<"$CONF") == "$conf" ]]; then
             return 0
         fi
         # e.g. another hostname, partition name or MinJobAge than the running cluster's
@@ -293,23 +307,21 @@ start_slurm() {
     # Restart both (also when only one of them is missing) with the current configuration.
     stop_daemon slurmd
     stop_daemon slurmctld
-    local port
-    for port in $CTLD_PORT $SLURMD_PORT; do
-        if port_in_use "$port"; then
-            die "port $port is in use (another slurmctld/slurmd?): $(ss -ltnp "sport = :$port" 2>/dev/null | tail -n +2)"
-        fi
-    done
+    ctld_port=$(free_port $FIRST_PORT)
+    slurmd_port=$(free_port $((ctld_port + 1)) "$ctld_port")
+    conf=$(render_conf "$ctld_port" "$slurmd_port")
     write_conf "$conf"
     install -d -m 0755 "$SPOOL" "$SPOOL/ctld" "$SPOOL/d"
     : >"$STATE_DIR/slurmctld.log"
     : >"$STATE_DIR/slurmd.log"
-    slurmctld 9>&- || { show_log "$STATE_DIR/slurmctld.log"; die "slurmctld did not start"; }
+    slurmctld -f "$CONF" 9>&- || { show_log "$STATE_DIR/slurmctld.log"; die "slurmctld did not start"; }
     wait_pid_file "$STATE_DIR/slurmctld.pid" slurmctld 15 \
         || { show_log "$STATE_DIR/slurmctld.log"; die "slurmctld is not running"; }
-    slurmd 9>&- || { show_log "$STATE_DIR/slurmd.log"; die "slurmd did not start"; }
+    slurmd -f "$CONF" 9>&- || { show_log "$STATE_DIR/slurmd.log"; die "slurmd did not start"; }
     wait_pid_file "$STATE_DIR/slurmd.pid" slurmd 15 \
         || { show_log "$STATE_DIR/slurmd.log"; die "slurmd is not running"; }
-    log "slurmctld (pid $(recorded_pid slurmctld)) and slurmd (pid $(recorded_pid slurmd)) started"
+    log "slurmctld (pid $(recorded_pid slurmctld), port $ctld_port) and slurmd (pid $(recorded_pid slurmd)," \
+        "port $slurmd_port) started in $STATE_DIR"
 }
 
 node_name() { sed -n 's/^NodeName=\([^ ]*\).*/\1/p' "$CONF" | head -n1; }
@@ -394,8 +406,6 @@ cmd_status() {
         pid=$(recorded_pid "$name")
         if is_daemon "$name" "$pid"; then
             echo "$name: running (pid $pid)"
-        elif [[ $name == munged ]] && command -v munge >/dev/null && munge_works; then
-            echo "munged: running (not started by this script)"
         else
             echo "$name: not running"
             all=1
@@ -409,10 +419,11 @@ cmd_status() {
 
 case ${1:-} in
     start) cmd_start ;;
+    env) printf 'export SLURM_CONF=%q\n' "$CONF" ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
     *)
-        echo "usage: $0 start|stop|status" >&2
+        echo "usage: $0 start|stop|status|env" >&2
         exit 2
         ;;
 esac
