@@ -15,7 +15,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from . import paths
+from . import links, paths
 from .editions import DEFAULT_LANGUAGES, LANGUAGE_RULE
 from .errors import DataError, Problem, display_path
 from .files import confined, outside_problem, shown_as_given
@@ -78,8 +78,34 @@ class Contact(Model):
     organisation: Text
     address: list[Text] = []
     phone: Text | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    web: Text | None = None
+    email: Text | None = None  # linked as mailto:, so checked as an address (factsheet/links.py)
+    web: Text | None = None    # ilo.org/partnerships or https://...: an https: site
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value):
+        problem = value and links.email_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("web")
+    @classmethod
+    def _web(cls, value):
+        problem = value and links.web_site_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @property
+    def email_href(self) -> str | None:
+        """The e-mail address's link, or None (no address, or one the links' rules refuse)."""
+        return f"mailto:{self.email}" if self.email and not links.email_problem(self.email) else None
+
+    @property
+    def web_href(self) -> str | None:
+        """The web site's link (https://), or None (no site, or one the links' rules refuse)."""
+        return links.web_site_url(self.web) if self.web and not links.web_site_problem(self.web) else None
 
 
 Language = Annotated[str, StringConstraints(pattern=rf"^{LANGUAGE_RULE}$")]
