@@ -77,7 +77,7 @@ def publish(sheet: Path, out: Path) -> None:
 PATHS = [
     ("climbs-back-into-the-sheet", CLIMB, "photos/x.png", ["climbs with '..'", "expected a path inside photos/"]),
     ("climbs-inside-photos", "photos/sub/../x.png", "photos/x.png", ["climbs with '..'"]),
-    ("dot-folder", "photos/./x.png", "photos/x.png", ["names '.'"]),
+    ("dot-folder", "photos/./x.png", "photos/x.png", ["names the folder '.'"]),
     ("absolute-path-into-the-sheet", "{sheet}/photos/x.png", "photos/x.png", ["an absolute path"]),
     ("percent-escaped-dots", "photos/%2e%2e/x.png", None, ["percent sign", "%2e"]),
     ("backslash", "photos\\x.png", None, ["backslash"]),

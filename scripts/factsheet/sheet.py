@@ -466,8 +466,10 @@ def photo_path_problem(file: str) -> str | None:
     parts = file.split("/")
     if file.startswith("/") or ":" in file:
         return f"{file!r} is an absolute path or an address; {PHOTO_PATH_EXPECTED}"
-    if ".." in parts or "." in parts:
-        return f"{file!r} climbs with '..' (or names '.'); {PHOTO_PATH_EXPECTED}"
+    if ".." in parts:
+        return f"{file!r} climbs with '..'; {PHOTO_PATH_EXPECTED}"
+    if "." in parts:
+        return f"{file!r} names the folder '.'; {PHOTO_PATH_EXPECTED}"
     if parts[0] != paths.PHOTOS_DIR or len(parts) < 2 or "" in parts:
         return f"{file!r} is not a file inside {paths.PHOTOS_DIR}/; {PHOTO_PATH_EXPECTED}"
     odd = next((part for part in parts if not _PHOTO_NAME.fullmatch(part)), None)
