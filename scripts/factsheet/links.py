@@ -110,7 +110,8 @@ def web_site_problem(value: str) -> str | None:
 
 
 def unsafe_hrefs(html: str) -> list[str]:
-    """The href values of ``html`` that :func:`link_problem` refuses (HTML entities decoded)."""
+    """The link targets of ``html`` (an <a>'s href, HTML entities decoded) that :func:`link_problem` refuses."""
     from html import unescape
 
-    return [href for href in (unescape(h) for h in re.findall(r'\bhref="([^"]*)"', html)) if link_problem(href)]
+    targets = re.findall(r'<a\b[^>]*?\shref="([^"]*)"', html, flags=re.I)
+    return [href for href in map(unescape, targets) if link_problem(href)]

@@ -56,8 +56,9 @@ def split_heading(text: str) -> tuple[str | None, str]:
 
 # Everything CommonMark (and pipe tables) can parse, so that what the subset lacks is seen and named.
 _full = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
-_full.validateLink = lambda url: True  # every link is kept, so that problems() sees what the writer typed,
-_full.normalizeLink = lambda url: url  # without escapes added (javascript: included)
+# Every link is kept (javascript: included) and as typed, without escapes added, for problems() to name it.
+_full.validateLink = lambda url: True
+_full.normalizeLink = lambda url: url
 _EXPECTED = "expected the Markdown subset of texts: paragraphs, **bold**, *italic*, lists, [links](address)"
 _REFUSED = {
     "image": "a picture (![...](...)) cannot be placed in a text; expected a project's photo: field",
