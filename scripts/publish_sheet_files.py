@@ -8,8 +8,9 @@ from pathlib import Path
 
 from factsheet import paths, site
 from factsheet.cli import command_line
-from factsheet.files import atomic_path, confined, write_text
-from factsheet.sheet import load_projects, load_sheet
+from factsheet.errors import display_path
+from factsheet.files import atomic_path, confined, inside, write_text
+from factsheet.sheet import entry_file, load_projects, load_sheet
 
 WEB_PHOTO_WIDTH = 1600  # px: sharp at twice the width a photo takes on a wide screen
 
@@ -41,7 +42,10 @@ def main(sheet_dir: Path, tidy_file: Path, table_file: Path, photos_dir: Path) -
     for project in load_projects(sheet_dir, sheet):
         if project.photo:
             source = confined(sheet_dir / project.photo.file, sheet_dir)
-            write_web_photo(source, Path(photos_dir) / site.photo_file(project.photo.file))
+            given_in = display_path(entry_file(sheet_dir / paths.PROJECTS_DIR, project.id))
+            target = inside(Path(photos_dir) / site.photo_file(project.photo.file), photos_dir, given_in,
+                            "key photo.file", project.photo.file)
+            write_web_photo(source, target)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import jinja2
 
-from factsheet import __version__, brand, markdown, paths
+from factsheet import __version__, brand, links, markdown, paths
 from factsheet.cli import command_line
 from factsheet.contributions import read_tidy
+from factsheet.errors import DataError, Problem, display_path
 from factsheet.figures import Figures, compute_for
 from factsheet.files import confined, read_template_file, write_text
 from factsheet.formatting import Formatter, isolated, load_labels
@@ -164,10 +165,16 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
 
 
 def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:
-    confined(Path(templates_dir) / paths.SHEET_TEMPLATE, templates_dir, "the templates folder")
+    """The sheet's HTML; a DataError naming the template if it would link anywhere but an https:, http: or
+    mailto: address or a #place (WeasyPrint would turn any other link into a file:// link of this machine)."""
+    template = confined(Path(templates_dir) / paths.SHEET_TEMPLATE, templates_dir, "the templates folder")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template(paths.SHEET_TEMPLATE).render(**values)
+    html = env.get_template(paths.SHEET_TEMPLATE).render(**values)
+    refused = links.unsafe_hrefs(html)
+    if refused:
+        raise DataError([Problem(display_path(template), "", links.link_problem(href)) for href in refused])
+    return html
 
 
 def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_file: Path, fonts_dir: Path,

@@ -109,15 +109,30 @@ def cluster_python() -> str:
 
 
 def run_workflow(workdir: Path, *args: str, python: str = sys.executable) -> subprocess.CompletedProcess:
-    """Run Snakemake in ``workdir`` with ``python``'s environment (by default this interpreter's)."""
-    return subprocess.run([python, "-m", "snakemake", "--cores", "2", *args],
-                          cwd=workdir, capture_output=True, text=True, timeout=600)
+    """Run Snakemake in ``workdir`` with ``python``'s environment (by default this interpreter's); the test
+    fails if the run changed anything under ``workdir``/data/."""
+    with data_unchanged(workdir):
+        return subprocess.run([python, "-m", "snakemake", "--cores", "2", *args],
+                              cwd=workdir, capture_output=True, text=True, timeout=600)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder``, by relative path."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@contextmanager
+def data_unchanged(workdir: Path):
+    """Fail the test if the body (a build) wrote, added or removed any file under ``workdir``/data/: a build
+    never writes there."""
+    before = tree_digest(workdir / "data")
+    yield
+    after = tree_digest(workdir / "data")
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        shown = ", ".join(f"data/{name}" for name in changed[:10])
+        pytest.fail(f"the build changed {len(changed)} file(s) under {workdir}/data/: {shown}", pytrace=False)
 
 
 def built_once(tmp_path_factory, name: str, make) -> dict:
@@ -172,8 +187,9 @@ def corpus_build(tmp_path_factory, built):
         work = Path(shutil.copytree(built[0], folder / "checkout", symlinks=True))
         for sheet in CORPUS.iterdir():
             shutil.copytree(sheet, work / "data" / sheet.name)
-        done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY], cwd=work,
-                              capture_output=True, text=True, timeout=1200)
+        with data_unchanged(work):
+            done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY], cwd=work,
+                                  capture_output=True, text=True, timeout=1200)
         return {"work": str(work), "failed": done.returncode and done.stdout + done.stderr}
 
     assert built[1].returncode == 0, built[1].stderr[-3000:]

@@ -77,6 +77,24 @@ def confined(path: str | Path, root: str | Path, what: str = "the sheet's folder
     return Path(path)
 
 
+def inside(path: str | Path, root: str | Path, file: str = "", place: str = "", value: str | None = None) -> Path:
+    """``path`` itself when it lies below ``root`` once '..' and links are resolved; a DataError otherwise,
+    naming the data ``file`` and ``place`` the name came from, and its ``value``.
+
+    Every output whose name comes from data (a photo's copy in the web edition) goes through this before
+    it is written, whatever the sheet's check let through: a build writes inside its output folder only.
+    """
+    from .errors import DataError, Problem
+
+    path, root = Path(path), Path(root)
+    if root.resolve() in path.resolve().parents:
+        return path
+    shown = f"{value!r} " if value is not None else ""
+    raise DataError([Problem(file or shown_as_given(path), place,
+                             f"{shown}would be written to {shown_as_given(path)}, outside "
+                             f"{shown_as_given(root)}; expected a name that stays inside that folder")])
+
+
 def read_template_file(path: Path, templates_dir: Path | None = None) -> str:
     """A brand or template file's text; a DataError naming it if it is a link leaving the templates folder
     (``templates_dir``: by default the folder above ``path``'s brand/ or labels/ folder, else templates/)."""

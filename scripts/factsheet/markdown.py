@@ -4,7 +4,9 @@ Paragraphs, **bold**, *italic*, bullet and numbered lists, links, and '# Heading
 lines (rendered one level below the sheet title). Anything else a writer might
 type (pictures, tables, HTML, '##' headings, code blocks) is refused by
 :func:`problems` with the file and line; the renderer never prints it as markup.
-Pictures go through a project's ``photo:`` field.
+Pictures go through a project's ``photo:`` field. A link goes to an https:, http:
+or mailto: address or a #place in the sheet (factsheet/links.py): any other is
+refused by :func:`problems`, and the renderer prints it as text.
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .errors import Problem, display_path
+from .links import link_problem
 
 _md = MarkdownIt("commonmark", {"html": False, "typographer": False}).disable(["image", "html_block", "html_inline"])
+# A link the check would refuse, as typed or once escaped (a host's invisible character becomes punycode), is
+# printed as text.
+_escaped = _md.normalizeLink
+_md.normalizeLink = lambda url: url if link_problem(url) else _escaped(url)
+_md.validateLink = lambda url: link_problem(url) is None
 
 
 def _shift_headings(state) -> None:
@@ -48,6 +56,9 @@ def split_heading(text: str) -> tuple[str | None, str]:
 
 # Everything CommonMark (and pipe tables) can parse, so that what the subset lacks is seen and named.
 _full = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+# Every link is kept (javascript: included) and as typed, without escapes added, for problems() to name it.
+_full.validateLink = lambda url: True
+_full.normalizeLink = lambda url: url
 _EXPECTED = "expected the Markdown subset of texts: paragraphs, **bold**, *italic*, lists, [links](address)"
 _REFUSED = {
     "image": "a picture (![...](...)) cannot be placed in a text; expected a project's photo: field",
@@ -86,12 +97,22 @@ def problems(text: str, path: Path, first_line: int = 1) -> list[Problem]:
                     refuse("image", line + offset, repr(f"![{child.content}]({child.attrGet('src') or ''})"))
                 elif child.type == "html_inline" and not child.content.startswith("</"):
                     refuse("html_inline", line + offset, _excerpt(child.content))
+                elif child.type == "link_open" and (wrong := link_problem(child.attrGet("href") or "")):
+                    refuse(f"a link to {wrong}", line + offset)
     seen, unique = set(), []
     for problem in found:  # an HTML block of many lines, or a table, is one problem
         if (problem.where, problem.message) not in seen:
             seen.add((problem.where, problem.message))
             unique.append(problem)
     return unique
+
+
+def link_problems(text: str, path: Path, place: str) -> list[Problem]:
+    """A problem at ``place`` for each link of a line of inline Markdown (a quote's role) that the links'
+    rules refuse."""
+    return [Problem(display_path(path), place, f"a link to {wrong}")
+            for token in _full.parseInline(text) for child in token.children or []
+            if child.type == "link_open" and (wrong := link_problem(child.attrGet("href") or ""))]
 
 
 def _excerpt(html: str) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from . import paths
+from . import links, paths
 from .editions import DEFAULT_LANGUAGES, LANGUAGE_RULE
 from .errors import DataError, Problem, display_path
 from .files import confined, outside_problem, shown_as_given
@@ -77,8 +78,34 @@ class Contact(Model):
     organisation: Text
     address: list[Text] = []
     phone: Text | None = None
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
-    web: Text | None = None
+    email: Text | None = None  # linked as mailto:, so checked as an address (factsheet/links.py)
+    web: Text | None = None    # ilo.org/partnerships or https://...: an https: site
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value):
+        problem = value and links.email_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("web")
+    @classmethod
+    def _web(cls, value):
+        problem = value and links.web_site_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @property
+    def email_href(self) -> str | None:
+        """The e-mail address's link, or None (no address, or one the links' rules refuse)."""
+        return f"mailto:{self.email}" if self.email and not links.email_problem(self.email) else None
+
+    @property
+    def web_href(self) -> str | None:
+        """The web site's link (https://), or None (no site, or one the links' rules refuse)."""
+        return links.web_site_url(self.web) if self.web and not links.web_site_problem(self.web) else None
 
 
 Language = Annotated[str, StringConstraints(pattern=rf"^{LANGUAGE_RULE}$")]
@@ -402,13 +429,13 @@ def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
     for project in projects:
         path = sheet_dir / paths.PROJECTS_DIR
         if project.partner not in codes:
-            problems.append(Problem(display_path(_file_of(path, project.id)), "key partner",
+            problems.append(Problem(display_path(entry_file(path, project.id)), "key partner",
                                     f"{project.partner!r} is not a partner of this sheet; expected one of "
                                     f"{', '.join(codes) or '(none declared under partners: in sheet.yaml)'}"))
         if project.photo:
             problem = photo_problem(sheet_dir, project.photo.file)
             if problem:
-                problems.append(Problem(display_path(_file_of(path, project.id)), "key photo.file", problem))
+                problems.append(Problem(display_path(entry_file(path, project.id)), "key photo.file", problem))
     if problems:
         raise DataError(problems)
     return in_language_entries(projects, sheet_dir / paths.PROJECTS_DIR, sheet, translated_project)
@@ -418,13 +445,51 @@ PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 MAX_PHOTO_PIXELS = 50_000_000  # 50 megapixels; a larger image is refused before its pixels are decoded
 
 
+PHOTO_PATH_EXPECTED = (f"expected a path inside {paths.PHOTOS_DIR}/ without '..', like "
+                       f"{paths.PHOTOS_DIR}/workshop.jpg")
+# A folder or file name of a photo's path: letters, digits, spaces and - _ . ( ) , + (not first: a dot or a space)
+_PHOTO_NAME = re.compile(r"[^\W_][\w .(),+-]*|_[\w .(),+-]*")
+
+
+def photo_path_problem(file: str) -> str | None:
+    """Why ``file`` is not a plain path inside the sheet's photos/ folder (photos/workshop.jpg), or None.
+
+    The path names the photo's copy in the web edition too (factsheet/site.py), so it must stay below photos/
+    however it is read: no '..' or '.', nothing absolute, no backslash, no percent-escape, no control
+    character."""
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in file):
+        return f"{file!r} holds a control or invisible character; {PHOTO_PATH_EXPECTED}"
+    if "\\" in file:
+        return f"{file!r} holds a backslash (\\); {PHOTO_PATH_EXPECTED} (folders separated by /)"
+    if "%" in file:
+        return f"{file!r} holds a percent sign (an escape like %2e is not read as a name); {PHOTO_PATH_EXPECTED}"
+    parts = file.split("/")
+    if file.startswith("/") or ":" in file:
+        return f"{file!r} is an absolute path or an address; {PHOTO_PATH_EXPECTED}"
+    if ".." in parts:
+        return f"{file!r} climbs with '..'; {PHOTO_PATH_EXPECTED}"
+    if "." in parts:
+        return f"{file!r} names the folder '.'; {PHOTO_PATH_EXPECTED}"
+    if parts[0] != paths.PHOTOS_DIR or len(parts) < 2 or "" in parts:
+        return f"{file!r} is not a file inside {paths.PHOTOS_DIR}/; {PHOTO_PATH_EXPECTED}"
+    odd = next((part for part in parts if not _PHOTO_NAME.fullmatch(part)), None)
+    if odd is not None:
+        return (f"{file!r} has the name {odd!r}; {PHOTO_PATH_EXPECTED}, its names of letters, digits, spaces and "
+                "- _ . ( ) , + (none starting with a dot or a space)")
+    return None
+
+
 def photo_problem(sheet_dir: Path, file: str) -> str | None:
-    """Why a photo path cannot be used (outside the sheet folder or a link leaving it, missing, not a JPEG or
-    PNG, more than MAX_PHOTO_PIXELS pixels), or None."""
+    """Why a photo path cannot be used (not a plain path inside photos/, outside the sheet folder or a link
+    leaving it, missing, not a JPEG or PNG, more than MAX_PHOTO_PIXELS pixels), or None."""
     folder = Path(sheet_dir)
-    outside = outside_problem(folder / file, folder, name=file)
-    if outside:
-        return outside.message
+    if "\0" not in file:  # a climb or a link out of the sheet is named as such (a NUL cannot be resolved)
+        outside = outside_problem(folder / file, folder, name=file)
+        if outside:
+            return outside.message
+    shape = photo_path_problem(file)
+    if shape:
+        return shape
     target = (folder / file).resolve()
     if target.suffix.lower() not in PHOTO_TYPES:
         return f"{file!r} is not a JPEG or PNG file; expected a name ending in {', '.join(PHOTO_TYPES)}"
@@ -494,7 +559,7 @@ def load_quotes(sheet_dir: Path, projects: list[Project], sheet: Sheet | None = 
     ids = [p.id for p in projects]
     for quote in quotes:
         if quote.project is not None and quote.project not in ids:
-            problems.append(Problem(display_path(_file_of(sheet_dir / paths.QUOTES_DIR, quote.id)), "key project",
+            problems.append(Problem(display_path(entry_file(sheet_dir / paths.QUOTES_DIR, quote.id)), "key project",
                                     f"{quote.project!r} is not a project of this sheet; "
                                     f"expected one of {', '.join(ids)}"))
     if problems:
@@ -502,5 +567,6 @@ def load_quotes(sheet_dir: Path, projects: list[Project], sheet: Sheet | None = 
     return in_language_entries(quotes, sheet_dir / paths.QUOTES_DIR, sheet, translated_quote) if sheet else quotes
 
 
-def _file_of(folder: Path, entry: str) -> Path:
+def entry_file(folder: Path, entry: str) -> Path:
+    """The untranslated file of a project or quote of ``folder`` (projects/, quotes/) by its id."""
     return next(p for p in untranslated_texts(folder) if entry_id(p) == entry)

@@ -3,16 +3,16 @@
 import re
 from pathlib import Path
 
-from . import brand, paths
+from . import brand, markdown, paths
 from .contributions import read_raw, tidy
 from .editions import LANGUAGE_RULE, contributions_file
 from .errors import DataError, Problem, display_path
 from .figures import compute_for, sheet_windows
 from .files import outside_problem
 from .formatting import Formatter, load_labels
-from .languages import in_language, sheet_text_complete, sheet_text_file, translation_problems
+from .languages import in_language, sheet_text_complete, sheet_text_file, text_file, translation_problems
 from .narrative import entry_problems, environment, load_blocks, narrative_names
-from .sheet import load_projects, load_quotes, load_sheet, read_text
+from .sheet import entry_file, load_projects, load_quotes, load_sheet, read_text
 
 KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.CONTRIBUTIONS_STEM}.xlsx",
                  paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR, paths.PHOTOS_DIR}
@@ -99,12 +99,22 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
         if translated is not None:
             problems += entry_problems(sheet_dir, translated[0], translated[1] if quotes is not None else [], names,
                                        env, edition)
+            problems += _role_links(sheet_dir, translated[1] if quotes is not None else [], edition)
     if problems:
         raise DataError(list(dict.fromkeys(problems)))
     return {"sheet": display_path(sheet_dir), "table": display_path(table_file), "rows": len(table),
             "years": [int(table["year"].min()), int(table["year"].max())], "narrative": sorted(blocks),
             "projects": len(projects), "quotes": len(quotes), "languages": sheet.languages, "warnings": warnings,
             "photos": sum(1 for p in projects if p.photo)}, table
+
+
+def _role_links(sheet_dir: Path, quotes: list, edition) -> list[Problem]:
+    """A problem for each link of a quote's role (inline Markdown in its front matter) that the links' rules
+    refuse, naming the file of the edition's language."""
+    folder = sheet_dir / paths.QUOTES_DIR
+    return [problem for quote in quotes if quote.role
+            for problem in markdown.link_problems(quote.role, text_file(entry_file(folder, quote.id), edition),
+                                                  "key role")]
 
 
 def _links_leaving(sheet_dir: Path) -> list[Problem]:
