@@ -17,7 +17,7 @@ from pathlib import Path
 from snakemake.utils import min_version, validate
 
 sys.path.insert(0, str(Path(workflow.basedir, "scripts")))
-from factsheet.brand import font_faces, load_brand  # noqa: E402
+from factsheet.brand import font_faces, load_brand, logo_languages  # noqa: E402
 from factsheet.editions import (  # noqa: E402
     EDITION_RULE,
     LANGUAGE_RULE,
@@ -58,7 +58,13 @@ WEB_DIR = Path(workflow.basedir, "templates", "web")
 TEMPLATES = [source(p) for p in TEMPLATE_FILES if not p.is_relative_to(WEB_DIR)]  # the PDF's
 WEB_TEMPLATES = [source(p) for p in TEMPLATE_FILES if p.is_relative_to(WEB_DIR)]
 BRAND = source(Path(workflow.basedir, "templates", "brand", "brand.yaml"))
-LOGO = source(Path(workflow.basedir, "templates", "brand", "logo.svg"))
+LOGOS = [source(p) for p in sorted(Path(workflow.basedir, "templates", "brand").glob("*.svg"))]
+# The languages with a logo of their own (brand.yaml logos:), and the logo a page in a language shows.
+LOGO_LANGUAGES = logo_languages(load_brand(Path(str(BRAND))))
+
+
+def logo_of(wildcards):
+    return FILES.logo_on_dark_in(wildcards.lang if wildcards.lang in LOGO_LANGUAGES else None)
 LABELS = [source(p) for p in sorted(Path(workflow.basedir, "templates", "labels").glob("*.yaml"))]
 
 
@@ -69,6 +75,9 @@ def stage_module(stage):
 onstart:
     # The warm process imports the libraries while the first jobs are being scheduled.
     stages.warm_up()
+    if config["site"] and not config["site_url"]:
+        print("note: config site_url is not set: the web edition's links stay relative, and a shared page "
+              "shows no card (set site_url to the address the site will be published at)", file=sys.stderr)
     # Temporary files of a build that was killed outright (outputs are written to a temporary
     # file, then renamed); the directory is locked by now, so no other build is writing.
     for leftover in OUT.rglob(".*.part"):
@@ -202,17 +211,19 @@ rule write_brand_assets:
     input:
         stage=stage_module("write_brand_assets"),
         brand=BRAND,
-        logo=LOGO,
+        logos=LOGOS,
         helpers=HELPERS,
     output:
         style=FILES.style,
         logo_on_dark=FILES.logo_on_dark,
+        language_logos=[FILES.logo_on_dark_in(language) for language in LOGO_LANGUAGES],
         fonts=[FILES.fonts_dir / face["file"] for face in font_faces(load_brand(Path(str(BRAND))))],
     log:
         LOGS / "write_brand_assets.log",
     run:
         stages.run("write_brand_assets", log=log[0], brand_file=input.brand, style_file=output.style,
-                   logo_on_dark=output.logo_on_dark, fonts_dir=FILES.fonts_dir)
+                   logo_on_dark=output.logo_on_dark, fonts_dir=FILES.fonts_dir,
+                   language_logos={language: FILES.logo_on_dark_in(language) for language in LOGO_LANGUAGES})
 
 
 rule check_sheet:
@@ -240,7 +251,7 @@ def chart_arguments(input, output, wildcards):
     return dict(tidy_file=input.tidy, sheet_file=str(Path(sheet_dir(wildcards), "sheet.yaml")),
                 brand_file=input.brand, style_file=input.style,
                 fonts_dir=FILES.fonts_dir, svg_file=output.chart, tall_svg_file=output.chart_tall,
-                language=wildcards.lang)
+                phone_svg_file=output.chart_phone, language=wildcards.lang)
 
 
 rule plot_contributions:
@@ -257,6 +268,7 @@ rule plot_contributions:
     output:
         chart=FILES.chart("{subject}-{edition}-{lang}"),
         chart_tall=FILES.tall_chart("{subject}-{edition}-{lang}"),
+        chart_phone=FILES.phone_chart("{subject}-{edition}-{lang}"),
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}-{lang}.log",
     run:
@@ -276,7 +288,8 @@ rule render_html:
     input:
         stage=stage_module("render_html"),
         tidy=rules.check_sheet.output.tidy,
-        logo_on_dark=rules.write_brand_assets.output.logo_on_dark,
+        logo_on_dark=logo_of,
+        logos=rules.write_brand_assets.output.language_logos,
         fonts=rules.write_brand_assets.output.fonts,
         sheet=sheet_files,
         templates=TEMPLATES,
@@ -398,6 +411,7 @@ rule write_site_assets:
     output:
         stylesheet=SITE / site.STYLESHEET,
         logo=SITE / site.LOGO,
+        language_logos=[SITE / site.logo(language) for language in LOGO_LANGUAGES],
         icon=SITE / site.ICON,
         fonts=[SITE / site.web_font(face["file"]) for face in font_faces(load_brand(Path(str(BRAND))))],
     log:
@@ -454,9 +468,11 @@ rule render_previews:
 
 
 def web_arguments(input, output, params, wildcards):
-    return dict(sheet_dir=sheet_dir(wildcards), tidy_file=input.tidy, chart_file=input.chart, site_dir=SITE,
+    return dict(sheet_dir=sheet_dir(wildcards), tidy_file=input.tidy, chart_file=input.chart,
+                phone_chart_file=input.chart_phone, site_dir=SITE,
                 html_file=output.page, entry_file=output.entry, language=wildcards.lang,
-                languages=params.languages)
+                languages=params.languages, site_url=config["site_url"] or None,
+                site_language=config["site_language"])
 
 
 rule render_web:
@@ -466,6 +482,7 @@ rule render_web:
         stage=stage_module("render_web"),
         tidy=rules.check_sheet.output.tidy,
         chart=rules.plot_contributions.output.chart,
+        chart_phone=rules.plot_contributions.output.chart_phone,
         sheet=sheet_files,
         templates=[*TEMPLATES, *WEB_TEMPLATES],
         assets=rules.write_site_assets.output,
@@ -478,6 +495,8 @@ rule render_web:
         entry=FILES.entry("{subject}-{edition}-{lang}"),
     params:
         languages=lambda w: languages(w.subject, w.edition),  # a param: the page is made again when they change
+        site_url=config["site_url"],
+        site_language=config["site_language"],
     log:
         LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
     run:
@@ -490,7 +509,8 @@ rule render_card:
         stage=stage_module("render_card"),
         entry=rules.render_web.output.entry,
         fonts=rules.write_brand_assets.output.fonts,
-        logo=rules.write_brand_assets.output.logo_on_dark,
+        logo=logo_of,
+        logos=rules.write_brand_assets.output.language_logos,
         templates=WEB_TEMPLATES,
         brand=BRAND,
         helpers=HELPERS,
@@ -514,6 +534,9 @@ rule site_index:
         helpers=HELPERS,
     output:
         index=SITE / site.INDEX,
+        # an index in each other language of the pages, beside it (index-fr.html)
+        others=[SITE / site.index(code, config["site_language"])
+                for code in sorted({code for _, _, code in site_pages()} - {config["site_language"]})],
     params:
         entries=[FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
     log:

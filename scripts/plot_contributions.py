@@ -8,7 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager, patheffects  # noqa: E402
+from matplotlib import font_manager, patheffects, ticker  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from factsheet.brand import UNICODE_RANGES, font_stack, load_brand  # noqa: E402
@@ -18,6 +18,7 @@ from factsheet.figures import Figures, compute_for  # noqa: E402
 from factsheet.files import write_text  # noqa: E402
 from factsheet.formatting import Formatter, load_labels  # noqa: E402
 from factsheet.languages import in_language  # noqa: E402
+from factsheet.markdown import typeset_model  # noqa: E402
 from factsheet.palette import series_colours  # noqa: E402
 from factsheet.sheet import Sheet, load_sheet  # noqa: E402
 
@@ -32,6 +33,21 @@ def register_fonts(fonts_dir: Path) -> None:
     for path in sorted(Path(fonts_dir).glob("*.ttf")):
         if str(path) not in known:
             font_manager.fontManager.addfont(str(path))
+
+
+class axis_formatter(ticker.Formatter):  # noqa: N801 (a formatter is called like a function)
+    """The y axis's numbers as the language writes them (2,5 ... 20,0 in French, 2.5 ... 20.0 in English), each
+    with as many decimals as the finest tick needs; written out in full, never as an offset or in scientific
+    notation."""
+
+    def __init__(self, fmt: Formatter):
+        self.fmt, self.places = fmt, 0
+
+    def set_locs(self, locs) -> None:
+        self.places = max((len(f"{loc:.6f}".rstrip("0").partition(".")[2]) for loc in locs), default=0)
+
+    def __call__(self, value, pos=None) -> str:
+        return self.fmt.decimal(value, self.places)
 
 
 def chart_title(sheet: Sheet, figures: Figures, labels: dict) -> str:
@@ -69,7 +85,7 @@ def svg_text(fig: plt.Figure) -> str:
 
 
 def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None,
-         one_column: bool = False) -> plt.Figure:
+         one_column: bool = False, width_mm: float | None = None) -> plt.Figure:
     """The chart as a matplotlib figure; call inside the brand style context.
 
     Stacked bars per year in the streams' colours (the cards' and the table's too); a year outside a
@@ -81,6 +97,8 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
     width, height = plt.rcParams["figure.figsize"]
     if height_mm:
         height = height_mm / 25.4
+    if width_mm:
+        width = width_mm / 25.4
     fig, ax = plt.subplots(layout="constrained", figsize=(width, height + (legend_rows - 1) * LEGEND_ROW_INCHES))
     bottoms = [0.0] * len(years)
     for stream, colour in zip(sheet.streams, series_colours(brand, len(sheet.streams)), strict=True):
@@ -107,6 +125,7 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
     if small:
         ax.tick_params(axis="x", labelsize="small")
     ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
+    ax.yaxis.set_major_formatter(axis_formatter(fmt))
     ax.set_ylabel(plain(labels["chart_axis"]))
     fig.suptitle(plain(chart_title(sheet, figures, labels)), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])
@@ -135,30 +154,36 @@ def legend_too_wide(fig: plt.Figure) -> bool:
     return sum(widths) + extras * font_px > LEGEND_ROOM * fig.bbox.width
 
 
-def drawn(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None) -> plt.Figure:
+def drawn(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None,
+          width_mm: float | None = None) -> plt.Figure:
     """The chart, its legend entries side by side where they fit and one under the other where they do not."""
-    fig = draw(sheet, figures, fmt, brand, height_mm)
+    fig = draw(sheet, figures, fmt, brand, height_mm, width_mm=width_mm)
     if len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig):
         plt.close(fig)
-        fig = draw(sheet, figures, fmt, brand, height_mm, one_column=True)
+        fig = draw(sheet, figures, fmt, brand, height_mm, one_column=True, width_mm=width_mm)
     return fig
 
 
 def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, fonts_dir: Path,
-         svg_file: Path, tall_svg_file: Path | None = None, language: str | None = None) -> None:
+         svg_file: Path, tall_svg_file: Path | None = None, language: str | None = None,
+         phone_svg_file: Path | None = None) -> None:
     """Draw the chart in ``language`` (one of the sheet's; by default the first) at the brand's size into
     ``svg_file`` and, if asked, at its taller size (which the PDF stage may choose to fill a short sheet's page)
-    into ``tall_svg_file``."""
+    into ``tall_svg_file`` and at its phone size (the web page's on a narrow screen) into ``phone_svg_file``."""
     sheet = in_language(load_sheet(Path(sheet_file)), Path(sheet_file).parent, language)
     brand = load_brand(Path(brand_file))
     labels = load_labels(sheet.language)
+    sheet = typeset_model(sheet, labels.get("typography"))  # Canada’s, as the page sets it
     figures = compute_for(read_tidy(Path(tidy_file)), sheet, labels)
     fmt = Formatter(sheet.language, labels)
     register_fonts(Path(fonts_dir))
-    drawings = [(svg_file, None)] + ([(tall_svg_file, brand["chart"]["tall_height_mm"])] if tall_svg_file else [])
+    drawings = [(svg_file, None, None)] \
+        + ([(tall_svg_file, brand["chart"]["tall_height_mm"], None)] if tall_svg_file else []) \
+        + ([(phone_svg_file, brand["chart"]["phone_size_mm"][1], brand["chart"]["phone_size_mm"][0])]
+           if phone_svg_file else [])
     with plt.style.context(str(style_file)):
-        for target, height_mm in drawings:
-            fig = drawn(sheet, figures, fmt, brand, height_mm)
+        for target, height_mm, width_mm in drawings:
+            fig = drawn(sheet, figures, fmt, brand, height_mm, width_mm)
             write_text(target, svg_text(fig))
             plt.close(fig)
 

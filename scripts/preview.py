@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factsheet import paths, site, stages
+from factsheet import brand, paths, site, stages
 from factsheet.editions import sheet_languages
 from factsheet.files import shown_as_given
 from factsheet.outputs import Outputs
@@ -106,7 +106,9 @@ class SheetPreview:
 
     def brand_assets(self) -> None:
         self.run("write_brand_assets", brand_file=paths.BRAND_FILE, style_file=self.out.style,
-                 logo_on_dark=self.out.logo_on_dark, fonts_dir=self.out.fonts_dir)
+                 logo_on_dark=self.out.logo_on_dark, fonts_dir=self.out.fonts_dir,
+                 language_logos={code: self.out.logo_on_dark_in(code)
+                                 for code in brand.logo_languages(brand.load_brand())})
 
     def site_assets(self) -> None:
         self.run("write_site_assets", brand_file=paths.BRAND_FILE, fonts_dir=self.out.fonts_dir,
@@ -143,7 +145,8 @@ class SheetPreview:
         """The PDF, without its archival variant (the preview shows the published one); ``staged``: under its
         staged name, for publish()."""
         self.run("render_html", sheet_dir=self.sheet_dir, tidy_file=self.out.tidy(self.sheet),
-                 chart_file=self.out.chart(self.name), logo_file=self.out.logo_on_dark,
+                 chart_file=self.out.chart(self.name),
+                 logo_file=self.out.logo_on_dark_in(brand.logo_language(brand.load_brand(), self.language)),
                  fonts_dir=self.out.fonts_dir, html_file=self.out.html(self.name),
                  tall_chart_file=self.out.tall_chart(self.name), language=self.language)
         pdf = self.out.pdf(self.name)

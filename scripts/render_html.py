@@ -37,17 +37,31 @@ def column_runs(projects: list[dict]) -> list[dict]:
 
 
 def chart_alt(sheet: Sheet, figures: Figures, fmt: Formatter) -> str:
-    """Alt text for the chart, from its data: what it shows and every figure, labels as typed."""
+    """Alt text for the chart, from its data: what it shows and every figure, labels as typed; each figure at the
+    precision the sheet prints it (a year's amount as its bar and table cell, a total as its key figure)."""
     labels = fmt.labels
     intro = labels["chart_alt"].format(possessive=sheet.donor.possessive, period=figures.period.long)
     years = "; ".join(
-        f"{year}: " + (", ".join(f"{s.label} {fmt.usd(figures.by_year[year][s.id])}" for s in sheet.streams
-                                 if s.id in figures.by_year[year]) or labels["chart_alt_no_figures"])
+        labels["chart_alt_year"].format(year=year, figures=", ".join(
+            f"{s.label} {fmt.usd_millions_nearest(figures.by_year[year][s.id])}" for s in sheet.streams
+            if s.id in figures.by_year[year]) or labels["chart_alt_no_figures"])
         for year in figures.by_year
     )
-    totals = "; ".join(labels["chart_alt_total"].format(label=s.label, total=fmt.usd(figures.totals[s.id]),
+    totals = "; ".join(labels["chart_alt_total"].format(label=s.label, total=fmt.usd_millions(figures.totals[s.id]),
                                                         window=figures.windows[s.id].long) for s in sheet.streams)
     return f"{intro} {years}. {totals}."
+
+
+def rounding_shows(sheet: Sheet, figures: Figures, fmt: Formatter) -> bool:
+    """Whether the figures as shown fail to add up: a stream's yearly cells to its total as its key figure and
+    legend show it, or a year's stream cells to the year's total cell."""
+    shown = fmt.shown_millions
+    for s in sheet.streams:
+        cells = [shown(figures.by_year[y][s.id]) for y in figures.by_year if s.id in figures.by_year[y]]
+        if cells and sum(cells) != shown(figures.totals[s.id], down=True):
+            return True
+    return any(sum(shown(v) for v in amounts.values()) != shown(sum(amounts.values()))
+               for amounts in figures.by_year.values() if amounts)
 
 
 def chart_table(sheet: Sheet, figures: Figures, fmt: Formatter) -> dict:
@@ -99,17 +113,19 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
     ``photo_src`` gives a photo's address from its file name in the sheet folder."""
     sheet = in_language(load_sheet(sheet_dir / paths.SHEET_FILE), sheet_dir, language)
     labels = load_labels(sheet.language, labels_dir)
+    typography = labels.get("typography")
     fmt = Formatter(sheet.language, labels)
     figures = compute_for(read_tidy(tidy_file), sheet, labels)
     names, env = narrative_names(sheet, figures), environment(fmt.filters())
-    blocks = load_blocks(sheet_dir, names, env, sheet)
-    projects = load_projects(sheet_dir, sheet)
-    quotes = load_quotes(sheet_dir, projects, sheet)
+    blocks = load_blocks(sheet_dir, names, env, sheet, typography)
+    projects = [markdown.typeset_model(p, typography) for p in load_projects(sheet_dir, sheet)]
+    quotes = [markdown.typeset_model(q, typography) for q in load_quotes(sheet_dir, projects, sheet)]
+    sheet = markdown.typeset_model(sheet, typography)
 
     def quote_view(quote):
         body = fill_entry(sheet_dir / paths.QUOTES_DIR, quote.id, quote.body, names, env, sheet)
-        return {"html": markdown.inline_html(" ".join(body.split())), "speaker": quote.speaker,
-                "role_html": markdown.inline_html(quote.role) if quote.role else None}
+        return {"html": markdown.inline_html(" ".join(body.split()), typography), "speaker": quote.speaker,
+                "role_html": markdown.inline_html(quote.role, typography) if quote.role else None}
 
     def project_view(project):
         photo = None
@@ -117,7 +133,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
             photo = {"src": photo_src(project.photo.file), "caption": project.photo.caption,
                      "credit": project.photo.credit}
         html = markdown.to_html(fill_entry(sheet_dir / paths.PROJECTS_DIR, project.id, project.body, names, env,
-                                           sheet))
+                                           sheet), typography)
         lead, _, rest = html.partition("</p>\n")  # a photo follows the first paragraph, so the card can
         lead = lead + "</p>\n" if rest else html   # begin at the foot of a column and its photo move on
         return {"id": project.id, "title": project.title, "countries": project.countries,
@@ -148,7 +164,8 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
             for i, s in enumerate(sheet.streams, start=1)
         ],
         "chart": {"src": chart_src, "tall_src": None, "alt": chart_alt(sheet, figures, fmt),
-                  "source": sheet.chart.source, "note": sheet.chart.note, "table": chart_table(sheet, figures, fmt)},
+                  "source": sheet.chart.source, "note": sheet.chart.note, "table": chart_table(sheet, figures, fmt),
+                  "rounding_note": labels["rounding_note"] if rounding_shows(sheet, figures, fmt) else None},
         "description": description(sheet, figures, fmt),
         "keywords": [*labels["pdf_keywords"], sheet.donor.name,
                      *dict.fromkeys(w.long for w in [figures.period, *figures.windows.values()]),

@@ -1,13 +1,15 @@
-"""Stage: write the web edition's index (output/site/index.html): every sheet by subject, edition and
-language, each with its page-1 thumbnail, from the entries the page stage wrote."""
+"""Stage: write the web edition's index (output/site/index.html, and index-fr.html ... in the pages' other
+languages): every sheet by subject, edition and language, each with its page-1 thumbnail, from the entries the
+page stage wrote."""
 
 import json
 from pathlib import Path
 
 from factsheet import __version__, site
+from factsheet.brand import load_brand, logo_language
 from factsheet.cli import command_line
 from factsheet.files import write_text
-from factsheet.formatting import load_labels
+from factsheet.formatting import Formatter, load_labels
 
 INDEX_TEMPLATE = "index.html.j2"
 
@@ -22,16 +24,37 @@ def subjects(entries: list[dict]) -> list[dict]:
             for subject, members in groups.items()]
 
 
+def index_languages(entries: list[dict], language: str) -> list[str]:
+    """The languages the site has an index in: ``language`` (index.html) and every other language of its pages."""
+    return list(dict.fromkeys([language, *sorted(e["language"] for e in entries)]))
+
+
 def main(entry_files: list[Path], index_file: Path, language: str = "en") -> None:
-    """Write the index of the pages ``entry_files`` describe, its own words in ``language``."""
-    from render_web import templates
+    """Write the index of the pages ``entry_files`` describe, its own words in ``language``, and beside it an
+    index in each other language of the pages (site.index), each linking to the others. A page marked
+    ``publish: false`` is left off."""
+    from render_web import language_name, templates
 
     entries = [json.loads(Path(f).read_text(encoding="utf-8")) for f in entry_files]
-    html = templates().get_template(INDEX_TEMPLATE).render(
-        labels=load_labels(language), language=language, subjects=subjects(entries), stylesheet=site.STYLESHEET,
-        icon=site.ICON, logo=site.LOGO, organisation=entries[0]["organisation"] if entries else "",
-        generator=f"factsheet pipeline {__version__}")
-    write_text(index_file, html)
+    codes = index_languages(entries, language)  # the same files whichever sheets are published
+    entries = [e for e in entries if e.get("publish", True)]
+    site_dir, brand = Path(index_file).parent, load_brand()
+    for code in codes:
+        labels = load_labels(code)
+        fmt = Formatter(code, labels)
+        for entry in entries:
+            pdf = site_dir / entry["pdf"]
+            entry["pdf_label"] = labels["web_pdf"].format(size=fmt.file_size(pdf.stat().st_size)) \
+                if pdf.is_file() else labels["web_pdf_unsized"]
+        html = templates().get_template(INDEX_TEMPLATE).render(
+            labels=labels, language=code, subjects=subjects(entries), stylesheet=site.STYLESHEET,
+            icon=site.ICON, logo=site.logo(logo_language(brand, code)), home=site.index(code, language),
+            indexes=[{"code": other, "name": language_name(other), "href": site.index(other, language)}
+                     for other in codes if other != code],
+            organisation=next((e["organisation"] for e in entries if e["language"] == code),
+                              entries[0]["organisation"] if entries else ""),
+            generator=f"factsheet pipeline {__version__}")
+        write_text(site_dir / site.index(code, language), html)
 
 
 if __name__ == "__main__":

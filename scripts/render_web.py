@@ -11,8 +11,9 @@ from pathlib import Path
 
 import jinja2
 
-from factsheet import paths, site
+from factsheet import brand, paths, site
 from factsheet.cli import command_line
+from factsheet.contributions import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from factsheet.files import write_text
 
 PAGE_TEMPLATE = "sheet.html.j2"
@@ -45,7 +46,8 @@ def templates() -> jinja2.Environment:
 
 
 def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, language: str | None,
-                languages: list[str]) -> dict:
+                languages: list[str], site_url: str | None = None, site_language: str = "en",
+                phone_chart_file: Path | None = None) -> dict:
     """What the page shows: the PDF's values (render_html.context), with the site's addresses."""
     from render_html import context
 
@@ -53,6 +55,7 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
     sheet_name = f"{sheet_dir.parent.name}-{sheet_dir.name}"
     values = context(sheet_dir, Path(tidy_file), "", {"on_dark": site.LOGO}, language=language,
                      photo_src=lambda file: site.photo(sheet_name, file))
+    values["logos"]["on_dark"] = site.logo(brand.logo_language(brand.load_brand(), values["sheet"].language))
     sheet, labels, fmt = values["sheet"], values["labels"], values["formatter"]
     name = f"{sheet_name}-{sheet.language}"
 
@@ -65,18 +68,34 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
         return {"label": labels[label].format(size=fmt.file_size(file.stat().st_size)), "href": href}
 
     values["chart"]["svg"] = site.inline_svg(Path(chart_file).read_text(encoding="utf-8"), values["chart"]["alt"])
+    # on a phone, the chart drawn narrower and taller (its text as large as in print), in place of the wide one
+    values["chart"]["phone_svg"] = site.inline_svg(Path(phone_chart_file).read_text(encoding="utf-8"),
+                                                   values["chart"]["alt"], prefix="chart-phone-") \
+        if phone_chart_file else None
     values["site"] = {
         "name": name,
         "subject": sheet_dir.parent.name,
         "edition": sheet_dir.name,
         "stylesheet": site.STYLESHEET,
         "icon": site.ICON,
-        "index": site.INDEX,
-        "card": site.card(name),
+        "index": site.index(sheet.language, site_language),
+        "url": site.absolute(site.page(name), site_url) if site_url else None,
+        "card": site.absolute(site.card(name), site_url),
+        "card_alt": labels["web_card_alt"].format(
+            title=sheet.title, date=values["edition"],
+            figures=fmt.join(f"{f['value']} ({f['caption']})" for f in values["key_figures"])),
+        "locale": site.og_locale(sheet.language),
+        "other_locales": [site.og_locale(code) for code in languages if code != sheet.language],
+        "phone_href": site.phone_href(sheet.contact.phone) if sheet.contact.phone else None,
+        "legal": labels["web_legal"].format(year=sheet.edition_date.year, organisation=sheet.contact.organisation),
         "pdf": site.pdf(name),
         "downloads": [file for file in (download("web_pdf", site.pdf(name)),
                                         download("web_archival", site.archival_pdf(name)),
                                         download("web_table", site.table(sheet_name))) if file],
+        # the downloadable table's columns, named and explained in the page's language (its data dictionary)
+        "table_columns": [{"name": column, "meaning": labels[f"web_column_{column}"].format(
+            streams=fmt.join(f"{s.id} = {s.label}" for s in sheet.streams))}
+            for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)],
         "pages": [site.page_image(name, n) for n in range(1, page_count(site_dir / site.previews(name)) + 1)],
         "languages": [{"code": code, "name": language_name(code), "href": site.page(f"{sheet_name}-{code}")}
                       for code in languages if code != sheet.language],
@@ -102,14 +121,17 @@ def entry(values: dict) -> dict:
             "key_figures": [{"value": f["value"], "caption": f["caption"], "stream": f["stream"]}
                             for f in values["key_figures"]],
             "page": site.page(name), "thumbnail": site.thumbnail(name), "card": site.card(name),
-            "pdf": site.pdf(name), "order": sheet.languages.index(sheet.language)}
+            "pdf": site.pdf(name), "order": sheet.languages.index(sheet.language), "publish": sheet.publish}
 
 
 def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, html_file: Path, entry_file: Path,
-         language: str | None = None, languages: list[str] | None = None) -> None:
+         language: str | None = None, languages: list[str] | None = None, site_url: str | None = None,
+         site_language: str = "en", phone_chart_file: Path | None = None) -> None:
     """Write the sheet's web page in ``language`` (by default its first), linking to its other ``languages``
-    built beside it, and the page's entry for the index."""
-    values = page_values(sheet_dir, tidy_file, chart_file, site_dir, language, languages or [])
+    built beside it and to the index in its language, and the page's entry for the index; the addresses it
+    shares (Open Graph) absolute from ``site_url`` (config), where the site is published."""
+    values = page_values(sheet_dir, tidy_file, chart_file, site_dir, language, languages or [], site_url,
+                         site_language, phone_chart_file)
     write_text(html_file, amounts_kept_whole(templates().get_template(PAGE_TEMPLATE).render(**values),
                                              values["labels"]))
     write_text(entry_file, json.dumps(entry(values), ensure_ascii=False, indent=2) + "\n")

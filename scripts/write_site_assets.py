@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from factsheet import paths, site
-from factsheet.brand import css, font_faces, load_brand, logo_in, static_font_path
+from factsheet.brand import css, font_faces, load_brand, logo_in, logo_languages, static_font_path
 from factsheet.cli import command_line
 from factsheet.files import atomic_path, read_template_file, write_text
 
@@ -31,7 +31,7 @@ def woff2_font(face: dict, static_file: Path) -> Path:
 
 
 def main(brand_file: Path, fonts_dir: Path, site_dir: Path) -> None:
-    """Write site.css, logo-on-dark.svg, icon.svg and fonts/*.woff2 into ``site_dir``, from the brand file and
+    """Write site.css, logo-on-dark.svg (and each language's own logo), icon.svg and fonts/*.woff2 into ``site_dir``, from the brand file and
     the static fonts in ``fonts_dir``."""
     brand, site_dir = load_brand(Path(brand_file)), Path(site_dir)
     for face in font_faces(brand):
@@ -40,6 +40,9 @@ def main(brand_file: Path, fonts_dir: Path, site_dir: Path) -> None:
     write_text(site_dir / site.STYLESHEET, css(brand, site.FONTS_DIR, web=True) + "\n"
                + read_template_file(paths.WEB_STYLESHEET, paths.TEMPLATES_DIR))
     write_text(site_dir / site.LOGO, logo_in(brand, brand["colours"]["white"], Path(brand_file).parent))
+    for language in logo_languages(brand):
+        write_text(site_dir / site.logo(language),
+                   logo_in(brand, brand["colours"]["white"], Path(brand_file).parent, language))
     write_text(site_dir / site.ICON, logo_in(brand, brand["colours"]["blue"], Path(brand_file).parent))
 
 

@@ -30,7 +30,7 @@ def test_html_has_language_title_and_chart_alt_text(sheet_copy):
     html = render(context(folder, tidy_file, "../charts/x.svg", {"on_dark": "logo.svg"}))
     assert '<html lang="en">' in html
     assert "<title>Canada ILO cooperation</title>" in html
-    assert 'alt="Stacked bar chart of Canada&#39;s contributions' in html
+    assert 'alt="Stacked bar chart of Canada’s contributions' in html
     assert "dcterms.created" in html and "2023-06-01" in html
 
 

@@ -38,9 +38,21 @@ def load_brand(path: Path = paths.BRAND_FILE) -> dict:
     return yaml.safe_load(read_template_file(path))
 
 
-def logo_in(brand: dict, colour: str, brand_dir: Path = paths.BRAND_DIR) -> str:
-    """The logo's SVG with its currentColor fills set to one colour (one file per background)."""
-    return read_template_file(brand_dir / brand["logo"], brand_dir.parent).replace("currentColor", colour)
+def logo_languages(brand: dict) -> list[str]:
+    """The languages with a logo of their own (brand ``logos:``); every other has the brand's ``logo``."""
+    return sorted(brand.get("logos") or {})
+
+
+def logo_language(brand: dict, language: str | None) -> str | None:
+    """``language`` if it has a logo of its own, else None (the brand's ``logo``)."""
+    return language if language in logo_languages(brand) else None
+
+
+def logo_in(brand: dict, colour: str, brand_dir: Path = paths.BRAND_DIR, language: str | None = None) -> str:
+    """The logo of ``language`` (by default the brand's ``logo``) as SVG, its currentColor fills set to one
+    colour (one file per background)."""
+    file = (brand.get("logos") or {}).get(language) or brand["logo"]
+    return read_template_file(brand_dir / file, brand_dir.parent).replace("currentColor", colour)
 
 
 def family(brand: dict, role: str) -> str:

@@ -47,16 +47,30 @@ class Formatter:
         value = format_decimal(Decimal(str(amount)).quantize(Decimal(1)), format="#,##0", locale=self.locale)
         return self._worded("usd", value)
 
+    @staticmethod
+    def shown_millions(amount: float, down: bool = False) -> Decimal:
+        """An amount in millions as the sheet shows it: to 0.1 million, the nearest (chart and table) or rounded
+        DOWN (key figures and totals in prose, so that 'over'/'exceeded' stays true)."""
+        millions = Decimal(str(amount)) / Decimal(1_000_000)
+        return millions.quantize(Decimal("0.1"), rounding=ROUND_DOWN) if down else round(millions, 1)
+
     def usd_millions(self, amount: float) -> str:
         """US$ 54.6 million, rounded DOWN to 0.1 million so 'over'/'exceeded' stays true."""
-        millions = (Decimal(str(amount)) / Decimal(1_000_000)).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-        value = format_decimal(millions, format="#,##0.0", locale=self.locale)
+        value = format_decimal(self.shown_millions(amount, down=True), format="#,##0.0", locale=self.locale)
         return self._worded("usd_millions", value)
+
+    def usd_millions_nearest(self, amount: float) -> str:
+        """US$ 10.9 million: a chart's bar or table cell worded as money (the chart's alt text)."""
+        return self._worded("usd_millions", self.millions(amount))
 
     def millions(self, amount: float) -> str:
         """54.6 (one decimal, nearest, for chart labels)."""
-        return format_decimal(round(Decimal(str(amount)) / Decimal(1_000_000), 1), format="#,##0.0",
-                              locale=self.locale)
+        return format_decimal(self.shown_millions(amount), format="#,##0.0", locale=self.locale)
+
+    def decimal(self, value: float, places: int) -> str:
+        """A plain number with ``places`` decimals in the locale's signs (2,5 in French): the chart's axis."""
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(round(Decimal(str(value)), places), format=pattern, locale=self.locale)
 
     def file_size(self, size: int) -> str:
         """A download's size: 412 KB under a megabyte (at least 1), else 1.2 MB (decimal units)."""

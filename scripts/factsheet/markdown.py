@@ -13,17 +13,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import functools
+import json
+import re
+
 from markdown_it import MarkdownIt
+from markdown_it.rules_core.state_core import StateCore
+from markdown_it.token import Token
 
 from .errors import Problem, display_path
 from .links import link_problem
 
-_md = MarkdownIt("commonmark", {"html": False, "typographer": False}).disable(["image", "html_block", "html_inline"])
-# A link the check would refuse, as typed or once escaped (a host's invisible character becomes punycode), is
-# printed as text.
-_escaped = _md.normalizeLink
-_md.normalizeLink = lambda url: url if link_problem(url) else _escaped(url)
-_md.validateLink = lambda url: link_problem(url) is None
+def _subset(options: dict) -> MarkdownIt:
+    """The subset's renderer with ``options`` (the typographer's, for a language)."""
+    md = MarkdownIt("commonmark", {"html": False, **options}).disable(["image", "html_block", "html_inline"])
+    # A link the check would refuse, as typed or once escaped (a host's invisible character becomes punycode), is
+    # printed as text.
+    escaped = md.normalizeLink
+    md.normalizeLink = lambda url: url if link_problem(url) else escaped(url)
+    md.validateLink = lambda url: link_problem(url) is None
+    md.core.ruler.push("shift_headings", _shift_headings)
+    return md
 
 
 def _shift_headings(state) -> None:
@@ -33,17 +43,99 @@ def _shift_headings(state) -> None:
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
 
 
-_md.core.ruler.push("shift_headings", _shift_headings)
+_md = _subset({"typographer": False})
+
+# The typography of a language, as its labels file sets it (``typography:``): the quotation marks that straight
+# ones become (markdown-it's typographer: "x" -> “x”, « x » in French; an apostrophe -> ’), and the
+# space a mark takes before or after it (French: a no-break space before ':' and inside « »).
+_SPACES = " \u00a0\u202f"
 
 
-def to_html(text: str) -> str:
-    """Block Markdown to HTML."""
-    return _md.render(text)
+def _spacing_rule(conventions: dict):
+    """A markdown-it core rule that sets the spaces ``conventions`` ask for around marks, in the text a reader
+    sees (never in a link's address); a mark inside a word or a number (10:30, https://, ?q=) is left as it is."""
+    before, after = conventions.get("space_before") or {}, conventions.get("space_after") or {}
+    marks = re.escape("".join(before))
+    rules = [(re.compile(rf"(?:(?<=[^\s{marks}])|^)[{_SPACES}]?{re.escape(mark)}(?![\w/])"), space + mark)
+             for mark, space in before.items()]
+    rules += [(re.compile(rf"(?<![\w/]){re.escape(mark)}[{_SPACES}]?(?=\S)"), mark + space)
+              for mark, space in after.items()]
+
+    def spaced(text: str, first: bool) -> str:
+        for pattern, replacement in rules:
+            text = pattern.sub(lambda m: replacement if m.start() or not first or m.group().strip() != m.group()
+                               else m.group(), text)
+        return text
+
+    def spacing(state) -> None:
+        for token in state.tokens:
+            if token.type == "inline" and token.children:
+                for i, child in enumerate(token.children):
+                    if child.type == "text":
+                        child.content = spaced(child.content, i == 0)
+    return spacing
 
 
-def inline_html(text: str) -> str:
+@functools.lru_cache(maxsize=16)
+def _typographer(conventions_json: str) -> MarkdownIt:
+    conventions = json.loads(conventions_json)
+    md = _subset({"typographer": True, "quotes": conventions.get("quotes") or "\u201c\u201d\u2018\u2019"})
+    md.enable(["smartquotes"])
+    md.core.ruler.push("spacing", _spacing_rule(conventions))
+    return md
+
+
+def _renderer(conventions: dict | None) -> MarkdownIt:
+    return _typographer(json.dumps(conventions, sort_keys=True)) if conventions else _md
+
+
+def to_html(text: str, conventions: dict | None = None) -> str:
+    """Block Markdown to HTML, set in the typography of ``conventions`` (a labels file's ``typography``)."""
+    return _renderer(conventions).render(text)
+
+
+def inline_html(text: str, conventions: dict | None = None) -> str:
     """One line of inline Markdown (bold, italic, links) to HTML, without a <p>."""
-    return _md.renderInline(text)
+    return _renderer(conventions).renderInline(text)
+
+
+def typeset(text: str, conventions: dict | None) -> str:
+    """A plain text (a title or a name from sheet.yaml, not Markdown) set in the typography of ``conventions``:
+    typographic quotation marks and apostrophes, the spaces around marks; nothing else of it is read."""
+    if not conventions or not text:
+        return text
+    md = _renderer(conventions)
+    child = Token("text", "", 0, content=text)
+    state = StateCore(text, md, {}, [Token("inline", "", 0, content=text, children=[child])])
+    for rule in md.core.ruler.getRules(""):
+        if rule.__name__ in ("smartquotes", "spacing"):  # the typographer's quotes and the spacing rule
+            rule(state)
+    return child.content
+
+
+NOT_TYPESET = {"id", "code", "file", "email", "web", "phone", "partner", "project", "body", "language", "languages",
+               "fallback"}  # what a reader does not read as prose: names of files, addresses, codes; Markdown
+
+
+def typeset_model(model, conventions: dict | None):
+    """A sheet's, project's or quote's texts as a reader sees them, in the typography of its language (its labels
+    file's ``typography``: typographic quotes and apostrophes, the spaces around marks); Markdown fields are set
+    by their renderer."""
+    from pydantic import BaseModel
+
+    def typeset_value(value):
+        if isinstance(value, str):
+            return typeset(value, conventions)
+        if isinstance(value, BaseModel):
+            return typeset_model(value, conventions)
+        if isinstance(value, list):
+            return [typeset_value(v) for v in value]
+        return value
+
+    if not conventions:
+        return model
+    return model.model_copy(update={name: typeset_value(getattr(model, name)) for name in type(model).model_fields
+                                    if name not in NOT_TYPESET})
 
 
 def split_heading(text: str) -> tuple[str | None, str]:

@@ -207,10 +207,11 @@ def _attributes(value) -> list[str]:
     return sorted(found)
 
 
-def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment, sheet: Sheet | None = None
-                ) -> dict[str, dict]:
+def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment, sheet: Sheet | None = None,
+                typography: dict | None = None) -> dict[str, dict]:
     """Every narrative block of a sheet as {"heading": str | None, "html": str}, in the language of ``sheet``
-    (its translation, intro.fr.md, where the edition is in another language than the first)."""
+    (its translation, intro.fr.md, where the edition is in another language than the first), set in its
+    ``typography`` (the labels file's)."""
     from .languages import text_file
 
     folder = sheet_dir / paths.NARRATIVE_DIR
@@ -236,7 +237,8 @@ def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment, sheet: 
         except DataError as err:
             problems += err.problems
             continue
-        blocks[base_stem(path)] = {"heading": heading, "html": markdown.to_html(body)}
+        blocks[base_stem(path)] = {"heading": markdown.typeset(heading, typography),
+                                   "html": markdown.to_html(body, typography)}
     if problems:
         raise DataError(problems)
     return blocks

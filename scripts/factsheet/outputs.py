@@ -26,6 +26,10 @@ class Outputs:
     def logo_on_dark(self) -> Path:
         return self.root / "style" / "logo-on-dark.svg"
 
+    def logo_on_dark_in(self, language: str | None) -> Path:
+        """The logo of a language with its own (brand ``logos:``); None: the brand's logo."""
+        return self.logo_on_dark.with_name(f"logo-on-dark-{language}.svg") if language else self.logo_on_dark
+
     @property
     def fonts_dir(self) -> Path:
         return self.root / "fonts"
@@ -47,6 +51,10 @@ class Outputs:
 
     def tall_chart(self, name: str) -> Path:
         return self.root / "charts" / f"{name}-tall.svg"
+
+    def phone_chart(self, name: str) -> Path:
+        """The web page's chart on a phone: narrower and taller."""
+        return self.root / "charts" / f"{name}-phone.svg"
 
     def html(self, name: str) -> Path:
         return self.root / "html" / f"{name}.html"

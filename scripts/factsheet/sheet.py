@@ -130,6 +130,9 @@ class Sheet(Model):
     countries: list[Text] = []  # where the donor's funding works, shown as a compact list
     chart: Chart
     contact: Contact
+    # false: built like any other, but left off the web edition's index and marked for search engines not to
+    # list it (an example, a draft)
+    publish: bool = True
 
     @model_validator(mode="before")
     @classmethod

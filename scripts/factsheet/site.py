@@ -21,6 +21,40 @@ PAGE_IMAGE = "page-{number}.png"  # in a page's previews folder, from 1
 THUMBNAIL = "thumbnail.png"
 
 
+def logo(language: str | None = None) -> str:
+    """The logo of a language with its own (brand ``logos:``); None: the brand's logo."""
+    return f"logo-on-dark-{language}.svg" if language else LOGO
+
+
+def index(language: str, site_language: str) -> str:
+    """The index in ``language``: index.html in the site's language (config site_language), index-fr.html..."""
+    return INDEX if language == site_language else f"index-{language}.html"
+
+
+def absolute(address: str, site_url: str | None) -> str:
+    """A file of the site as an absolute address where it is published (config site_url), for the links a page
+    shares (Open Graph); as it is without site_url."""
+    from urllib.parse import urljoin
+
+    return urljoin(site_url.rstrip("/") + "/", address) if site_url else address
+
+
+def og_locale(language: str) -> str:
+    """A language as Open Graph names a locale, language_TERRITORY (fr_FR, es_ES, en_US): the territory CLDR
+    gives as the language's likeliest."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(language, language).split("_")
+    return f"{likely[0]}_{likely[-1]}" if len(likely) > 1 else language
+
+
+def phone_href(phone: str) -> str:
+    """A phone number as a tel: link (its digits and a leading +)."""
+    import re as _re
+
+    return "tel:" + _re.sub(r"[^\d+]", "", phone)
+
+
 def page(name: str) -> str:
     return f"{name}.html"
 
