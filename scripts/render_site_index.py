@@ -55,6 +55,9 @@ def main(entry_files: list[Path], index_file: Path, language: str = "en") -> Non
                               entries[0]["organisation"] if entries else ""),
             generator=f"factsheet pipeline {__version__}")
         write_text(site_dir / site.index(code, language), html)
+    for name in site.BUILD_FILES:  # the site holds only what a reader may fetch
+        for leftover in sorted(site_dir.rglob(name)):
+            leftover.unlink()
 
 
 if __name__ == "__main__":

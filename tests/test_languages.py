@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from factsheet.errors import DataError
 from factsheet.formatting import Formatter, load_labels
+from factsheet.markdown import typeset
 from factsheet.validate import checked_sheet
 
 from conftest import CANADA, ROOT
@@ -104,7 +105,8 @@ def test_pdf_is_tagged_with_its_language_and_described_in_it(output, case):
         path = ROOT / "data" / subject / edition / "narrative" / (
             f"{name}.md" if language == languages_of(subject, edition)[0] else f"{name}.{language}.md")
         if path.is_file() and path.read_text(encoding="utf-8").startswith("# "):
-            headings.append(path.read_text(encoding="utf-8").splitlines()[0][2:])
+            # as the language sets it: Canada’s for the Canada's typed
+            headings.append(typeset(path.read_text(encoding="utf-8").splitlines()[0][2:], labels.get("typography")))
     assert headings and all(any(h in title for title in outline) for h in headings), outline
     html = (output / "html" / f"{subject}-{edition}-{language}.html").read_text(encoding="utf-8")
     assert f'<html lang="{language}">' in html  # WeasyPrint hyphenates by it

@@ -215,3 +215,8 @@ def test_text_on_the_pages_tinted_boxes_reaches_wcag_aa_contrast():
         assert contrast(fill, ink_on(fill, brand)) >= 4.5, f"key figure text on {fill}"
     for ink in ("black", "purple", "grey-text", "dark-blue", "blue"):
         assert contrast(colours[ink], colours["light-blue"]) >= 4.5, f"{ink} on light-blue"
+
+
+def test_the_site_publishes_no_build_file(out):
+    hidden = [p.relative_to(out / "site") for p in (out / "site").rglob(".*")]
+    assert not hidden, f"build files published in the site: {hidden}"

@@ -212,3 +212,57 @@ def test_the_checks_find_a_page_that_scrolls_sideways_logs_an_error_and_asks_the
     assert result.failed and result.broken_images == ["http://example.invalid/x.png"], result
     assert "no font file was loaded from the site's fonts/ folder" in result.fonts, result.fonts
     assert [v["id"] for v in result.violations] == ["image-alt"], describe_violations(result.violations)
+
+
+CHART_ON_SCREEN = """
+return [...document.querySelectorAll('.chart-drawing')].filter(d => d.getClientRects().length).map(d => {
+  const svg = d.querySelector('svg'), box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return {hidden: d.scrollWidth - d.clientWidth, right: box.right, viewport: document.documentElement.clientWidth,
+          smallest: Math.min(...sizes)};
+});
+"""
+SMALLEST_TEXT_PX = 9  # the chart's smallest text (legend, axis) on screen
+
+
+def test_on_a_phone_the_chart_fits_the_screen_and_its_text_is_readable(browser, pages):
+    """At 390 px, each sheet page shows one drawing of the chart: nothing of it hidden to scroll sideways, all of
+    it on the screen, no text smaller than SMALLEST_TEXT_PX."""
+    problems = []
+    for page in (p for p in pages if SHEET_PAGE.fullmatch(p.name)):
+        browser.open(page.as_uri(), 390)
+        shown = browser.driver.execute_script(CHART_ON_SCREEN)
+        if len(shown) != 1:
+            problems.append(f"{page.name}: {len(shown)} drawings of the chart shown")
+            continue
+        chart = shown[0]
+        if chart["hidden"] > 0 or chart["right"] > chart["viewport"] + 0.5 or chart["smallest"] < SMALLEST_TEXT_PX:
+            problems.append(f"{page.name}: {chart}")
+    assert not problems, "\n".join(problems)
+
+
+SOCIAL = """
+const meta = name => (document.querySelector(`meta[property="${name}"], meta[name="${name}"]`) || {}).content;
+return {locale: meta('og:locale'), image: meta('og:image'), alt: meta('og:image:alt'), card: meta('twitter:card'),
+        twitterImage: meta('twitter:image'), imageAlt: meta('twitter:image:alt'), lang: document.documentElement.lang,
+        resolved: new URL(meta('og:image'), location.href).href};
+"""
+
+
+def test_each_page_has_its_social_card_metadata(browser, site, pages):
+    """Read as a browser reads them: og:locale as language_TERRITORY in the page's language, the card's image and
+    its alt text for Open Graph and Twitter, the image a file of the site."""
+    problems = []
+    for page in (p for p in pages if SHEET_PAGE.fullmatch(p.name)):
+        browser.open(page.as_uri(), 1280)
+        social = browser.driver.execute_script(SOCIAL)
+        wrong = [
+            "og:locale" if not re.fullmatch(rf"{social['lang']}_[A-Z]{{2}}", social["locale"] or "") else "",
+            "twitter:card" if social["card"] != "summary_large_image" else "",
+            "image alt" if not (social["alt"] and social["imageAlt"]) else "",
+            "twitter:image" if social["twitterImage"] != social["image"] else "",
+            "card file" if not (site / (site_path(social["resolved"], site) or "-")).is_file() else "",
+        ]
+        if any(wrong):
+            problems.append(f"{page.name}: {', '.join(w for w in wrong if w)}: {social}")
+    assert not problems, "\n".join(problems)

@@ -26,6 +26,11 @@ def logo(language: str | None = None) -> str:
     return f"logo-on-dark-{language}.svg" if language else LOGO
 
 
+# Files the build leaves in the site's folders for itself (Snakemake's mark of when it wrote a folder of
+# previews or photos), never published: the index stage, the site's last, takes them out.
+BUILD_FILES = (".snakemake_timestamp",)
+
+
 def index(language: str, site_language: str) -> str:
     """The index in ``language``: index.html in the site's language (config site_language), index-fr.html..."""
     return INDEX if language == site_language else f"index-{language}.html"
