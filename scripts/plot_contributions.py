@@ -23,6 +23,7 @@ from factsheet.palette import series_colours  # noqa: E402
 from factsheet.sheet import Sheet, load_sheet  # noqa: E402
 
 LEFT_TO_RIGHT_MARK = "\u200e"
+PHONE_EM_PER_CHARACTER = 0.55  # a character's mean width, for wrapping the phone drawing's title and legend
 LEGEND_ROW_INCHES = 0.17  # the chart grows by one legend row per stream beyond two, keeping the bars' height
 
 
@@ -52,6 +53,17 @@ class axis_formatter(ticker.Formatter):  # noqa: N801 (a formatter is called lik
 
 def chart_title(sheet: Sheet, figures: Figures, labels: dict) -> str:
     return labels["chart_title"].format(possessive=sheet.donor.possessive, period_short=figures.period.short)
+
+
+def wrapped(text: str, size_pt: float, width_mm: float | None) -> str:
+    """A text broken into lines that fit ``width_mm`` at ``size_pt`` (the phone drawing's title and legend, whose
+    texts are longer than its width); as it is without a width."""
+    import textwrap
+
+    if not width_mm:
+        return text
+    return textwrap.fill(text, max(12, int(width_mm / 25.4 * 72 / (size_pt * PHONE_EM_PER_CHARACTER))),
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def plain(text: str) -> str:
@@ -110,7 +122,9 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
         else:
             label = labels["chart_legend_window"].format(label=stream.label, total=total,
                                                          window=figures.windows[stream.id].long)
-        ax.bar(present, values, bottom=[bottoms[i] for i in present], width=0.62, label=plain(label), linewidth=0,
+        legend_pt = matplotlib.font_manager.FontProperties(size="small").get_size_in_points()
+        ax.bar(present, values, bottom=[bottoms[i] for i in present], width=0.62,
+               label=plain(wrapped(label, legend_pt, width_mm and width_mm * LEGEND_ROOM)), linewidth=0,
                color=colour)
         for i, value in zip(present, values, strict=True):
             bottoms[i] += value
@@ -127,10 +141,10 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
     ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
     ax.yaxis.set_major_formatter(axis_formatter(fmt))
     ax.set_ylabel(plain(labels["chart_axis"]))
-    fig.suptitle(plain(chart_title(sheet, figures, labels)), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
+    fig.suptitle(plain(wrapped(chart_title(sheet, figures, labels), plt.rcParams["axes.titlesize"], width_mm)), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])
     # Under the bars; two streams share one row, more get a row each so long labels never run off the chart.
-    fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 else 2, fontsize="small",
+    fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 or width_mm else 2, fontsize="small",
                handlelength=1, handleheight=1, columnspacing=1.6, borderaxespad=0.2)
     outline_shaped_texts(fig)
     return fig
@@ -158,7 +172,7 @@ def drawn(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm
           width_mm: float | None = None) -> plt.Figure:
     """The chart, its legend entries side by side where they fit and one under the other where they do not."""
     fig = draw(sheet, figures, fmt, brand, height_mm, width_mm=width_mm)
-    if len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig):
+    if not width_mm and len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig):  # a phone's: one column
         plt.close(fig)
         fig = draw(sheet, figures, fmt, brand, height_mm, one_column=True, width_mm=width_mm)
     return fig

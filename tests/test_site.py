@@ -96,7 +96,7 @@ def test_every_sheet_has_its_page_card_previews_and_files(out):
         for relative in (site.page(name), site.card(name), site.pdf(name), site.archival_pdf(name),
                          site.table(sheet), site.thumbnail(name)):
             assert (found / relative).is_file(), f"{relative} is missing from the site"
-    pages = sorted(p.stem for p in found.glob("*.html") if p.name != site.INDEX)
+    pages = sorted(p.stem for p in found.glob("*.html") if p.name != site.INDEX and not p.name.startswith("index-"))
     assert pages == sorted(PAGES), "the site holds a page for every sheet and language, and no other"
 
 
@@ -109,7 +109,7 @@ def test_every_reference_stays_inside_the_site_and_exists(out):
             assert target is not None, f"{page.name} loads {reference!r}, outside the site"
             assert target.is_file(), f"{page.name} loads {reference!r}, which is missing"
         for link in found.links:
-            if link.startswith(("mailto:", "https://", "#")):
+            if link.startswith(("mailto:", "tel:", "https://", "#")):
                 continue  # a link the reader may follow, not a request the page makes
             target = inside(site_dir, page, link)
             assert target is not None and target.is_file(), f"{page.name} links to {link!r}, which is missing"
@@ -119,11 +119,24 @@ def test_every_reference_stays_inside_the_site_and_exists(out):
     assert "http:" not in stylesheet and "https:" not in stylesheet, "site.css names a remote address"
 
 
-def test_the_index_lists_every_page_with_its_thumbnail(out):
+def published(name: str) -> bool:
+    """Whether a page's sheet is for publication (sheet.yaml ``publish:``, true unless it says false)."""
+    import yaml
+
+    subject, edition, _ = name.rsplit("-", 2)
+    return yaml.safe_load((ROOT / "data" / subject / edition / "sheet.yaml").read_text(encoding="utf-8")) \
+        .get("publish", True)
+
+
+def test_the_index_lists_every_published_page_with_its_thumbnail(out):
     index = parsed(out / "site" / site.INDEX)
+    assert any(published(name) for name in PAGES) and not all(published(name) for name in PAGES)
     for name in PAGES:
-        assert site.page(name) in index.links, f"the index does not link to {name}"
-        assert site.thumbnail(name) in index.references, f"the index does not show {name}'s thumbnail"
+        if published(name):
+            assert site.page(name) in index.links, f"the index does not link to {name}"
+            assert site.thumbnail(name) in index.references, f"the index does not show {name}'s thumbnail"
+        else:  # the fictional samples
+            assert site.page(name) not in index.links, f"the index links to {name}, not for publication"
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -217,9 +217,12 @@ def test_the_checks_find_a_page_that_scrolls_sideways_logs_an_error_and_asks_the
 CHART_ON_SCREEN = """
 return [...document.querySelectorAll('.chart-drawing')].filter(d => d.getClientRects().length).map(d => {
   const svg = d.querySelector('svg'), box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
-  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const texts = [...svg.querySelectorAll('text')];
+  const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const cut = texts.filter(t => { const r = t.getBoundingClientRect();
+                                  return r.left < box.left - 1 || r.right > box.right + 1; }).map(t => t.textContent);
   return {hidden: d.scrollWidth - d.clientWidth, right: box.right, viewport: document.documentElement.clientWidth,
-          smallest: Math.min(...sizes)};
+          smallest: Math.min(...sizes), cut: cut};
 });
 """
 SMALLEST_TEXT_PX = 9  # the chart's smallest text (legend, axis) on screen
@@ -227,7 +230,7 @@ SMALLEST_TEXT_PX = 9  # the chart's smallest text (legend, axis) on screen
 
 def test_on_a_phone_the_chart_fits_the_screen_and_its_text_is_readable(browser, pages):
     """At 390 px, each sheet page shows one drawing of the chart: nothing of it hidden to scroll sideways, all of
-    it on the screen, no text smaller than SMALLEST_TEXT_PX."""
+    it on the screen, no text cut at its edges or smaller than SMALLEST_TEXT_PX."""
     problems = []
     for page in (p for p in pages if SHEET_PAGE.fullmatch(p.name)):
         browser.open(page.as_uri(), 390)
@@ -236,7 +239,8 @@ def test_on_a_phone_the_chart_fits_the_screen_and_its_text_is_readable(browser, 
             problems.append(f"{page.name}: {len(shown)} drawings of the chart shown")
             continue
         chart = shown[0]
-        if chart["hidden"] > 0 or chart["right"] > chart["viewport"] + 0.5 or chart["smallest"] < SMALLEST_TEXT_PX:
+        if chart["hidden"] > 0 or chart["right"] > chart["viewport"] + 0.5 or chart["smallest"] < SMALLEST_TEXT_PX \
+                or chart["cut"]:
             problems.append(f"{page.name}: {chart}")
     assert not problems, "\n".join(problems)
 
