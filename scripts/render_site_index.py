@@ -3,6 +3,7 @@ languages): every sheet by subject, edition and language, each with its page-1 t
 page stage wrote."""
 
 import json
+import os
 from pathlib import Path
 
 from factsheet import __version__, site
@@ -57,7 +58,10 @@ def main(entry_files: list[Path], index_file: Path, language: str = "en") -> Non
         write_text(site_dir / site.index(code, language), html)
     for name in site.BUILD_FILES:  # the site holds only what a reader may fetch
         for leftover in sorted(site_dir.rglob(name)):
+            folder = leftover.parent.stat()
             leftover.unlink()
+            # the folder keeps its date, which Snakemake reads in the mark's place: nothing is made again
+            os.utime(leftover.parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))
 
 
 if __name__ == "__main__":
