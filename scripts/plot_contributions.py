@@ -141,7 +141,8 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
     ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
     ax.yaxis.set_major_formatter(axis_formatter(fmt))
     ax.set_ylabel(plain(labels["chart_axis"]))
-    fig.suptitle(plain(wrapped(chart_title(sheet, figures, labels), plt.rcParams["axes.titlesize"], width_mm)), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
+    title = wrapped(chart_title(sheet, figures, labels), plt.rcParams["axes.titlesize"], width_mm)
+    fig.suptitle(plain(title), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])
     # Under the bars; two streams share one row, more get a row each so long labels never run off the chart.
     fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 or width_mm else 2, fontsize="small",

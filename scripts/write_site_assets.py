@@ -31,8 +31,8 @@ def woff2_font(face: dict, static_file: Path) -> Path:
 
 
 def main(brand_file: Path, fonts_dir: Path, site_dir: Path) -> None:
-    """Write site.css, logo-on-dark.svg (and each language's own logo), icon.svg and fonts/*.woff2 into ``site_dir``, from the brand file and
-    the static fonts in ``fonts_dir``."""
+    """Write site.css, logo-on-dark.svg (and each language's own logo), icon.svg and fonts/*.woff2 into
+    ``site_dir``, from the brand file and the static fonts in ``fonts_dir``."""
     brand, site_dir = load_brand(Path(brand_file)), Path(site_dir)
     for face in font_faces(brand):
         with atomic_path(site_dir / site.web_font(face["file"])) as tmp:

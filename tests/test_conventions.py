@@ -118,7 +118,7 @@ def test_figures_that_add_up_carry_no_rounding_note():
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_alt_text_gives_figures_at_the_precision_the_sheet_prints(pages, code):
     values, _ = pages[code]
-    alt, fmt = values["chart"]["alt"], values["formatter"]
+    alt = values["chart"]["alt"]
     assert not re.search(r"\d[\d\s,.\u00a0\u202f]{6,}\d", alt), alt  # no amount to the dollar
     for cells in values["chart"]["table"]["rows"][0]["cells"]:
         assert cells in alt  # each year's figure as its table cell shows it
@@ -187,7 +187,8 @@ def test_the_logo_is_the_languages_own(code):
 
 # ---------- The web edition ----------
 
-SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt" viewBox="0 0 10 10"></svg>'
+SVG = ('<?xml version="1.0"?>\n'
+       '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt" viewBox="0 0 10 10"></svg>')
 
 
 @pytest.fixture(scope="module")

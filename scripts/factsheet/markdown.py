@@ -11,11 +11,10 @@ refused by :func:`problems`, and the renderer prints it as text.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import functools
 import json
 import re
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core.state_core import StateCore
@@ -23,6 +22,7 @@ from markdown_it.token import Token
 
 from .errors import Problem, display_path
 from .links import link_problem
+
 
 def _subset(options: dict) -> MarkdownIt:
     """The subset's renderer with ``options`` (the typographer's, for a language)."""
@@ -62,9 +62,11 @@ def _spacing_rule(conventions: dict):
               for mark, space in after.items()]
 
     def spaced(text: str, first: bool) -> str:
+        """``text`` with its marks spaced; ``first``: it opens its paragraph, so a mark at its start (no word
+        before it) keeps what was typed."""
         for pattern, replacement in rules:
-            text = pattern.sub(lambda m: replacement if m.start() or not first or m.group().strip() != m.group()
-                               else m.group(), text)
+            text = pattern.sub(lambda m, new=replacement: m.group() if first and not m.start()
+                               and m.group().strip() == m.group() else new, text)
         return text
 
     def spacing(state) -> None:
