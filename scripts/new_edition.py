@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{labels['edition_texts']}")
     for line in made.texts_to_check or [labels["edition_none"]]:
         print(f"  - {line}")
+    if languages[1:]:
+        print("\n" + labels["edition_translations"].format(languages=", ".join(languages[1:]),
+                                                           source=made.source.name))
     name = f"output/{args.subject}-{args.year}"
     outputs = ", ".join([f"{name}-{code}.pdf" for code in languages]
                         + [f"{name}-{code}-changes.md" for code in languages])

@@ -365,6 +365,23 @@ def word_diff(old: str, new: str, context: int = 4, limit: int = 160) -> str:
     return shown if len(shown) <= limit else shown[:limit - 1] + "…"
 
 
+def word_diff_html(old: str, new: str) -> str:
+    """The change from ``old`` to ``new`` as HTML, removed words in <del>, added ones in <ins> (whole text)."""
+    import html
+
+    a, b = normal(old).split(" ") if old else [], normal(new).split(" ") if new else []
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(html.escape(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{html.escape(' '.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{html.escape(' '.join(b[j1:j2]))}</ins>")
+    return " ".join(parts)
+
+
 def stale_policy(sheet, language: str) -> str:
     """'error' (stale text stops the build, the default) or 'warn' (it prints, with a warning)."""
     policy = getattr(sheet, "stale", "error")
