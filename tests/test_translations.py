@@ -292,3 +292,50 @@ def test_a_new_editions_translations_start_stale(data):
     carried = [str(p) for p in refused.value.problems if "translations were checked for the 2023 edition" in str(p)]
     assert len(carried) == 2 and all("not yet for 2024" in line for line in carried)
     assert {s.state for s in segments(target, "fr")} == {"carried"}
+
+
+def tidy_table(sheet_dir: Path, target: Path) -> Path:
+    from factsheet.contributions import write_tidy
+    from factsheet.validate import checked_sheet
+
+    write_tidy(checked_sheet(sheet_dir)[1], target)
+    return target
+
+
+def test_the_review_page_shows_figures_side_by_side_text_changes_and_translations_to_check(data, tmp_path):
+    import lxml.html
+    import render_review
+
+    old_dir = data / "canada" / "2023"
+    old_tidy = tidy_table(old_dir, tmp_path / "old.csv")
+    start_edition(data, "canada", 2024)
+    new_dir = data / "canada" / "2024"
+    table = new_dir / "contributions.csv"
+    table.write_text(re.sub(r"2023,(assessed|voluntary),,[^\n]*", r'2023,\1,"12,000,000",',
+                            table.read_text(encoding="utf-8")), encoding="utf-8")
+    edit(new_dir / "narrative" / "intro.md", "in 1919", "in 1919, a founding member,")
+    edit(new_dir / "sheet.yaml", "languages: [en, fr, es]", "languages: [en, fr, es]\nstale: warn")
+    edit(new_dir / "sheet.yaml", "year is illustrative", "year is estimated")
+    new_tidy = tidy_table(new_dir, tmp_path / "new.csv")
+    page = tmp_path / "review.html"
+    render_review.main(new_dir=new_dir, new_tidy=new_tidy, new_pdfs=[], review_file=page, old_dir=old_dir,
+                       old_tidy=old_tidy, old_pdfs=[])
+    root = lxml.html.parse(str(page)).getroot()
+    def shown(cell) -> str:
+        return cell.text_content().replace("\u00a0", " ")
+
+    rows = {shown(tr[0]): (shown(tr[1]), shown(tr[2]))
+            for tr in root.xpath("//h2[@id='figures']/following-sibling::table[1]/tbody/tr")}
+    assert rows["Period"] == ("2018-2022", "2019-2023")
+    assert rows["Assessed contributions, 2023"] == ("—", "US$ 12,000,000")
+    assert rows["Assessed contributions, 2018"][1] == "—"
+    assert [h.text_content() for h in root.xpath("//h3")] == ["sheet.yaml", "narrative/intro.md"]
+    texts = "//h2[@id='texts']/following-sibling::*[following-sibling::h2[@id='translations']]"
+    assert [e.text_content() for e in root.xpath(f"{texts}//ins")] == ["estimated;", "1919, a founding member,"]
+    assert [e.text_content() for e in root.xpath(f"{texts}//del")] == ["illustrative;", "1919"]
+    stale = [tr.text_content() for tr in root.xpath("//h2[@id='translations']/following-sibling::*[1]//tr")]
+    assert any("narrative/intro.md, paragraph 1" in row and "stale" in row and "French" in row for row in stale)
+    assert any("narrative/intro.md, paragraph 1" in row and "Spanish" in row for row in stale)
+    carried = [row for row in stale if "checked for the 2023 edition" in row]
+    assert len(carried) == len(stale) - 4  # every other translation: carried over, to check for 2024
+    assert "<script" not in page.read_text(encoding="utf-8") and "http" not in page.read_text(encoding="utf-8")
