@@ -121,9 +121,6 @@ class Sheet(Model):
     # Per language: the texts (narrative/intro, projects/<id>, quotes/<id>) it may take untranslated from the
     # first language, each with a warning. Nothing falls back without being named here.
     fallback: dict[Language, list[Text]] = {}
-    # Whether a stale translation (its source changed since it was made) stops the build ("error", the
-    # default) or prints with a warning ("warn"): for every language, or per language ({fr: warn}).
-    stale: Literal["error", "warn"] | dict[Language, Literal["error", "warn"]] = "error"
     edition_date: dt.date
     donor: Donor
     streams: Annotated[list[Stream], Field(min_length=1, max_length=4)]  # a key-figure card each
@@ -133,6 +130,9 @@ class Sheet(Model):
     countries: list[Text] = []  # where the donor's funding works, shown as a compact list
     chart: Chart
     contact: Contact
+    # Whether a stale translation (its source changed since it was made) stops the build ("error", the
+    # default) or prints with a warning ("warn"): for every language, or per language ({fr: warn}).
+    stale: Literal["error", "warn"] | dict[Language, Literal["error", "warn"]] = "error"
 
     @model_validator(mode="before")
     @classmethod
