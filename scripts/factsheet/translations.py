@@ -476,26 +476,40 @@ def _set_nested(data: dict, keys: list[str], value: str) -> None:
 
 def _set_yaml(text: str, start: int, end: int, key: str, value: str, flatten) -> str:
     """``text`` (YAML between ``start`` and ``end``) with the scalar at ``key`` set to ``value``: in place,
-    keeping the comments and the other values as typed; a key the file lacks is added."""
+    keeping the comments and the other values as typed; a key the file lacks is added under its parent (the file
+    is written out again only when neither fits)."""
+    import json
+
     part = text[start:end]
     expected = {**flatten(yaml.safe_load(part) or {}), key: value}
-    node = _yaml_node(yaml.compose(part), key.split("."))
-    if isinstance(node, yaml.ScalarNode):
-        import json
 
-        for written in (value, json.dumps(value, ensure_ascii=False)):
+    def fits(new: str) -> bool:
+        try:
+            return flatten(yaml.safe_load(new) or {}) == expected
+        except yaml.YAMLError:
+            return False
+
+    keys = key.split(".")
+    root = yaml.compose(part)
+    node = _yaml_node(root, keys)
+    for written in (value, json.dumps(value, ensure_ascii=False)):
+        if isinstance(node, yaml.ScalarNode):
             new = part[:node.start_mark.index] + written + part[node.end_mark.index:]
-            if new.endswith("\n") is False and part.endswith("\n"):
-                new += "\n"
-            try:
-                if flatten(yaml.safe_load(new) or {}) == expected:
-                    return text[:start] + new + text[end:]
-            except yaml.YAMLError:
-                continue
+        else:  # a key the file lacks: a line after its parent's last, at the indentation of its keys
+            parent = _yaml_node(root, keys[:-1]) if len(keys) > 1 else root
+            if not isinstance(parent, yaml.MappingNode) or not parent.value or parent.flow_style:
+                break
+            indent = " " * parent.value[0][0].start_mark.column
+            after = part.find("\n", parent.value[-1][1].end_mark.index - 1)
+            after = len(part) if after < 0 else after
+            line = f"{indent}{keys[-1]}: {written}"
+            new = part[:after] + ("\n" if after < len(part) or part.endswith("\n") else "\n") + line + part[after:] \
+                if after < len(part) else part.rstrip("\n") + "\n" + line + "\n"
+        if fits(new):
+            return text[:start] + new + text[end:]
     data = yaml.safe_load(part) or {}
-    _set_nested(data, key.split("."), value)
-    new = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6)
-    return text[:start] + new + text[end:]
+    _set_nested(data, keys, value)
+    return text[:start] + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6) + text[end:]
 
 
 def apply(sheet_dir: Path, language: str, found: dict[tuple[str, str], str]) -> list[Path]:
@@ -505,7 +519,7 @@ def apply(sheet_dir: Path, language: str, found: dict[tuple[str, str], str]) -> 
 
     sheet_dir = Path(sheet_dir)
     current = {(s.file, s.key): s for s in segments(sheet_dir, language)}
-    written = []
+    changed: dict[Path, str] = {}
     for file in dict.fromkeys(f for f, _ in found):
         path = translation_of(sheet_dir, file, language)
         text = read_text(path, sheet_dir) if path.is_file() else None
@@ -520,7 +534,7 @@ def apply(sheet_dir: Path, language: str, found: dict[tuple[str, str], str]) -> 
         else:
             folder = file.split("/")[0]
             if text is None:
-                text = "---\n---\n" if folder != paths.NARRATIVE_DIR else ""
+                text = "---\n\n---\n" if folder != paths.NARRATIVE_DIR else ""
             for key, value in fields.items():
                 if current[(file, key)].target != value:
                     match = _FRONT.match(text)
@@ -528,9 +542,10 @@ def apply(sheet_dir: Path, language: str, found: dict[tuple[str, str], str]) -> 
                                      lambda d, folder=folder: entry_fields(d, folder))
             text = _set_body(text, file, {k: v for k, v in mine.items() if k.startswith("body.")}, current)
         if text != original:
-            write_text(path, text)
-            written.append(path)
-    return written
+            changed[path] = text
+    for path, text in changed.items():  # every file worked out first: nothing is half-imported
+        write_text(path, text)
+    return list(changed)
 
 
 def _set_body(text: str, file: str, found: dict[str, str], current: dict) -> str:
