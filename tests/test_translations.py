@@ -339,3 +339,35 @@ def test_the_review_page_shows_figures_side_by_side_text_changes_and_translation
     carried = [row for row in stale if "checked for the 2023 edition" in row]
     assert len(carried) == len(stale) - 4  # every other translation: carried over, to check for 2024
     assert "<script" not in page.read_text(encoding="utf-8") and "http" not in page.read_text(encoding="utf-8")
+
+
+def test_segments_the_translation_lacks_are_added_by_translation_in(data, tmp_path):
+    from translation import into
+
+    sheet_dir = data / "canada" / "2023"
+    french = sheet_dir / "sheet.fr.yaml"
+    french.write_text(re.sub(r"  note: .*\n", "", french.read_text(encoding="utf-8")), encoding="utf-8")
+    project = (sheet_dir / "projects" / "05-forteress-tunisia.md").read_text(encoding="utf-8")
+    (sheet_dir / "projects" / "10-new.md").write_text(project.replace("FORTER'ESS - Promoting", "New:"),
+                                                      encoding="utf-8")
+    path = xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf")
+
+    tree = etree.parse(str(path))
+    added = 0
+    for segment in tree.getroot().iter(f"{X}segment"):
+        if segment.get("state") == "initial":
+            assert segment.find(f"{X}target") is None  # new: nothing to show
+            etree.SubElement(segment, f"{X}target").text = "FR " + segment.find(f"{X}source").text
+            segment.set("state", "translated")
+            added += 1
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    assert added == 1 + 4  # chart.note; the new project's title, country and two paragraphs
+    into(path, data)
+    assert set(states(sheet_dir, "fr").values()) == {"translated"}
+    text = french.read_text(encoding="utf-8")
+    assert "note: \"FR The split by year" in text or "note: FR The split by year" in text
+    assert text.startswith("# Canada ILO cooperation — texts of the French edition.")  # comments kept
+    with pytest.raises(DataError) as refused:  # only the Spanish translation of the new project is missing now
+        check_sheet(sheet_dir)
+    assert [p.message.split(":")[0] for p in refused.value.problems] == ["the Spanish edition (es) is missing 1 "
+                                                                          "translation"]
