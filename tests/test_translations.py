@@ -93,6 +93,16 @@ def test_a_moved_paragraph_whose_text_is_unchanged_is_not_stale(data):
     assert found[("projects/02-indonesia-industrial-relations.md", "body.2")] == "translated"
 
 
+def test_a_translation_corrected_by_hand_needs_no_change_to_the_record(data):
+    sheet_dir = data / "canada" / "2023"
+    record = record_file(sheet_dir, "fr").read_bytes()
+    edit(sheet_dir / "narrative" / "intro.fr.md", "Le Canada a adhéré", "Le Canada a rejoint")
+    edit(sheet_dir / "sheet.fr.yaml", "  - Dignité humaine\n", "  - La dignité humaine\n")
+    assert set(states(sheet_dir, "fr").values()) == {"translated"}
+    assert stale_problems(sheet_of(data), sheet_dir) == ([], [])
+    assert record_file(sheet_dir, "fr").read_bytes() == record
+
+
 def test_stale_warn_prints_the_stale_translation_with_a_warning(data):
     sheet_dir = data / "canada" / "2023"
     edit(sheet_dir / "narrative" / "intro.md", "in 1919", "in 1919 (a founding member)")
