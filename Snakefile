@@ -169,6 +169,7 @@ def finished(sheets):
         found += [FILES.pdf(name) for name in editions]
         found += [FILES.archival(name) for name in editions] if config["archival"] else []
         found += [FILES.changes(name) for name in editions] if previous_edition(DATA, s, e) else []
+        found += [FILES.review(f"{s}-{e}")] if config["review"] else []
     return found
 
 
@@ -330,6 +331,48 @@ rule report_changes:
                    language=wildcards.lang)
 
 
+def review_pdfs(wildcards, edition=None):
+    """The PDFs of an edition (by default the job's) in each of its languages, for its review page."""
+    edition = edition or wildcards.edition
+    return [str(FILES.pdf(f"{wildcards.subject}-{edition}-{code}"))
+            for code in sheet_languages(DATA / wildcards.subject / edition)
+            if not config["languages"] or code in config["languages"]]
+
+
+def review_previous(wildcards):
+    """The previous edition's PDFs, table and files (none for a first edition)."""
+    if not previous(wildcards):
+        return []
+    return [*review_pdfs(wildcards, previous(wildcards)), previous_tidy(wildcards), *previous_files(wildcards)]
+
+
+def review_arguments(input, output, wildcards):
+    old = previous(wildcards)
+    return dict(new_dir=sheet_dir(wildcards), new_tidy=input.tidy, new_pdfs=input.pdfs, review_file=output.review,
+                old_dir=previous_dir(wildcards) if old else None,
+                old_tidy=previous_tidy(wildcards) if old else None,
+                old_pdfs=review_pdfs(wildcards, old) if old else [])
+
+
+rule render_review:
+    """Write an edition's review page: the previous edition's figures and this one's side by side, each
+    text's changes as a word diff, the translations to check, and the pages of both editions."""
+    input:
+        stage=stage_module("render_review"),
+        tidy=rules.check_sheet.output.tidy,
+        pdfs=review_pdfs,
+        previous=review_previous,
+        sheet=sheet_files,
+        labels=LABELS,
+        helpers=HELPERS,
+    output:
+        review=FILES.review("{subject}-{edition}"),
+    log:
+        LOGS / "render_review" / "{subject}-{edition}.log",
+    run:
+        stages.run("render_review", log=log[0], **review_arguments(input, output, wildcards))
+
+
 rule name_first_language:
     """The sheet's first language under the edition's plain name too (canada-2023.pdf, as before the sheets
     had languages): a copy of its PDF or change report."""
@@ -362,7 +405,7 @@ rule build_batch:
                                 if p.is_file()),
         code=[*HELPERS, *TEMPLATES, *WEB_TEMPLATES, source(Path(workflow.basedir, "Snakefile")),
               *[stage_module(s) for s in ("check_sheet", "plot_contributions", "render_html", "render_pdf",
-                                          "report_changes", "publish_sheet_files", "render_previews",
+                                          "report_changes", "render_review", "publish_sheet_files", "render_previews",
                                           "render_web", "render_card")]],
         brand_assets=rules.write_brand_assets.output,
         site_assets=lambda w: rules.write_site_assets.output if config["site"] else [],  # defined below

@@ -55,6 +55,17 @@ def _die_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
 
 
+def review_note(out: Path, sheets: list, built: list[Path]) -> str:
+    """Where to read the review pages of the editions built (the Snakefile's render_review writes them)."""
+    from factsheet.outputs import Outputs
+
+    names = [f"{s}-{e}" for s, e in sheets if any(p.name.startswith(f"{s}-{e}-") for p in built)]
+    pages = [Outputs(out).review(name) for name in names if Outputs(out).review(name).is_file()]
+    shown = ", ".join(Path(os.path.relpath(p, Path.cwd())).as_posix() for p in pages[:3])
+    more = f" and {len(pages) - 3} more" if len(pages) > 3 else ""
+    return f"; before publishing, read {shown}{more}" if pages else ""
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", default="all")
@@ -138,7 +149,7 @@ def main(argv: list[str]) -> int:
         return 1
     if status == 0:
         print(f"Built {sheets} in {seconds:.1f} s; the PDFs are in {shown}/"
-              + ("" if built else f" (all {len(pdfs)} were up to date)"))
+              + ("" if built else f" (all {len(pdfs)} were up to date)") + review_note(out, found, built))
     else:
         print(f"The build stopped on the problems above after {seconds:.1f} s. Built {sheets}; no PDF was "
               "written for a sheet with a problem. Fix them and run make again.", file=sys.stderr)

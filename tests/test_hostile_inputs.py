@@ -40,6 +40,10 @@ QUOTE = "quotes/01-leila-omrani.md"
 def sheet(tmp_path) -> Path:
     folder = tmp_path / "data" / SHEET
     shutil.copytree(CANADA, folder)
+    # The cases edit English texts, which makes their translations stale: a warning here, so that each case's
+    # own problem is the one reported (test_translations.py tests stale translations).
+    with (folder / "sheet.yaml").open("a", encoding="utf-8") as sheet_file:
+        sheet_file.write("stale: warn\n")
     return folder
 
 

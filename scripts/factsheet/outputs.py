@@ -41,6 +41,10 @@ class Outputs:
     def tidy(self, sheet: str) -> Path:
         return self.root / "clean" / f"{sheet}.csv"
 
+    def review(self, sheet: str) -> Path:
+        """The edition's review page, read before publishing (figures, text changes, translations, pages)."""
+        return self.root / f"{sheet}-review.html"
+
     # Per sheet and language
     def chart(self, name: str) -> Path:
         return self.root / "charts" / f"{name}.svg"

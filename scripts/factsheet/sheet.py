@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
@@ -130,6 +130,9 @@ class Sheet(Model):
     countries: list[Text] = []  # where the donor's funding works, shown as a compact list
     chart: Chart
     contact: Contact
+    # Whether a stale translation (its source changed since it was made) stops the build ("error", the
+    # default) or prints with a warning ("warn"): for every language, or per language ({fr: warn}).
+    stale: Literal["error", "warn"] | dict[Language, Literal["error", "warn"]] = "error"
 
     @model_validator(mode="before")
     @classmethod

@@ -25,8 +25,8 @@ from pathlib import Path
 PRELOAD = ["factsheet.preload_start", "numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib",
            "matplotlib.pyplot", "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset", "pypdfium2",
            "PIL.Image", "check_sheet", "plot_contributions", "render_html", "render_pdf", "report_changes",
-           "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews", "render_web",
-           "render_card", "render_site_index", "factsheet.preload"]
+           "render_review", "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews",
+           "render_web", "render_card", "render_site_index", "factsheet.preload"]
 SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever runs it
 _context_lock = threading.Lock()
 _process_lock = threading.Lock()

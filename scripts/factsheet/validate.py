@@ -11,8 +11,9 @@ from .figures import compute_for, sheet_windows
 from .files import outside_problem
 from .formatting import Formatter, load_labels
 from .languages import in_language, sheet_text_complete, sheet_text_file, text_file, translation_problems
-from .narrative import entry_problems, environment, load_blocks, narrative_names
+from .narrative import chart_lines, entry_problems, environment, load_blocks, narrative_names
 from .sheet import entry_file, load_projects, load_quotes, load_sheet, read_text
+from .translations import is_record_file, stale_problems
 
 KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.CONTRIBUTIONS_STEM}.xlsx",
                  paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR, paths.PHOTOS_DIR}
@@ -64,6 +65,9 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
     problems += _unprintable_values(sheet.model_dump(), sheet_dir / paths.SHEET_FILE, unprintable)
     missing, warnings = translation_problems(sheet, sheet_dir)
     problems += missing
+    stale, stale_warnings = attempt(lambda: stale_problems(sheet, sheet_dir)) or ([], [])
+    problems += stale
+    warnings += stale_warnings
     editions = {sheet.language: sheet}
     for code in sheet.languages[1:]:
         if sheet_text_complete(sheet, sheet_dir, code):  # else its problems are listed already
@@ -92,6 +96,7 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
         names, env = narrative_names(edition, figures), environment(fmt.filters())
         found = attempt(lambda edition=edition, names=names, env=env: load_blocks(sheet_dir, names, env, edition))
         blocks = found if code == sheet.language else blocks
+        attempt(lambda edition=edition, names=names, env=env: chart_lines(edition, sheet_dir, names, env))
         if projects is None:
             continue
         translated = attempt(lambda edition=edition: (load_projects(sheet_dir, edition),
@@ -138,7 +143,8 @@ def _stray_entries(sheet_dir: Path) -> list[Problem]:
                 problems.append(Problem(display_path(entry), "", f"{entry.name!r} is not read by the pipeline; "
                                         f"expected Markdown files (.md) in {folder}/"))
     for entry in sorted(sheet_dir.iterdir()) if sheet_dir.is_dir() else []:
-        if entry.name in KNOWN_ENTRIES or entry.name.startswith(".") or _is_sheet_translation(entry):
+        if entry.name in KNOWN_ENTRIES or entry.name.startswith(".") or _is_sheet_translation(entry) \
+                or (entry.is_file() and is_record_file(entry)):  # translations.fr.yaml: kept by the tools
             continue
         if entry.is_dir():
             problems.append(Problem(display_path(entry), "", f"the folder {entry.name!r} is not read by the "
