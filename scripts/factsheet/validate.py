@@ -14,6 +14,7 @@ from .languages import in_language, sheet_text_complete, sheet_text_file, transl
 from .narrative import entry_problems, environment, load_blocks, narrative_names
 from .sheet import (
     MAX_SHEET_PHOTO_PIXELS,
+    MAX_TEXT_BYTES,
     load_projects,
     load_quotes,
     load_sheet,
@@ -33,9 +34,9 @@ INVISIBLE = frozenset("\t\n\r\u00ad\ufeff" + "".join(map(chr, [*range(0x200B, 0x
                                                              *range(0x2060, 0x2065), *range(0x2066, 0x206A),
                                                              *range(0xFE00, 0xFE10)])))
 # The texts of one language together (narrative, projects and quotes, as that edition prints them): the Canada
-# sheet's are 18 KB. Each PDF is laid out up to eleven times to find a setting without large blanks (layout.py),
-# at a cost that grows with its pages: this keeps any sheet's build within a minute.
-MAX_LANGUAGE_TEXT_BYTES = 30_000
+# sheet's are 18 KB, four pages. Each PDF is laid out up to eleven times to find a setting without large blanks
+# (layout.py), at a cost that grows with its pages: 30 KB of texts made a build of several minutes.
+MAX_LANGUAGE_TEXT_BYTES = 20_000
 TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
 MAX_SHOWN = 10  # characters named in one problem, and lines of one file named, before "and N more"
 
@@ -178,8 +179,8 @@ def _text_totals(sheet_dir: Path) -> list[Problem]:
     languages = {text_language(path) for folder in TEXT_FOLDERS for path in (sheet_dir / folder).glob("*.md")
                  if text_language(path) and path.resolve().is_relative_to(sheet_dir.resolve())}
 
-    def size(path: Path) -> int:
-        return path.stat().st_size if path.is_file() else 0
+    def size(path: Path) -> int:  # a text over MAX_TEXT_BYTES is named on its own where it is read (unread)
+        return path.stat().st_size if path.is_file() and path.stat().st_size <= MAX_TEXT_BYTES else 0
 
     problems = []
     for language in [None, *sorted(languages)]:
@@ -189,7 +190,7 @@ def _text_totals(sheet_dir: Path) -> list[Problem]:
             which = f"the {language} texts" if language else "the texts"
             problems.append(Problem(display_path(sheet_dir), "", f"{which} (narrative/, projects/, quotes/) hold "
                                     f"{total:,} bytes together; expected at most {MAX_LANGUAGE_TEXT_BYTES:,} (about "
-                                    "six pages): shorten the longest"))
+                                    "four pages): shorten the longest"))
     return problems
 
 
