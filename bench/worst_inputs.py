@@ -54,7 +54,7 @@ def language_file(path: Path, language: str | None) -> Path:
 # emphasis marks that never close (the parser's worst case is quadratic in such runs), a word too long for any
 # line, lists and links at their limits.
 def _brackets(size: int) -> str:
-    run = "".join(mark * most for mark, most in markdown.MAX_MARKS.items()) + " "
+    run = " ".join(mark * 100 for mark, most in markdown.MAX_MARKS.items() for _ in range(most // 100)) + " "
     return (run + "words " * (size // 6))[:size]
 
 
@@ -64,11 +64,11 @@ def _emphasis(size: int) -> str:
 
 
 def _link_soup(size: int) -> str:
-    return ("[a](" * markdown.MAX_MARKS["["] + "words " * size)[:size]
+    return ("[a]( " * markdown.MAX_MARKS["["] + "words " * size)[:size]
 
 
 def _long_word(size: int) -> str:
-    return "x" * size
+    return (("x" * markdown.MAX_RUN + " ") * (size // markdown.MAX_RUN + 1))[:size]
 
 
 def _lists_and_links(size: int) -> str:

@@ -101,6 +101,7 @@ def test_a_list_of_sheet_yaml_longer_than_a_page_shows_is_refused(sheet, key):
     ("*a " * (markdown.MAX_INLINE_NESTING + 1) + "b" + "* c" * (markdown.MAX_INLINE_NESTING + 1), "nested", 3),
     ("[a](https://example.org) " * (markdown.MAX_LINKS + 1), f"expected at most {markdown.MAX_LINKS}", 3),
     ("words\n" + "[" * (markdown.MAX_MARKS["["] + 1), f"expected at most {markdown.MAX_MARKS['[']}", 4),
+    ("words\n\nx" + "y" * markdown.MAX_RUN, f"expected words of at most {markdown.MAX_RUN} characters", 5),
 ])
 def test_markdown_nested_or_linked_past_the_limits_is_refused_with_its_line(sheet, text, expected, line):
     (sheet / "narrative" / "intro.md").write_text("A first line.\n\n" + text, encoding="utf-8")

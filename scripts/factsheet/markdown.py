@@ -9,6 +9,7 @@ Pictures go through a project's ``photo:`` field.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -108,6 +109,10 @@ MAX_LINKS = 40  # links in one text (a text of 10 KB could otherwise hold hundre
 # them cost it the square of their number (a link takes one '[', emphasis two or four '*' or '_'; the Canada
 # sheet's texts hold 114 '*' and '_' in all).
 MAX_MARKS = {"[": 100, "*": 200, "_": 200}
+# Characters without a space between them: a longer run is no word, and each layout of the page tries to break
+# it anew (a link's address counts, and stays well under this).
+MAX_RUN = 300
+_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
 _NESTING_BLOCKS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
 
 
@@ -119,6 +124,11 @@ def structure_problems(text: str, path: Path, first_line: int = 1) -> list[Probl
                      f"the text holds {text.count(mark)} {mark!r} (from here on, past {most}); expected at most "
                      f"{most} (a link takes one '[', emphasis two or four '*' or '_')")
              for mark, most in MAX_MARKS.items() if text.count(mark) > most]
+    run = _RUN.search(text)
+    if run:
+        marks.append(Problem(display_path(path), f"line {text.count(chr(10), 0, run.start()) + first_line}",
+                             f"{len(run.group(0)):,} characters follow one another without a space "
+                             f"({run.group(0)[:20]!r}...); expected words of at most {MAX_RUN} characters"))
     if marks:
         return marks
     found: dict[str, Problem] = {}
