@@ -232,7 +232,7 @@ rule check_sheet:
         LOGS / "check_sheet" / "{subject}-{edition}.log",
     run:
         stages.run("check_sheet", log=log[0], sheet_dir=sheet_dir(wildcards), summary_file=output.summary,
-                   tidy_file=output.tidy)
+                   tidy_file=output.tidy, plausible_max_usd=config["plausible_max_usd"])
 
 
 # A stage with many arguments gets them from a function beside its rule: Snakemake's linter measures a run

@@ -107,6 +107,7 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
     if small:
         ax.tick_params(axis="x", labelsize="small")
     ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
+    ax.ticklabel_format(axis="y", style="plain", useOffset=False)  # millions as such, never "1e9" above the axis
     ax.set_ylabel(plain(labels["chart_axis"]))
     fig.suptitle(plain(chart_title(sheet, figures, labels)), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])

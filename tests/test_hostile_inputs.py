@@ -218,9 +218,9 @@ CASES = [
     ("markdown-html-in-quote", lambda s, o: append(s, QUOTE, "\n\n<script>alert(1)</script>\n"),
      QUOTE, "line {last}", ["'<script>alert(1)</script>'", "HTML is not supported"]),
     # YAML
-    ("yaml-deep-flow", lambda s, o: append(s, "sheet.yaml", deep_yaml(5000)),
+    ("yaml-deep-flow", lambda s, o: append(s, "sheet.yaml", deep_yaml(2000)),
      "sheet.yaml", "line {last}", [f"nested deeper than {MAX_YAML_DEPTH} levels"]),
-    ("yaml-deep-block", lambda s, o: append(s, "sheet.yaml", "".join(f"{'  ' * i}k{i}:\n" for i in range(120))),
+    ("yaml-deep-block", lambda s, o: append(s, "sheet.yaml", "".join(f"{'  ' * i}k{i}:\n" for i in range(60))),
      "sheet.yaml", None, [f"nested deeper than {MAX_YAML_DEPTH} levels"]),
     ("yaml-alias-bomb", lambda s, o: append(s, "sheet.yaml", "a: &a [x, x, x, x, x, x, x, x, x]\n"
                                             + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"

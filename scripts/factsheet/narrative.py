@@ -229,7 +229,7 @@ def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment, sheet: 
             path = text_file(path, sheet)
         try:
             filled = fill(read_text(path, sheet_dir), names, env, path)
-            wrong = markdown.problems(filled, path)
+            wrong = markdown.structure_problems(filled, path) or markdown.problems(filled, path)
             if wrong:
                 raise DataError(wrong)
             heading, body = markdown.split_heading(filled)
@@ -254,7 +254,7 @@ def fill_entry(folder: Path, entry_id: str, body: str, names: dict, env: Sandbox
         path = text_file(path, sheet)
     first = body_first_line(path, folder.parent)
     filled = fill(body, names, env, path, first_line=first)
-    wrong = markdown.problems(filled, path, first_line=first)
+    wrong = markdown.structure_problems(filled, path, first) or markdown.problems(filled, path, first_line=first)
     if wrong:
         raise DataError(wrong)
     return filled
