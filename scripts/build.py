@@ -5,8 +5,8 @@ Usage: python scripts/build.py [--cores N] [SNAKEMAKE ARGUMENTS...]
 Snakemake reports through the pipeline's logger plugin (scripts/snakemake_logger_plugin_factsheet):
 progress and one-line messages. FACTSHEET_DEBUG=1 shows Snakemake's own output, tracebacks included.
 One build runs at a time; a build that was killed is recovered from by the next
-one (scripts/factsheet/recovery.py). Ctrl-C, SIGTERM or SIGHUP stop the build
-cleanly: nothing half-written is kept, and `make` again finishes the work.
+one (scripts/factsheet/recovery.py), and none of its processes outlives it. Ctrl-C, SIGTERM or SIGHUP stop
+the build cleanly: nothing half-written is kept, and `make` again finishes the work.
 """
 
 import argparse
@@ -40,7 +40,10 @@ def settings(extra: list[str] = ()) -> dict:
 
 
 def prepare(out: Path, env: dict) -> None:
-    """Recover from a build that was stopped outright: its stale lock, and generated files it damaged."""
+    """Recover from a build that was stopped outright: its processes still ending, its stale lock, and
+    generated files it damaged."""
+    if recovery.end_stopped_build(out):
+        print("Processes of a build that was stopped were still running; stopped them.", flush=True)
     if recovery.clear_stale_lock(ROOT, env):
         print("A build that was stopped before it finished left its lock behind; removed it.", flush=True)
     for path in recovery.remove_damaged(out):
@@ -48,11 +51,44 @@ def prepare(out: Path, env: dict) -> None:
               flush=True)
 
 
-def _die_with_parent() -> None:
-    """In Snakemake's process: be interrupted like on Ctrl-C should the build command be killed outright."""
-    import ctypes
+class Snakemake:
+    """Runs Snakemake's command line, shows what it says, and stops it on Ctrl-C, SIGTERM or SIGHUP."""
 
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+    def __init__(self, env: dict, debug: bool):
+        self.env, self.debug = env, debug
+        self.process: subprocess.Popen | None = None
+        self.stopped: list[int] = []
+        self.shown: set[str] = set()
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self.stop)
+
+    def stop(self, signum, frame) -> None:
+        self.stopped.append(signum)
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):  # twice: at once
+                os.killpg(self.process.pid, signal.SIGINT if len(self.stopped) == 1 else signal.SIGKILL)
+
+    def run(self, arguments: list[str]) -> int:
+        """Snakemake's exit status on ``arguments`` (after those of the build)."""
+        if self.stopped:
+            return 128 + self.stopped[0]
+        command = [sys.executable, "-m", "factsheet.snakemake_process",  # profiles/default
+                   *([] if self.debug else ["--logger", "factsheet"]), *arguments]
+        build = os.getpid()
+        # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
+        # scheduler) reaches it once, as SIGINT, from here. Its own SIGTERM handler can deadlock on its
+        # scheduler's lock, and a second signal interrupts its clean-up with a traceback. Should this process
+        # be killed outright, Snakemake is killed too (and its warm process and jobs with it): a Snakemake
+        # cleaning up after its build command is gone would write into the next build.
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, env=self.env, start_new_session=True,
+                                        preexec_fn=lambda: recovery.die_with_parent(build))
+        for line in self.process.stdout:
+            if self.stopped and not self.debug:
+                continue  # what the stopped jobs say now is not news
+            print(line, end="", flush=True)
+            self.shown.add(line.strip())
+        return self.process.wait()
 
 
 def main(argv: list[str]) -> int:
@@ -74,7 +110,7 @@ def main(argv: list[str]) -> int:
         print(f"Snakemake is running in this folder (process {other}); wait for it to finish, or stop it, "
               "then run make again.", file=sys.stderr)
         return 1
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", recovery.BUILD_VARIABLE: str(out.resolve())}
     prepare(out, env)
     stages.compile_modules()
     # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
@@ -87,46 +123,25 @@ def main(argv: list[str]) -> int:
                if not config.get("languages") or language in config["languages"]]
     before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
     # Snakemake's command line, in a process that starts the stages' warm process first
-    command = [sys.executable, "-m", "factsheet.snakemake_process", "--cores", args.cores,  # profiles/default
-               *([] if debug else ["--logger", "factsheet"]), *extra]
-    env = stages.snakemake_environment(env)
+    snakemake = Snakemake(stages.snakemake_environment(env), debug)
     start = time.monotonic()
-    # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
-    # scheduler) reaches it once, as SIGINT, from here. Its own SIGTERM handler can deadlock on its
-    # scheduler's lock, and a second signal interrupts its clean-up with a traceback.
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env=env, start_new_session=True, preexec_fn=_die_with_parent)
-    stopped: list[int] = []
-
-    def stop(signum, frame):
-        stopped.append(signum)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT if len(stopped) == 1 else signal.SIGKILL)  # twice: at once
-
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
-    shown: set[str] = set()
     try:
-        for line in process.stdout:
-            if stopped and not debug:
-                continue  # what the stopped jobs say now is not news
-            print(line, end="", flush=True)
-            shown.add(line.strip())
-        status = process.wait()
+        status = snakemake.run(["--cores", args.cores, *extra])
+        if status != 0 and not snakemake.stopped:  # every job's messages are also in its log: none unseen
+            started = time.time() - (time.monotonic() - start) - 1
+            for log in sorted((out / "logs").rglob("*.log")):
+                if log.stat().st_mtime >= started:
+                    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+                    for line in (line for line in lines if line.startswith("error: ")):
+                        if line.strip() not in snakemake.shown:
+                            print(line, flush=True)
+                            snakemake.shown.add(line.strip())
     finally:
         lock.release()
-    if stopped:
+    if snakemake.stopped:
         print("Interrupted: run make again to finish; nothing half-written is kept.", file=sys.stderr)
-        return 128 + stopped[0]
+        return 128 + snakemake.stopped[0]
     seconds = time.monotonic() - start
-    if status != 0:  # every job's messages are also in its log: make sure none went unseen
-        started = time.time() - seconds - 1
-        for log in sorted((out / "logs").rglob("*.log")):
-            if log.stat().st_mtime >= started:
-                for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-                    if line.startswith("error: ") and line.strip() not in shown:
-                        print(line, flush=True)
-                        shown.add(line.strip())
     pdfs = [p for p in current if p.exists()]
     built = [p for p in pdfs if before.get(p) != p.stat().st_mtime_ns]
     shown = os.path.relpath(out, Path.cwd())
