@@ -51,6 +51,13 @@ def prepare(out: Path, env: dict) -> None:
               flush=True)
 
 
+def unwritable_message(folder: Path, why: str) -> str:
+    """The line that names an output folder the build cannot write, and why."""
+    return (f"error: {os.path.relpath(folder, Path.cwd())}/: the build cannot write this folder ({why}); expected "
+            "a folder it can write: make it writable (or set output_dir in config/config.yaml to another folder), "
+            "then run make again.")
+
+
 class Snakemake:
     """Runs Snakemake's command line, shows what it says, and stops it on Ctrl-C, SIGTERM or SIGHUP."""
 
@@ -98,12 +105,19 @@ def main(argv: list[str]) -> int:
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
     config = settings(extra)
     out = ROOT / config.get("output_dir", "output")
+    unwritable = recovery.unwritable(out, [out / "site"] if config.get("site") else [])
+    if unwritable:
+        print(unwritable_message(*unwritable), file=sys.stderr)
+        return 1
     try:
         lock = recovery.BuildLock(out)
     except recovery.BuildRunning as running:
         holder = f" (process {running})" if str(running) else ""
         print(f"Another build is running in this folder{holder}; wait for it to finish, or stop it, "
               "then run make again.", file=sys.stderr)
+        return 1
+    except OSError as err:  # a folder that cannot be written after all
+        print(unwritable_message(out, err.strerror.lower()), file=sys.stderr)
         return 1
     other = recovery.snakemake_running_in(ROOT)
     if other:

@@ -9,6 +9,7 @@
   the process that started them ends, however it ends (the kernel's parent-death signal, and the warm
   process watching its parent). A stopped build's processes that still run are waited for (and stopped
   after a few seconds) before the next build starts, so that none of them writes into it.
+- A folder the build cannot write (a read-only mount, say) is named on one line before anything starts.
 """
 
 from __future__ import annotations
@@ -146,6 +147,23 @@ def end_stopped_build(out_dir: Path, grace: float = 5.0) -> list:
             process.kill()
     psutil.wait_procs(alive, timeout=grace)
     return alive
+
+
+def unwritable(out_dir: Path, also: list[Path] = ()) -> tuple[Path, str] | None:
+    """The first folder of the output that the build cannot write, and why: ``out_dir`` (or, while it does
+    not exist, the folder it would be made in), ``also`` and the folders directly inside them."""
+    folder = out_dir
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    folders = [folder, *(f for f in also if f.is_dir())]
+    folders += [child for f in list(folders) if f.is_dir() for child in sorted(f.iterdir())
+                if child.is_dir() and not child.is_symlink()]
+    for folder in folders:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return folder, "it lies on a read-only file system"
+        if not os.access(folder, os.W_OK):
+            return folder, "it is not writable"
+    return None
 
 
 def _whole_font(head: bytes, tail: bytes, size: int) -> bool:
