@@ -6,11 +6,14 @@ Snakemake reports through the pipeline's logger plugin (scripts/snakemake_logger
 progress and one-line messages. FACTSHEET_DEBUG=1 shows Snakemake's own output, tracebacks included.
 One build runs at a time; a build that was killed is recovered from by the next
 one (scripts/factsheet/recovery.py), and none of its processes outlives it. Ctrl-C, SIGTERM or SIGHUP stop
-the build cleanly: nothing half-written is kept, and `make` again finishes the work.
+the build cleanly: nothing half-written is kept, and `make` again finishes the work. A sheet refused by a
+build has its earlier outputs moved to <output>/stale/ (scripts/factsheet/stale.py), and the web edition's
+index lists the sheets that were built.
 """
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -20,8 +23,9 @@ from pathlib import Path
 
 import yaml
 
-from factsheet import recovery, stages
+from factsheet import recovery, site, stages, stale
 from factsheet.editions import find_sheets, sheet_languages
+from factsheet.outputs import Outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,6 +70,7 @@ class Snakemake:
         self.process: subprocess.Popen | None = None
         self.stopped: list[int] = []
         self.shown: set[str] = set()
+        self.failed_logs: set[Path] = set()  # those the failed jobs' lines name
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, self.stop)
 
@@ -95,7 +100,52 @@ class Snakemake:
                 continue  # what the stopped jobs say now is not news
             print(line, end="", flush=True)
             self.shown.add(line.strip())
+            if line.startswith("error: "):
+                from snakemake_logger_plugin_factsheet import failed_job_logs
+
+                self.failed_logs.update(ROOT / log for log in failed_job_logs(line))
         return self.process.wait()
+
+
+def leave_out_refused(out: Path, config: dict, extra: list[str], pages: dict[tuple[str, str], list[Path]],
+                      failed_logs: set[Path], snakemake: Snakemake) -> tuple[int, int]:
+    """After a failed build: move the earlier outputs of the sheets that were refused to <output>/stale/, and
+    write the web edition's index of the sheets that were built (``pages``: each sheet's index entries).
+    (Sheets refused whose outputs were moved; the index's exit status.)"""
+    refused = stale.failed_sheets(sorted(failed_logs), out / "logs", list(pages))
+    moved = sum(bool(stale.set_aside(out, f"{subject}-{edition}")) for subject, edition in refused)
+    index = out / "site" / site.INDEX
+    if not refused or not config.get("site"):
+        return moved, 0
+    kept = [f"{subject}/{edition}" for subject, edition in pages if (subject, edition) not in refused]
+    if any(not entry.exists() for sheet, entries in pages.items() if sheet not in refused for entry in entries):
+        return moved, 0  # a sheet stopped by a problem of no sheet (the brand's, say): no index to write
+    if not kept:  # it lists only refused sheets
+        target = out / stale.STALE_DIR / index.relative_to(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if index.exists():
+            index.replace(target)
+        return moved, 0
+    # The index of the sheets built: the same build restricted to them (its other --config values kept),
+    # whose index differs in its entries; the next build of every sheet writes it again.
+    others, settings = split_config(extra)
+    return moved, snakemake.run(["--cores", "1", *others, "--config", *settings, f"sheets={json.dumps(kept)}",
+                                 "--", os.path.relpath(index, ROOT)])
+
+
+def split_config(extra: list[str]) -> tuple[list[str], list[str]]:
+    """Snakemake arguments: (those that are not --config values, the --config key=value words)."""
+    others, settings, overriding = [], [], False
+    for word in extra:
+        if word.startswith("-"):
+            overriding = word == "--config"
+            if not overriding:
+                others.append(word)
+        elif overriding and "=" in word:
+            settings.append(word)
+        else:
+            others.append(word)
+    return others, settings
 
 
 def main(argv: list[str]) -> int:
@@ -132,13 +182,16 @@ def main(argv: list[str]) -> int:
     if config.get("sheets"):
         found, bad_folders = [tuple(Path(s).parts) for s in config["sheets"]], []
     data = ROOT / config.get("data_dir", "data")
-    current = [out / f"{subject}-{edition}-{language}.pdf" for subject, edition in found  # not a removed sheet's
-               for language in sheet_languages(data / subject / edition)                  # PDF: one per language
-               if not config.get("languages") or language in config["languages"]]
+    names = {(subject, edition): [f"{subject}-{edition}-{language}"  # not a removed sheet's: one per language
+                                  for language in sheet_languages(data / subject / edition)
+                                  if not config.get("languages") or language in config["languages"]]
+             for subject, edition in found}
+    current = [Outputs(out).pdf(name) for sheet_names in names.values() for name in sheet_names]
     before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
     # Snakemake's command line, in a process that starts the stages' warm process first
     snakemake = Snakemake(stages.snakemake_environment(env), debug)
     start = time.monotonic()
+    moved = 0
     try:
         status = snakemake.run(["--cores", args.cores, *extra])
         if status != 0 and not snakemake.stopped:  # every job's messages are also in its log: none unseen
@@ -147,9 +200,12 @@ def main(argv: list[str]) -> int:
                 if log.stat().st_mtime >= started:
                     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
                     for line in (line for line in lines if line.startswith("error: ")):
+                        snakemake.failed_logs.add(log)
                         if line.strip() not in snakemake.shown:
                             print(line, flush=True)
                             snakemake.shown.add(line.strip())
+            pages = {sheet: [Outputs(out).entry(name) for name in sheet_names] for sheet, sheet_names in names.items()}
+            moved, _ = leave_out_refused(out, config, extra, pages, snakemake.failed_logs, snakemake)
     finally:
         lock.release()
     if snakemake.stopped:
@@ -169,8 +225,10 @@ def main(argv: list[str]) -> int:
         print(f"Built {sheets} in {seconds:.1f} s; the PDFs are in {shown}/"
               + ("" if built else f" (all {len(pdfs)} were up to date)"))
     else:
+        set_aside = (f"; moved the earlier outputs of {moved} refused sheet{'' if moved == 1 else 's'} to "
+                     f"{shown}/{stale.STALE_DIR}/") if moved else ""
         print(f"The build stopped on the problems above after {seconds:.1f} s. Built {sheets}; no PDF was "
-              "written for a sheet with a problem. Fix them and run make again.", file=sys.stderr)
+              f"written for a sheet with a problem{set_aside}. Fix them and run make again.", file=sys.stderr)
     return status
 
 
