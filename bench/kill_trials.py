@@ -4,22 +4,25 @@ kill-trials`; TRIALS=N, SEED=S).
 In a temporary copy of the checkout (its sources and data), a clean build gives the reference: the bytes of
 every file under output/ but the logs. Each trial then clears the outputs and Snakemake's records, starts the
 build command as `make` does (every sheet, the web edition), kills it with SIGKILL after a random time
-(seeded, printed) shorter than the clean build's, alternately its whole process group (as a CI runner does)
-and the build command alone, and at once runs the build command again. A trial passes when every process of
-the killed build has ended within MAX_LINGER seconds of the kill, the second build succeeds, its outputs are
-byte for byte the reference's, and no process of either build is left once it has ended. Prints a line per
-trial and `N passed, M failed`; exits non-zero on any failure.
+(seeded, printed) shorter than the clean build's, or two steps before its end if that comes first;
+alternately its whole process group (as a CI runner does) and the build command alone; and at once runs the
+build command again. A trial passes when every process of the killed build has ended within MAX_LINGER
+seconds of the kill, the second build succeeds, its outputs are byte for byte the reference's, and no process
+of either build is left once it has ended. Prints a line per trial and `N passed, M failed`; exits non-zero
+on any failure.
 """
 
 import argparse
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -60,13 +63,28 @@ def build_command(cores: str) -> list[str]:
     return [sys.executable, "scripts/build.py", "--cores", cores]
 
 
-def clean_build(workdir: Path, cores: str) -> tuple[float, str]:
-    """Build from nothing; (seconds, what went wrong or "")."""
+def clean_build(workdir: Path, cores: str) -> tuple[float, int, str]:
+    """Build from nothing; (seconds, its steps, what went wrong or "")."""
     shutil.rmtree(workdir / "output", ignore_errors=True)
     shutil.rmtree(workdir / ".snakemake", ignore_errors=True)
     start = time.monotonic()
     done = subprocess.run(build_command(cores), cwd=workdir, capture_output=True, text=True, timeout=3600)
-    return time.monotonic() - start, "" if done.returncode == 0 else (done.stdout + done.stderr)[-2000:]
+    steps = max((int(m[1]) for m in re.finditer(r"^\d+ of (\d+) steps", done.stdout, re.M)), default=0)
+    return time.monotonic() - start, steps, "" if done.returncode == 0 else (done.stdout + done.stderr)[-2000:]
+
+
+class Progress:
+    """The last step a running build reported ("7 of 40 steps (17%) done"), read in a thread of its own."""
+
+    def __init__(self, build: subprocess.Popen):
+        self.step = 0
+        self.reader = threading.Thread(target=self._read, args=(build.stdout,), daemon=True)
+        self.reader.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            if found := re.match(r"(\d+) of \d+ steps", line):
+                self.step = int(found[1])
 
 
 def lingering(out: Path, patience: float) -> list[psutil.Process]:
@@ -91,17 +109,23 @@ def still_running(processes: list[psutil.Process], deadline: float) -> list[psut
     return left
 
 
-def trial(workdir: Path, cores: str, after: float, group: bool, reference: dict[str, str]) -> tuple[bool, str]:
-    """One kill and recovery; (passed, what happened)."""
+def trial(workdir: Path, cores: str, after: float, last_step: int, group: bool,
+          reference: dict[str, str]) -> tuple[bool, str]:
+    """One kill, ``after`` seconds or at ``last_step`` (whichever comes first: a build on a machine less busy
+    than for the clean build is quicker), and the recovery; (passed, what happened)."""
     out = workdir / "output"
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(workdir / ".snakemake", ignore_errors=True)
     build = subprocess.Popen(build_command(cores), cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True, process_group=0)
     command = psutil.Process(build.pid)
-    time.sleep(after)
+    progress = Progress(build)
+    start = time.monotonic()
+    while time.monotonic() - start < after and progress.step < last_step and build.poll() is None:
+        time.sleep(0.01)
     if build.poll() is not None:
-        return False, f"the build ended before the kill ({build.returncode}); choose an earlier time"
+        return False, f"the build ended before the kill ({build.returncode})"
+    when = f"killed after {time.monotonic() - start:.2f} s, at step {progress.step}"
     family = [command, *command.children(recursive=True)]
     if group:
         os.killpg(build.pid, signal.SIGKILL)
@@ -109,6 +133,7 @@ def trial(workdir: Path, cores: str, after: float, group: bool, reference: dict[
         build.kill()
     killed = time.monotonic()
     build.wait()
+    progress.reader.join()
     build.stdout.close()
     # at once, as someone running make again would
     again = subprocess.Popen(build_command(cores), cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -136,8 +161,8 @@ def trial(workdir: Path, cores: str, after: float, group: bool, reference: dict[
         for process in left:
             process.kill()
     recovered = said.count("\n")
-    return not problems, "; ".join(problems) or f"all processes gone {linger:.1f} s after the kill, make again " \
-        f"said {recovered} lines, outputs identical"
+    return not problems, f"{when}; " + ("; ".join(problems) or f"all processes gone {linger:.1f} s after the "
+                                        f"kill, make again said {recovered} lines, outputs identical")
 
 
 def main(argv: list[str]) -> int:
@@ -151,22 +176,22 @@ def main(argv: list[str]) -> int:
     print(f"seed {seed} (run again with --seed {seed}), {args.trials} trials", flush=True)
     with tempfile.TemporaryDirectory(prefix="kill-trials-") as tmp:
         workdir = checkout(Path(tmp) / "checkout")
-        seconds, failed = clean_build(workdir, args.cores)
+        seconds, steps, failed = clean_build(workdir, args.cores)
         if failed:
             print(f"the clean build failed:\n{failed}")
             return 1
         reference = outputs_digest(workdir / "output")
-        print(f"clean build: {seconds:.1f} s, {len(reference)} output files", flush=True)
+        print(f"clean build: {seconds:.1f} s, {steps} steps, {len(reference)} output files", flush=True)
         passed = 0
         for number in range(1, args.trials + 1):
             after = round(chance.uniform(0.5, 0.9 * seconds), 2)
             group = number % 2 == 1
             start = time.monotonic()
-            ok, said = trial(workdir, args.cores, after, group, reference)
+            ok, said = trial(workdir, args.cores, after, steps - 2, group, reference)
             passed += ok
             who = "the build's process group" if group else "the build command alone"
-            print(f"trial {number}: killed {who} after {after:.2f} s; {said}; "
-                  f"{time.monotonic() - start:.1f} s: {'passed' if ok else 'FAILED'}", flush=True)
+            print(f"trial {number} ({who}, {after:.2f} s at most): {said}; trial {time.monotonic() - start:.1f} s: "
+                  f"{'passed' if ok else 'FAILED'}", flush=True)
     print(f"{passed} passed, {args.trials - passed} failed")
     return 0 if passed == args.trials else 1
 
