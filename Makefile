@@ -12,7 +12,7 @@ CORES   ?= all
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: all sheets archive edition translation-out translation-in translation-reviewed preview cluster-env browser test approve bench lint lock clean help
+.PHONY: all sheets archive edition translation-out translation-in translation-reviewed preview cluster-env browser test approve bench kill-trials lint lock clean help
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
@@ -55,6 +55,9 @@ approve: $(READY) ## Accept the page images of the last failed visual test as ap
 
 bench: $(READY) $(CLUSTER)/.ready ## Measure build times, memory and sizes on this machine; writes bench/results.md
 	$(BIN)/python bench/run.py
+
+kill-trials: $(READY) ## kill -9 a whole build at random moments, make again, compare with a clean build (TRIALS=20 SEED=n)
+	$(BIN)/python bench/kill_trials.py $(if $(TRIALS),--trials $(TRIALS)) $(if $(SEED),--seed $(SEED))
 
 lint: $(READY) ## Check the code (ruff) and the workflow (snakemake --lint)
 	$(BIN)/ruff check .
