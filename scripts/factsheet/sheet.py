@@ -224,18 +224,18 @@ MAX_PROJECTS, MAX_QUOTES = 12, 6  # what the layout is tested with (tests/corpus
 MAX_YAML_DEPTH = 50  # how deeply YAML lists and mappings may nest
 
 
-def read_text(path: Path, root: Path | None = None) -> str:
-    """The file's text; a clear problem if it is a link leaving ``root`` (the sheet's folder), too large,
-    empty or not UTF-8."""
+def read_text(path: Path, root: Path | None = None, limit: int = MAX_TEXT_BYTES) -> str:
+    """The file's text; a clear problem if it is a link leaving ``root`` (the sheet's folder), larger than
+    ``limit`` bytes, empty or not UTF-8."""
     if root is not None:
         confined(path, root)
     special = special_file_problem(path)
     if special:
         raise DataError([special])
     size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:
-        raise DataError([Problem(shown_as_given(path), "", f"the file is larger than {MAX_TEXT_BYTES:,} bytes "
-                                 f"({size:,} bytes); expected a text of at most {MAX_TEXT_BYTES:,} bytes")])
+    if size > limit:
+        raise DataError([Problem(shown_as_given(path), "", f"the file is larger than {limit:,} bytes "
+                                 f"({size:,} bytes); expected a text of at most {limit:,} bytes")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

@@ -180,12 +180,17 @@ def translation_of(sheet_dir: Path, file: str, language: str) -> Path:
     return translated_path(Path(sheet_dir) / file, language)
 
 
+# A record holds each translated segment's English (for the word diff) and its hash: about the size of the
+# English texts and fields, which the limits of texts keep under 30 KB; the rest is room for hashes and keys.
+MAX_RECORD_BYTES = 100_000
+
+
 def load_record(sheet_dir: Path, language: str) -> dict:
     path = record_file(sheet_dir, language)
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(read_text(path, Path(sheet_dir)))
+        data = yaml.safe_load(read_text(path, Path(sheet_dir), limit=MAX_RECORD_BYTES))
     except yaml.YAMLError as err:
         raise DataError([Problem(display_path(path), "", f"not readable YAML ({err.__class__.__name__}); expected "
                                  "the file as the tools wrote it (restore it, or remove it and mark the "
