@@ -289,11 +289,21 @@ rule render_html:
         stages.run("render_html", log=log[0], **html_arguments(input, output, wildcards))
 
 
+def budget_record(wildcards):
+    """The layout record of the sheet's first language, whose pages are the other languages' budget when
+    sheet.yaml states none (none for the first language itself, or when it is not built)."""
+    first = first_language(wildcards)
+    if wildcards.lang == first or first not in languages(wildcards.subject, wildcards.edition):
+        return []
+    return [str(FILES.layout(f"{wildcards.subject}-{wildcards.edition}-{first}"))]
+
+
 rule render_pdf:
     """Render the HTML to the published PDF (PDF/UA-1) and, when asked, the archival one (PDF/A-3a)."""
     input:
         stage=stage_module("render_pdf"),
         html=rules.render_html.output.html,
+        budget=budget_record,
         tidy=rules.check_sheet.output.tidy,
         chart=rules.plot_contributions.output.chart,
         chart_tall=rules.plot_contributions.output.chart_tall,
@@ -303,12 +313,15 @@ rule render_pdf:
         helpers=HELPERS,
     output:
         pdf=FILES.pdf("{subject}-{edition}-{lang}"),
+        layout=FILES.layout("{subject}-{edition}-{lang}"),
         **({"archival": FILES.archival("{subject}-{edition}-{lang}")} if ARCHIVAL else {}),
     log:
         LOGS / "render_pdf" / "{subject}-{edition}-{lang}.log",
     run:
         stages.run("render_pdf", log=log[0], html_file=input.html, sheet_dir=sheet_dir(wildcards),
-                   pdf_file=output.pdf, archival_file=output.get("archival"), tidy_file=input.tidy)
+                   pdf_file=output.pdf, archival_file=output.get("archival"), tidy_file=input.tidy,
+                   layout_file=output.layout, budget_file=input.budget[0] if input.budget else None,
+                   language=wildcards.lang)
 
 
 rule report_changes:
