@@ -111,10 +111,20 @@ def render_best(html, stylesheet_factory, budget: int | None = None) -> Layout:
 
 
 def over_budget(document, budget: int) -> str:
-    """What an editor needs to bring a sheet back into its budget: how many pages and lines of text it runs
-    over, and its longest blocks (heading and lines), which are the first candidates for cutting."""
-    over_lines = sum(1 for number, page in enumerate(document.pages) if number >= budget
-                     for line in _lines(page._page_box) if not _in_contact(line))  # noqa: SLF001
+    """What an editor needs to bring a sheet back into its budget: how far it runs over (in millimetres of
+    column, and lines of text), and its longest blocks (heading and lines), the first candidates for cutting."""
+    over_lines, over_mm = 0, 0.0
+    for page in document.pages[budget:]:
+        box = page._page_box  # noqa: SLF001 - see the module's docstring
+        over_lines += sum(1 for line in _lines(box) if not _in_contact(line))
+        inked: list = []
+        for child in box.children:
+            if type(child).__name__ == "FootnoteAreaBox":  # the contact panel, at the page's foot
+                over_mm += child.margin_height() / MM if child.children else 0
+            else:
+                _collect_ink(child, inked)
+        top = MARGIN_TOP_MM * MM
+        over_mm += (max((y1 for *_, y1 in inked), default=top) - top) / MM  # the page's text, from its top
     lines: dict[object, list] = {}
     for page in document.pages:
         for line in _lines(page._page_box):  # noqa: SLF001 - see the module's docstring
@@ -123,9 +133,9 @@ def over_budget(document, budget: int) -> str:
                 lines.setdefault(block, []).append(line)
     longest = sorted(lines.items(), key=lambda item: -len(item[1]))[:LONGEST_NAMED]
     named = "; ".join(f"{_block_name(element)} ({len(found)} lines)" for element, found in longest)
-    pages = len(document.pages)
-    return (f"runs to {pages} pages, {over_lines} lines of text over its budget of {budget} "
-            f"page{'s' if budget != 1 else ''}; expected at most {budget}: shorten the longest blocks: {named}")
+    return (f"runs to {len(document.pages)} pages, {over_mm:.0f} mm over its budget of {budget} "
+            f"page{'s' if budget != 1 else ''} ({over_lines} lines of text, and the contact panel); expected at "
+            f"most {budget} pages: shorten the longest blocks: {named}")
 
 
 BLOCK_CLASSES = ("project", "block", "lead", "commitments", "pull-quote", "stream-notes", "countries-list")
@@ -158,6 +168,8 @@ def _lines(box, elements=()):
     outermost first; ``_block_element``, the nearest)."""
     from weasyprint.formatting_structure import boxes
 
+    if isinstance(box, boxes.MarginBox):  # the running footer, outside the content
+        return
     element = getattr(box, "element", None)
     if element is not None and (not elements or elements[-1] is not element):
         elements = (*elements, element)

@@ -29,7 +29,8 @@ RULES = {
 }
 HEADINGS = ("h2", "h3")
 PARAGRAPHS = ("p", "li")
-SECTIONS = ("block", "project", "lead", "commitments")  # classes of blocks whose end must not be cut off
+# Classes of blocks whose end must not be cut off from them
+SECTIONS = ("block", "project", "lead", "commitments", "stream-notes")
 LAST_LINES = 2  # a section's fragment on its last page of at most this many lines is cut off
 TOLERANCE = 1.0  # CSS px: what counts as "the same line" or "inside"
 
@@ -112,7 +113,7 @@ def _text(element, limit: int = 70) -> str:
 
 
 def _headings_alone(lines: list[Line]):
-    for line, after in zip(lines, [*lines[1:], None], strict=True):
+    for line, after in zip(lines, [*lines[1:], None], strict=False):
         heading = _heading(line.elements)
         if heading is None or after is not None and _heading(after.elements) is not None:
             continue  # not a heading, or a heading followed by its eyebrow (both are checked at the last)
