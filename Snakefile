@@ -128,6 +128,14 @@ def first_language(wildcards):
     return SHEET_LANGUAGES[wildcards.subject, wildcards.edition][0]
 
 
+def sheet_texts_all(wildcards):
+    """sheet.yaml and its translations into every language of the sheet."""
+    found = [Path(sheet_dir(wildcards), "sheet.yaml"),
+             *(Path(sheet_dir(wildcards), f"sheet.{code}.yaml") for code in SHEET_LANGUAGES[wildcards.subject,
+                                                                                            wildcards.edition])]
+    return [str(p) for p in found if p.exists()]
+
+
 def sheet_texts_of(wildcards):
     """sheet.yaml, and its translation into the job's language if it has one (sheet.fr.yaml)."""
     found = [Path(sheet_dir(wildcards), "sheet.yaml"), Path(sheet_dir(wildcards), f"sheet.{wildcards.lang}.yaml")]
@@ -248,7 +256,7 @@ rule plot_contributions:
     input:
         stage=stage_module("plot_contributions"),
         tidy=rules.check_sheet.output.tidy,
-        sheet=sheet_texts_of,
+        sheet=sheet_texts_all,  # one chart design for every language: their legends decide it together
         labels=LABELS,
         brand=BRAND,
         style=rules.write_brand_assets.output.style,
@@ -289,9 +297,16 @@ rule render_html:
         stages.run("render_html", log=log[0], **html_arguments(input, output, wildcards))
 
 
+def pdf_arguments(input, output, wildcards):
+    return dict(html_file=input.html, sheet_dir=sheet_dir(wildcards), pdf_file=output.pdf,
+                archival_file=output.get("archival"), tidy_file=input.tidy, layout_file=output.layout,
+                budget_file=input.budget[0] if input.budget else None, language=wildcards.lang)
+
+
 def budget_record(wildcards):
     """The layout record of the sheet's first language, whose pages are the other languages' budget when
-    sheet.yaml states none (none for the first language itself, or when it is not built)."""
+    sheet.yaml states none, and whose chart they show (none for the first language itself, or when it is not
+    built)."""
     first = first_language(wildcards)
     if wildcards.lang == first or first not in languages(wildcards.subject, wildcards.edition):
         return []
@@ -318,10 +333,7 @@ rule render_pdf:
     log:
         LOGS / "render_pdf" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("render_pdf", log=log[0], html_file=input.html, sheet_dir=sheet_dir(wildcards),
-                   pdf_file=output.pdf, archival_file=output.get("archival"), tidy_file=input.tidy,
-                   layout_file=output.layout, budget_file=input.budget[0] if input.budget else None,
-                   language=wildcards.lang)
+        stages.run("render_pdf", log=log[0], **pdf_arguments(input, output, wildcards))
 
 
 rule report_changes:

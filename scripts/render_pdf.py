@@ -22,7 +22,7 @@ ARCHIVAL = "pdf/a-3a"
 
 def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file: Path | None = None,
            edition_date: dt.date | None = None, budget: int | None = None, layout_file: Path | None = None,
-           edition: str = "") -> None:
+           edition: str = "", tall_chart: bool | None = None) -> None:
     """Lay the HTML out and write it as each requested variant: {"pdf/ua-1": path, ...}; refuse it when it runs
     over ``budget`` pages. ``layout_file``: where to record its pages, layouts and the print rules it breaks."""
     from weasyprint import CSS, HTML, Attachment  # the slow import, paid only by this stage
@@ -36,7 +36,7 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
     try:
         # At the brand's type, the blocks moved apart where a page would end with a large blank (factsheet/layout.py).
         laid_out = layout.render_best(HTML(filename=html_file, url_fetcher=fetcher, media_type="print"),
-                                      lambda css: CSS(string=css, url_fetcher=fetcher), budget)
+                                      lambda css: CSS(string=css, url_fetcher=fetcher), budget, tall_chart)
         document = laid_out.document
         broken = print_rules.check(document)
         for violation in broken:
@@ -56,6 +56,7 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
                                    finisher=scope_table_headers)
         if layout_file is not None:
             record = {"pages": len(document.pages), "budget": budget, "layouts": laid_out.layouts,
+                      "tall_chart": layout.TALL_CHART_CSS in laid_out.css,
                       "blank": [list(p) for p in laid_out.measure.pages],
                       "print_rules": [{"page": v.page, "rule": v.rule, "text": v.text} for v in broken]}
             with atomic_path(Path(layout_file)) as tmp:
@@ -119,7 +120,7 @@ def main(html_file: Path, sheet_dir: Path, pdf_file: Path, archival_file: Path |
          tidy_file: Path | None = None, layout_file: Path | None = None, budget_file: Path | None = None,
          language: str | None = None) -> None:
     """``budget_file``: the layout record of the sheet's first language, whose pages are the budget of the
-    others when sheet.yaml states none."""
+    others when sheet.yaml states none, and whose chart they all show."""
     from factsheet.languages import language_name
     from factsheet.sheet import load_sheet
 
@@ -127,11 +128,13 @@ def main(html_file: Path, sheet_dir: Path, pdf_file: Path, archival_file: Path |
     if archival_file:
         targets[ARCHIVAL] = Path(archival_file)
     sheet = load_sheet(Path(sheet_dir) / paths.SHEET_FILE)
-    budget = sheet.pages
-    if budget is None and budget_file:
-        budget = json.loads(Path(budget_file).read_text(encoding="utf-8"))["pages"]
+    budget, tall_chart = sheet.pages, None
+    if budget_file:  # the first language's pages (the budget, unless sheet.yaml states one) and chart
+        first = json.loads(Path(budget_file).read_text(encoding="utf-8"))
+        budget, tall_chart = budget or first["pages"], first["tall_chart"]
     edition = f"the {language_name(language)} edition ({language})" if language else ""
-    render(Path(html_file), Path(sheet_dir), targets, tidy_file, sheet.edition_date, budget, layout_file, edition)
+    render(Path(html_file), Path(sheet_dir), targets, tidy_file, sheet.edition_date, budget, layout_file, edition,
+           tall_chart)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ The documents are stand-ins that name the stylesheet they were laid out with; th
 import pytest
 
 from factsheet import layout
-from factsheet.layout import Measure
+from factsheet.layout import TALL_CHART_CSS, Measure
 
 STRETCH = "[data-flow] { margin-top: 1px !important; }"
 PASSING = Measure(((0.05, 0.05), (0.3, 0.3)))
@@ -50,13 +50,27 @@ def test_a_layout_that_passes_is_laid_out_once_at_the_brands_type(monkeypatch):
 
 
 def test_a_page_ending_with_a_large_blank_gets_its_blocks_moved_apart_and_the_type_never_changes(monkeypatch):
-    rendered, css, measure = search(monkeypatch, lambda css: PASSING if css == STRETCH else last_page_blank(0.65))
+    rendered, css, measure = search(monkeypatch, lambda css: PASSING if css == STRETCH else MIDDLE_BLANK)
     assert rendered == ["", STRETCH] and css == STRETCH and measure == PASSING
 
 
+def test_a_short_last_page_gets_the_taller_chart_first(monkeypatch):
+    rendered, css, _ = search(monkeypatch, lambda css: PASSING if css == TALL_CHART_CSS else last_page_blank(0.65))
+    assert rendered == ["", TALL_CHART_CSS] and css == TALL_CHART_CSS
+
+
 def test_moving_blocks_apart_is_kept_only_when_it_comes_closer_to_passing(monkeypatch):
-    rendered, css, measure = search(monkeypatch, lambda css: last_page_blank(0.7 if css == STRETCH else 0.65))
-    assert rendered == ["", STRETCH] and css == "" and measure == last_page_blank(0.65)
+    rendered, css, measure = search(monkeypatch, lambda css: last_page_blank(0.7 if css else 0.65))
+    assert rendered == ["", TALL_CHART_CSS, STRETCH] and css == "" and measure == last_page_blank(0.65)
+
+
+def test_the_other_languages_show_the_chart_the_first_chose(monkeypatch):
+    monkeypatch.setattr(layout, "measure_document", lambda document: last_page_blank(0.65))
+    monkeypatch.setattr(layout, "stretch_css", lambda document: "")
+    for tall, expected in ((True, TALL_CHART_CSS), (False, "")):
+        sheet = Sheet()
+        laid_out = layout.render_best(sheet, lambda text: text, tall_chart=tall)
+        assert sheet.rendered == [expected] and laid_out.css == expected and laid_out.layouts == 1
 
 
 def test_an_edition_over_its_page_budget_is_refused_naming_how_far_over(monkeypatch):

@@ -129,3 +129,81 @@ def test_every_built_pdf_has_the_brands_one_type_system(corpus_build):
     assert done.returncode == 0, done.stdout + done.stderr
     sizes = set(re.findall(r"body ([\d.]+) pt, leading ([\d.]+) pt", done.stdout))
     assert len(sizes) == 1, done.stdout
+
+
+# A pseudo-language: every text of a sheet 35% longer and in accented letters, as a long translation would be,
+# laid out at the brand's type within the sheet's own page budget. It finds overflow before a translator does.
+ACCENTED = str.maketrans("aceinousyACEINOUSY", "áçéïñöüšýÁÇÉÏÑÖÜŠÝ")
+PSEUDO_GROWTH = 0.35
+
+
+def pseudo(text: str) -> str:
+    """``text`` in the pseudo-language: accented, and 35% longer (words of its own letters added at its end)."""
+    if not text.strip():
+        return text
+    extra = max(1, round(len(text.strip()) * PSEUDO_GROWTH))
+    padding = " ".join(["ŀöŕéɱ"] * (extra // 6 + 1))[:extra].rstrip()
+    return text.rstrip().translate(ACCENTED) + " " + padding + text[len(text.rstrip()):]
+
+
+def pseudo_html(html: str) -> str:
+    """The sheet's HTML with the text of its body in the pseudo-language (tags, attributes and styles kept)."""
+    head, body = html.split("<body>", 1)
+    return head + "<body>" + re.sub(r">([^<]+)<", lambda m: f">{pseudo(m.group(1))}<", body)
+
+
+def test_pseudo_words_are_longer_and_accented():
+    assert pseudo("Decent work") == "Déçéñt wörk ŀöŕé"
+    assert len(pseudo("x" * 100)) == 100 + 1 + 35
+
+
+def test_the_corpus_in_a_pseudo_language_is_refused_over_its_budget_with_the_blocks_to_shorten(corpus_build):
+    from weasyprint import CSS
+
+    from factsheet import layout
+    from factsheet.fetcher import SandboxedFetcher
+
+    refused, fitted = {}, {}
+    for record in sorted((corpus_build / "output" / "layout").glob("*.json")):
+        subject, edition = record.stem.rsplit("-", 1)[0].rsplit("-", 1)
+        html_file = corpus_build / "output" / "html" / f"{record.stem}.html"
+        sheet_dir = corpus_build / "data" / subject / edition
+        fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, sheet_dir, html_file.parent.parent],
+                                   sheet_dir=sheet_dir)
+        budget = json.loads(record.read_text(encoding="utf-8"))["pages"]
+        html = HTML(string=pseudo_html(html_file.read_text(encoding="utf-8")), base_url=str(html_file),
+                    url_fetcher=fetcher, media_type="print")
+        try:
+            laid_out = layout.render_best(html, lambda css, fetcher=fetcher: CSS(string=css, url_fetcher=fetcher),
+                                          budget)
+        except layout.OverBudget as refusal:
+            refused[record.stem] = str(refusal)
+        else:
+            fitted[record.stem] = [str(v) for v in print_rules.check(laid_out.document)]
+    assert refused, "no sheet ran over its budget with its texts 35% longer"
+    for name, message in refused.items():
+        over = re.fullmatch(r"runs to (\d+) pages, (\d+) mm over its budget of (\d+) pages? \((\d+) lines of text, "
+                            r"and the contact panel\); expected at most \3 pages?: shorten the longest blocks: (.+)",
+                            message)
+        assert over, f"{name}: {message}"
+        assert int(over[1]) > int(over[3]) and int(over[2]) > 0
+        blocks = re.findall(r'"([^"]+)" \((\d+) lines\)', over[5])
+        assert blocks and all("ŀöŕéɱ" in text or "ŀöŕ" in text or re.search("[áçéïñöü]", text) for text, _ in blocks)
+        assert [int(n) for _, n in blocks] == sorted((int(n) for _, n in blocks), reverse=True)
+    # the sheets that fit their budget even so keep every rule
+    assert not any(fitted.values()), json.dumps(fitted, indent=1, ensure_ascii=False)
+
+
+def test_every_language_of_a_sheet_has_the_same_chart_design(corpus_build):
+    """One chart design per sheet: the same height and the same y-axis ticks in every language (only the words
+    and number formats differ); the Spanish legend, too long for one row, used to make its chart taller."""
+    designs: dict = {}
+    for chart in sorted((corpus_build / "output" / "charts").glob("*-*-??.svg")):
+        svg = chart.read_text(encoding="utf-8")
+        ticks = re.findall(r'<g id="ytick_\d+">\s*<g id="line2d_\d+">\s*<path d="M [\d.]+ ([\d.]+)', svg)
+        design = (re.search(r'height="([\d.]+)pt"', svg)[1], len(re.findall(r'id="ytick_\d+"', svg)), tuple(ticks))
+        designs.setdefault(chart.stem.rsplit("-", 1)[0], {})[chart.stem.rsplit("-", 1)[1]] = design
+    several = {sheet: found for sheet, found in designs.items() if len(found) > 1}
+    assert "canada-2023" in several
+    for sheet, found in several.items():
+        assert len(set(found.values())) == 1, f"{sheet}: {found}"

@@ -52,6 +52,9 @@ class Measure:
         return max(self.worst - MAX_BLANK, 0) + max(self.last - MAX_BLANK_LAST, 0)
 
 
+# The chart at the brand's taller height (brand.yaml chart.tall_height_mm), shown instead of the normal one
+TALL_CHART_CSS = (".chart .chart-image { display: none !important; } "
+                  ".chart .chart-image-tall { display: block !important; }")
 MAX_GAP_MM = 30  # the most space stretching may add above one block
 LEFT_FREE = 0.04  # the share of a stretched page left blank at its foot
 LONGEST_NAMED = 3  # the blocks an over-budget message names
@@ -80,11 +83,13 @@ class Layout:
     layouts: int
 
 
-def render_best(html, stylesheet_factory, budget: int | None = None) -> Layout:
-    """Lay ``html`` (a weasyprint.HTML) out at the brand's type; if a page ends with a blank over the limit,
-    once more with the blocks that start on it moved apart, keeping the layout closer to passing.
-    ``stylesheet_factory`` makes a weasyprint.CSS of a string. OverBudget when the sheet runs to more than
-    ``budget`` pages (moving blocks apart never adds one), LayoutFailed when WeasyPrint fails."""
+def render_best(html, stylesheet_factory, budget: int | None = None, tall_chart: bool | None = None) -> Layout:
+    """Lay ``html`` (a weasyprint.HTML) out at the brand's type. ``tall_chart``: the chart's height as the sheet's
+    first language chose it (every language of a sheet has the same chart); None lets this layout choose: the
+    taller chart when the last page would otherwise be too empty and it comes closer to passing. Then, if a page
+    ends with a blank over the limit, once more with the blocks that start on it moved apart, keeping the layout
+    closer to passing. ``stylesheet_factory`` makes a weasyprint.CSS of a string. OverBudget when the sheet runs
+    to more than ``budget`` pages (moving blocks apart never adds one), LayoutFailed when WeasyPrint fails."""
     layouts = 0
 
     def attempt(css: str):
@@ -97,16 +102,22 @@ def render_best(html, stylesheet_factory, budget: int | None = None) -> Layout:
                                f"{crash or 'no message'})") from None
         return document, measure_document(document)
 
-    document, measure = attempt("")
+    base = TALL_CHART_CSS if tall_chart else ""
+    document, measure = attempt(base)
     if budget is not None and len(document.pages) > budget:
         raise OverBudget(over_budget(document, budget))
-    kept = Layout(document, "", measure, layouts)
+    if tall_chart is None and measure.last > MAX_BLANK_LAST:  # a short last page: the chart may take more room
+        tall, tall_measure = attempt(TALL_CHART_CSS)
+        if len(tall.pages) == len(document.pages) and tall_measure.excess < measure.excess:
+            base, document, measure = TALL_CHART_CSS, tall, tall_measure
+    kept = Layout(document, base, measure, layouts)
     if not measure.passes:
         stretched = stretch_css(document)
         if stretched:
-            spread, spread_measure = attempt(stretched)
+            css = f"{base} {stretched}".strip()
+            spread, spread_measure = attempt(css)
             if len(spread.pages) == len(document.pages) and spread_measure.excess < measure.excess:
-                kept = Layout(spread, stretched, spread_measure, layouts)
+                kept = Layout(spread, css, spread_measure, layouts)
     return Layout(kept.document, kept.css, kept.measure, layouts)
 
 
