@@ -117,8 +117,8 @@ def test_every_built_pdf_keeps_the_print_rules_and_its_page_budget(corpus_build)
     assert not broken_rules, json.dumps(broken_rules, indent=1, ensure_ascii=False)
     over = {name: r for name, r in found.items() if r["budget"] and r["pages"] > r["budget"]}
     assert not over
-    # every language of a sheet runs to its first language's pages, and one that fits is laid out at most twice
-    assert all(r["layouts"] <= 2 for r in found.values())
+    # as few layouts as the decisions need: the brand's type, then at most the taller chart and the blocks apart
+    assert all(1 <= r["layouts"] <= 3 for r in found.values())
 
 
 @pytest.mark.skipif(not TYPE_REPORT.is_file(), reason="the shared type report is not beside the checkout")
