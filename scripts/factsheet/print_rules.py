@@ -6,7 +6,8 @@ judge (a sentence to cut, a block to move), not a reason to withhold a sheet tha
 hold the project's own sheets and the test corpus to none at all (tests/test_print_rules.py), and show each rule
 failing on a small made-up page.
 
-From the command line, one sheet's HTML is laid out and checked (exit status 1 when a rule is broken):
+From the command line, one sheet's HTML is laid out as the render stage does (without a page budget) and
+checked (exit status 1 when a rule is broken):
 
     PYTHONPATH=scripts python -m factsheet.print_rules output/html/canada-2023-fr.html --sheet-dir data/canada/2023
 """
@@ -239,15 +240,17 @@ def _quotes_apart(lines: list[Line]):
 def main(html_file, sheet_dir) -> int:
     from pathlib import Path
 
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
-    from . import paths
+    from . import layout, paths
     from .fetcher import SandboxedFetcher
 
     html_file = Path(html_file).resolve()
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(sheet_dir), html_file.parent.parent],
                                sheet_dir=Path(sheet_dir))
-    found = check(HTML(filename=html_file, url_fetcher=fetcher, media_type="print").render())
+    laid_out = layout.render_best(HTML(filename=html_file, url_fetcher=fetcher, media_type="print"),
+                                  lambda css: CSS(string=css, url_fetcher=fetcher))  # as the render stage does
+    found = check(laid_out.document)
     for violation in found:
         print(f"{html_file.name}: {violation}")
     return 1 if found else 0
