@@ -207,3 +207,25 @@ def test_every_language_of_a_sheet_has_the_same_chart_design(corpus_build):
     assert "canada-2023" in several
     for sheet, found in several.items():
         assert len(set(found.values())) == 1, f"{sheet}: {found}"
+
+
+def test_the_render_stage_refuses_an_edition_over_its_budget_in_one_line_and_writes_no_pdf(built, tmp_path,
+                                                                                             monkeypatch):
+    import render_pdf
+    from factsheet.errors import DataError
+
+    workdir = built[0]
+    monkeypatch.chdir(workdir)  # the message names files as the build does, from the checkout
+    html_file = workdir / "output" / "html" / "canada-2023-fr.html"
+    pages = json.loads((workdir / "output" / "layout" / "canada-2023-fr.json").read_text(encoding="utf-8"))["pages"]
+    target = tmp_path / "canada-2023-fr.pdf"
+    with pytest.raises(DataError) as refused:
+        render_pdf.render(html_file, workdir / "data" / "canada" / "2023", {render_pdf.PUBLISHED: target},
+                          budget=pages - 1, layout_file=tmp_path / "layout.json", edition="the French edition (fr)")
+    message = str(refused.value)
+    assert message.count("\n") == 0, message
+    assert re.match(rf"data/canada/2023/sheet\.yaml, pages: the French edition \(fr\) runs to {pages} pages, \d+ mm "
+                    rf"over its budget of {pages - 1} pages .*; expected at most {pages - 1} pages: shorten the "
+                    r'longest blocks: the [a-z ]+ "[^"]+" \(\d+ lines\)', message), message
+    assert not target.exists() and not (tmp_path / "layout.json").exists()
+    assert not list(tmp_path.glob(".*.part"))
