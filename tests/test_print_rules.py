@@ -211,8 +211,9 @@ def test_every_language_of_a_sheet_has_the_same_chart_design(corpus_build):
 
 def test_the_render_stage_refuses_an_edition_over_its_budget_in_one_line_and_writes_no_pdf(built, tmp_path,
                                                                                              monkeypatch):
-    import render_pdf
     from factsheet.errors import DataError
+
+    import render_pdf
 
     workdir = built[0]
     monkeypatch.chdir(workdir)  # the message names files as the build does, from the checkout
