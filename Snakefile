@@ -128,6 +128,14 @@ def first_language(wildcards):
     return SHEET_LANGUAGES[wildcards.subject, wildcards.edition][0]
 
 
+def sheet_texts_all(wildcards):
+    """sheet.yaml and its translations into every language of the sheet."""
+    found = [Path(sheet_dir(wildcards), "sheet.yaml"),
+             *(Path(sheet_dir(wildcards), f"sheet.{code}.yaml") for code in SHEET_LANGUAGES[wildcards.subject,
+                                                                                            wildcards.edition])]
+    return [str(p) for p in found if p.exists()]
+
+
 def sheet_texts_of(wildcards):
     """sheet.yaml, and its translation into the job's language if it has one (sheet.fr.yaml)."""
     found = [Path(sheet_dir(wildcards), "sheet.yaml"), Path(sheet_dir(wildcards), f"sheet.{wildcards.lang}.yaml")]
@@ -249,7 +257,7 @@ rule plot_contributions:
     input:
         stage=stage_module("plot_contributions"),
         tidy=rules.check_sheet.output.tidy,
-        sheet=sheet_texts_of,
+        sheet=sheet_texts_all,  # one chart design for every language: their legends decide it together
         labels=LABELS,
         brand=BRAND,
         style=rules.write_brand_assets.output.style,
@@ -290,11 +298,28 @@ rule render_html:
         stages.run("render_html", log=log[0], **html_arguments(input, output, wildcards))
 
 
+def pdf_arguments(input, output, wildcards):
+    return dict(html_file=input.html, sheet_dir=sheet_dir(wildcards), pdf_file=output.pdf,
+                archival_file=output.get("archival"), tidy_file=input.tidy, layout_file=output.layout,
+                budget_file=input.budget[0] if input.budget else None, language=wildcards.lang)
+
+
+def budget_record(wildcards):
+    """The layout record of the sheet's first language, whose pages are the other languages' budget when
+    sheet.yaml states none, and whose chart they show (none for the first language itself, or when it is not
+    built)."""
+    first = first_language(wildcards)
+    if wildcards.lang == first or first not in languages(wildcards.subject, wildcards.edition):
+        return []
+    return [str(FILES.layout(f"{wildcards.subject}-{wildcards.edition}-{first}"))]
+
+
 rule render_pdf:
     """Render the HTML to the published PDF (PDF/UA-1) and, when asked, the archival one (PDF/A-3a)."""
     input:
         stage=stage_module("render_pdf"),
         html=rules.render_html.output.html,
+        budget=budget_record,
         tidy=rules.check_sheet.output.tidy,
         chart=rules.plot_contributions.output.chart,
         chart_tall=rules.plot_contributions.output.chart_tall,
@@ -304,12 +329,12 @@ rule render_pdf:
         helpers=HELPERS,
     output:
         pdf=FILES.pdf("{subject}-{edition}-{lang}"),
+        layout=FILES.layout("{subject}-{edition}-{lang}"),
         **({"archival": FILES.archival("{subject}-{edition}-{lang}")} if ARCHIVAL else {}),
     log:
         LOGS / "render_pdf" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("render_pdf", log=log[0], html_file=input.html, sheet_dir=sheet_dir(wildcards),
-                   pdf_file=output.pdf, archival_file=output.get("archival"), tidy_file=input.tidy)
+        stages.run("render_pdf", log=log[0], **pdf_arguments(input, output, wildcards))
 
 
 rule report_changes:

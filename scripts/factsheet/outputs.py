@@ -58,6 +58,10 @@ class Outputs:
     def pdf(self, name: str) -> Path:
         return self.root / f"{name}.pdf"
 
+    def layout(self, name: str) -> Path:
+        """The layout record of a PDF: its pages, budget, the layouts it took and the print rules broken."""
+        return self.root / "layout" / f"{name}.json"
+
     def archival(self, name: str) -> Path:
         return self.root / "archive" / f"{name}.pdf"
 

@@ -133,6 +133,8 @@ class Sheet(Model):
     donor: Donor
     streams: Annotated[list[Stream], Field(min_length=1, max_length=4)]  # a key-figure card each
     window: Window | None = None  # the sheet's reporting window; default: the years of the table
+    # The sheet's page budget: every language edition must fit it; default: the pages its first language runs to
+    pages: Annotated[int, Field(ge=1, le=24)] | None = None
     partners: Annotated[list[Partner], Field(max_length=MAX_LIST_ITEMS["partners"])] = []
     priority_areas: Annotated[list[Text], Field(max_length=MAX_LIST_ITEMS["priority_areas"])] = []
     # where the donor's funding works, shown as a compact list
