@@ -12,7 +12,7 @@ CORES   ?= all
 TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := all
-.PHONY: all sheets archive edition preview cluster-env browser test approve bench lint lock clean help
+.PHONY: all sheets archive edition translation-out translation-in translation-reviewed preview cluster-env browser test approve bench kill-trials lint lock clean help
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
@@ -25,6 +25,18 @@ archive: $(READY) ## Build every sheet and its archival PDF/A-3a (output/archive
 edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=2024
 	@test -n "$(SUBJECT)" -a -n "$(YEAR)" || { echo "usage: make edition SUBJECT=<subject> YEAR=<year>" >&2; exit 2; }
 	$(BIN)/python scripts/new_edition.py $(SUBJECT) $(YEAR)
+
+translation-out: $(READY) ## The translator's XLIFF file: make translation-out SHEET=canada/2024 LANGUAGE=fr [FILE=x.xlf]
+	@test -n "$(SHEET)" -a -n "$(LANGUAGE)" || { echo "usage: make translation-out SHEET=<subject>/<edition> LANGUAGE=<language> [FILE=<file.xlf>]" >&2; exit 2; }
+	$(BIN)/python scripts/translation.py out $(SHEET) $(LANGUAGE) $(if $(FILE),--file $(FILE))
+
+translation-in: $(READY) ## Read a translated XLIFF file back into its sheet: make translation-in FILE=x.xlf
+	@test -n "$(FILE)" || { echo "usage: make translation-in FILE=<file.xlf>" >&2; exit 2; }
+	$(BIN)/python scripts/translation.py in $(FILE)
+
+translation-reviewed: $(READY) ## Mark translations checked: make translation-reviewed SHEET=canada/2024 LANGUAGE=fr [KEY=narrative/intro.md]
+	@test -n "$(SHEET)" -a -n "$(LANGUAGE)" || { echo "usage: make translation-reviewed SHEET=<subject>/<edition> LANGUAGE=<language> [KEY=<file>[:<key>]]" >&2; exit 2; }
+	$(BIN)/python scripts/translation.py reviewed $(SHEET) $(LANGUAGE) $(if $(KEY),--key $(KEY))
 
 preview: $(READY) ## Live preview of one sheet: make preview SHEET=canada/2023 [SHEET_LANGUAGE=fr] [PORT=8000]
 	@test -n "$(SHEET)" || { echo "usage: make preview SHEET=<subject>/<edition> [SHEET_LANGUAGE=fr] [PORT=8000]" >&2; exit 2; }
@@ -43,6 +55,9 @@ approve: $(READY) ## Accept the page images of the last failed visual test as ap
 
 bench: $(READY) $(CLUSTER)/.ready ## Measure build times, memory and sizes on this machine; writes bench/results.md
 	$(BIN)/python bench/run.py
+
+kill-trials: $(READY) ## kill -9 a whole build at random moments, make again, compare with a clean build (TRIALS=20 SEED=n)
+	$(BIN)/python bench/kill_trials.py $(if $(TRIALS),--trials $(TRIALS)) $(if $(SEED),--seed $(SEED))
 
 lint: $(READY) ## Check the code (ruff) and the workflow (snakemake --lint)
 	$(BIN)/ruff check .

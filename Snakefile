@@ -137,6 +137,14 @@ def first_language(wildcards):
     return SHEET_LANGUAGES[wildcards.subject, wildcards.edition][0]
 
 
+def sheet_texts_all(wildcards):
+    """sheet.yaml and its translations into every language of the sheet."""
+    found = [Path(sheet_dir(wildcards), "sheet.yaml"),
+             *(Path(sheet_dir(wildcards), f"sheet.{code}.yaml") for code in SHEET_LANGUAGES[wildcards.subject,
+                                                                                            wildcards.edition])]
+    return [str(p) for p in found if p.exists()]
+
+
 def sheet_texts_of(wildcards):
     """sheet.yaml, and its translation into the job's language if it has one (sheet.fr.yaml)."""
     found = [Path(sheet_dir(wildcards), "sheet.yaml"), Path(sheet_dir(wildcards), f"sheet.{wildcards.lang}.yaml")]
@@ -178,6 +186,7 @@ def finished(sheets):
         found += [FILES.pdf(name) for name in editions]
         found += [FILES.archival(name) for name in editions] if config["archival"] else []
         found += [FILES.changes(name) for name in editions] if previous_edition(DATA, s, e) else []
+        found += [FILES.review(f"{s}-{e}")] if config["review"] else []
     return found
 
 
@@ -242,7 +251,7 @@ rule check_sheet:
         LOGS / "check_sheet" / "{subject}-{edition}.log",
     run:
         stages.run("check_sheet", log=log[0], sheet_dir=sheet_dir(wildcards), summary_file=output.summary,
-                   tidy_file=output.tidy)
+                   tidy_file=output.tidy, plausible_max_usd=config["plausible_max_usd"])
 
 
 # A stage with many arguments gets them from a function beside its rule: Snakemake's linter measures a run
@@ -259,7 +268,7 @@ rule plot_contributions:
     input:
         stage=stage_module("plot_contributions"),
         tidy=rules.check_sheet.output.tidy,
-        sheet=sheet_texts_of,
+        sheet=sheet_texts_all,  # one chart design for every language: their legends decide it together
         labels=LABELS,
         brand=BRAND,
         style=rules.write_brand_assets.output.style,
@@ -302,11 +311,28 @@ rule render_html:
         stages.run("render_html", log=log[0], **html_arguments(input, output, wildcards))
 
 
+def pdf_arguments(input, output, wildcards):
+    return dict(html_file=input.html, sheet_dir=sheet_dir(wildcards), pdf_file=output.pdf,
+                archival_file=output.get("archival"), tidy_file=input.tidy, layout_file=output.layout,
+                budget_file=input.budget[0] if input.budget else None, language=wildcards.lang)
+
+
+def budget_record(wildcards):
+    """The layout record of the sheet's first language, whose pages are the other languages' budget when
+    sheet.yaml states none, and whose chart they show (none for the first language itself, or when it is not
+    built)."""
+    first = first_language(wildcards)
+    if wildcards.lang == first or first not in languages(wildcards.subject, wildcards.edition):
+        return []
+    return [str(FILES.layout(f"{wildcards.subject}-{wildcards.edition}-{first}"))]
+
+
 rule render_pdf:
     """Render the HTML to the published PDF (PDF/UA-1) and, when asked, the archival one (PDF/A-3a)."""
     input:
         stage=stage_module("render_pdf"),
         html=rules.render_html.output.html,
+        budget=budget_record,
         tidy=rules.check_sheet.output.tidy,
         chart=rules.plot_contributions.output.chart,
         chart_tall=rules.plot_contributions.output.chart_tall,
@@ -316,12 +342,12 @@ rule render_pdf:
         helpers=HELPERS,
     output:
         pdf=FILES.pdf("{subject}-{edition}-{lang}"),
+        layout=FILES.layout("{subject}-{edition}-{lang}"),
         **({"archival": FILES.archival("{subject}-{edition}-{lang}")} if ARCHIVAL else {}),
     log:
         LOGS / "render_pdf" / "{subject}-{edition}-{lang}.log",
     run:
-        stages.run("render_pdf", log=log[0], html_file=input.html, sheet_dir=sheet_dir(wildcards),
-                   pdf_file=output.pdf, archival_file=output.get("archival"), tidy_file=input.tidy)
+        stages.run("render_pdf", log=log[0], **pdf_arguments(input, output, wildcards))
 
 
 rule report_changes:
@@ -341,6 +367,48 @@ rule report_changes:
         stages.run("report_changes", log=log[0], old_dir=previous_dir(wildcards), new_dir=sheet_dir(wildcards),
                    old_tidy=input.old_tidy, new_tidy=input.new_tidy, report_file=output.report,
                    language=wildcards.lang)
+
+
+def review_pdfs(wildcards, edition=None):
+    """The PDFs of an edition (by default the job's) in each of its languages, for its review page."""
+    edition = edition or wildcards.edition
+    return [str(FILES.pdf(f"{wildcards.subject}-{edition}-{code}"))
+            for code in sheet_languages(DATA / wildcards.subject / edition)
+            if not config["languages"] or code in config["languages"]]
+
+
+def review_previous(wildcards):
+    """The previous edition's PDFs, table and files (none for a first edition)."""
+    if not previous(wildcards):
+        return []
+    return [*review_pdfs(wildcards, previous(wildcards)), previous_tidy(wildcards), *previous_files(wildcards)]
+
+
+def review_arguments(input, output, wildcards):
+    old = previous(wildcards)
+    return dict(new_dir=sheet_dir(wildcards), new_tidy=input.tidy, new_pdfs=input.pdfs, review_file=output.review,
+                old_dir=previous_dir(wildcards) if old else None,
+                old_tidy=previous_tidy(wildcards) if old else None,
+                old_pdfs=review_pdfs(wildcards, old) if old else [])
+
+
+rule render_review:
+    """Write an edition's review page: the previous edition's figures and this one's side by side, each
+    text's changes as a word diff, the translations to check, and the pages of both editions."""
+    input:
+        stage=stage_module("render_review"),
+        tidy=rules.check_sheet.output.tidy,
+        pdfs=review_pdfs,
+        previous=review_previous,
+        sheet=sheet_files,
+        labels=LABELS,
+        helpers=HELPERS,
+    output:
+        review=FILES.review("{subject}-{edition}"),
+    log:
+        LOGS / "render_review" / "{subject}-{edition}.log",
+    run:
+        stages.run("render_review", log=log[0], **review_arguments(input, output, wildcards))
 
 
 rule name_first_language:
@@ -375,7 +443,7 @@ rule build_batch:
                                 if p.is_file()),
         code=[*HELPERS, *TEMPLATES, *WEB_TEMPLATES, source(Path(workflow.basedir, "Snakefile")),
               *[stage_module(s) for s in ("check_sheet", "plot_contributions", "render_html", "render_pdf",
-                                          "report_changes", "publish_sheet_files", "render_previews",
+                                          "report_changes", "render_review", "publish_sheet_files", "render_previews",
                                           "render_web", "render_card")]],
         brand_assets=rules.write_brand_assets.output,
         site_assets=lambda w: rules.write_site_assets.output if config["site"] else [],  # defined below

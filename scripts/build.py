@@ -5,12 +5,15 @@ Usage: python scripts/build.py [--cores N] [SNAKEMAKE ARGUMENTS...]
 Snakemake reports through the pipeline's logger plugin (scripts/snakemake_logger_plugin_factsheet):
 progress and one-line messages. FACTSHEET_DEBUG=1 shows Snakemake's own output, tracebacks included.
 One build runs at a time; a build that was killed is recovered from by the next
-one (scripts/factsheet/recovery.py). Ctrl-C, SIGTERM or SIGHUP stop the build
-cleanly: nothing half-written is kept, and `make` again finishes the work.
+one (scripts/factsheet/recovery.py), and none of its processes outlives it. Ctrl-C, SIGTERM or SIGHUP stop
+the build cleanly: nothing half-written is kept, and `make` again finishes the work. A sheet refused by a
+build has its earlier outputs moved to <output>/stale/ (scripts/factsheet/stale.py), and the web edition's
+index lists the sheets that were built.
 """
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -20,8 +23,9 @@ from pathlib import Path
 
 import yaml
 
-from factsheet import recovery, stages
+from factsheet import recovery, site, stages, stale
 from factsheet.editions import find_sheets, sheet_languages
+from factsheet.outputs import Outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +44,10 @@ def settings(extra: list[str] = ()) -> dict:
 
 
 def prepare(out: Path, env: dict) -> None:
-    """Recover from a build that was stopped outright: its stale lock, and generated files it damaged."""
+    """Recover from a build that was stopped outright: its processes still ending, its stale lock, and
+    generated files it damaged."""
+    if recovery.end_stopped_build(out):
+        print("Processes of a build that was stopped were still running; stopped them.", flush=True)
     if recovery.clear_stale_lock(ROOT, env):
         print("A build that was stopped before it finished left its lock behind; removed it.", flush=True)
     for path in recovery.remove_damaged(out):
@@ -48,11 +55,108 @@ def prepare(out: Path, env: dict) -> None:
               flush=True)
 
 
-def _die_with_parent() -> None:
-    """In Snakemake's process: be interrupted like on Ctrl-C should the build command be killed outright."""
-    import ctypes
+def unwritable_message(folder: Path, why: str) -> str:
+    """The line that names an output folder the build cannot write, and why."""
+    return (f"error: {os.path.relpath(folder, Path.cwd())}/: the build cannot write this folder ({why}); expected "
+            "a folder it can write: make it writable (or set output_dir in config/config.yaml to another folder), "
+            "then run make again.")
 
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+
+class Snakemake:
+    """Runs Snakemake's command line, shows what it says, and stops it on Ctrl-C, SIGTERM or SIGHUP."""
+
+    def __init__(self, env: dict, debug: bool):
+        self.env, self.debug = env, debug
+        self.process: subprocess.Popen | None = None
+        self.stopped: list[int] = []
+        self.shown: set[str] = set()
+        self.failed_logs: set[Path] = set()  # those the failed jobs' lines name
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self.stop)
+
+    def stop(self, signum, frame) -> None:
+        self.stopped.append(signum)
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):  # twice: at once
+                os.killpg(self.process.pid, signal.SIGINT if len(self.stopped) == 1 else signal.SIGKILL)
+
+    def run(self, arguments: list[str]) -> int:
+        """Snakemake's exit status on ``arguments`` (after those of the build)."""
+        if self.stopped:
+            return 128 + self.stopped[0]
+        command = [sys.executable, "-m", "factsheet.snakemake_process",  # profiles/default
+                   *([] if self.debug else ["--logger", "factsheet"]), *arguments]
+        build = os.getpid()
+        # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
+        # scheduler) reaches it once, as SIGINT, from here. Its own SIGTERM handler can deadlock on its
+        # scheduler's lock, and a second signal interrupts its clean-up with a traceback. Should this process
+        # be killed outright, Snakemake is killed too (and its warm process and jobs with it): a Snakemake
+        # cleaning up after its build command is gone would write into the next build.
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True, env=self.env, start_new_session=True,
+                                        preexec_fn=lambda: recovery.die_with_parent(build))
+        for line in self.process.stdout:
+            if self.stopped and not self.debug:
+                continue  # what the stopped jobs say now is not news
+            print(line, end="", flush=True)
+            self.shown.add(line.strip())
+            if line.startswith("error: "):
+                from snakemake_logger_plugin_factsheet import failed_job_logs
+
+                self.failed_logs.update(ROOT / log for log in failed_job_logs(line))
+        return self.process.wait()
+
+
+def leave_out_refused(out: Path, config: dict, extra: list[str], pages: dict[tuple[str, str], list[Path]],
+                      failed_logs: set[Path], snakemake: Snakemake) -> tuple[int, int]:
+    """After a failed build: move the earlier outputs of the sheets that were refused to <output>/stale/, and
+    write the web edition's index of the sheets that were built (``pages``: each sheet's index entries).
+    (Sheets refused whose outputs were moved; the index's exit status.)"""
+    refused = stale.failed_sheets(sorted(failed_logs), out / "logs", list(pages))
+    moved = sum(bool(stale.set_aside(out, f"{subject}-{edition}")) for subject, edition in refused)
+    index = out / "site" / site.INDEX
+    if not refused or not config.get("site"):
+        return moved, 0
+    kept = [f"{subject}/{edition}" for subject, edition in pages if (subject, edition) not in refused]
+    if any(not entry.exists() for sheet, entries in pages.items() if sheet not in refused for entry in entries):
+        return moved, 0  # a sheet stopped by a problem of no sheet (the brand's, say): no index to write
+    if not kept:  # it lists only refused sheets
+        target = out / stale.STALE_DIR / index.relative_to(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if index.exists():
+            index.replace(target)
+        return moved, 0
+    # The index of the sheets built: the same build restricted to them (its other --config values kept),
+    # whose index differs in its entries; the next build of every sheet writes it again.
+    others, settings = split_config(extra)
+    return moved, snakemake.run(["--cores", "1", *others, "--config", *settings, f"sheets={json.dumps(kept)}",
+                                 "--", os.path.relpath(index, ROOT)])
+
+
+def split_config(extra: list[str]) -> tuple[list[str], list[str]]:
+    """Snakemake arguments: (those that are not --config values, the --config key=value words)."""
+    others, settings, overriding = [], [], False
+    for word in extra:
+        if word.startswith("-"):
+            overriding = word == "--config"
+            if not overriding:
+                others.append(word)
+        elif overriding and "=" in word:
+            settings.append(word)
+        else:
+            others.append(word)
+    return others, settings
+
+
+def review_note(out: Path, sheets: list, built: list[Path]) -> str:
+    """Where to read the review pages of the editions built (the Snakefile's render_review writes them)."""
+    from factsheet.outputs import Outputs
+
+    names = [f"{s}-{e}" for s, e in sheets if any(p.name.startswith(f"{s}-{e}-") for p in built)]
+    pages = [Outputs(out).review(name) for name in names if Outputs(out).review(name).is_file()]
+    shown = ", ".join(Path(os.path.relpath(p, Path.cwd())).as_posix() for p in pages[:3])
+    more = f" and {len(pages) - 3} more" if len(pages) > 3 else ""
+    return f"; before publishing, read {shown}{more}" if pages else ""
 
 
 def main(argv: list[str]) -> int:
@@ -62,6 +166,10 @@ def main(argv: list[str]) -> int:
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
     config = settings(extra)
     out = ROOT / config.get("output_dir", "output")
+    unwritable = recovery.unwritable(out, [out / "site"] if config.get("site") else [])
+    if unwritable:
+        print(unwritable_message(*unwritable), file=sys.stderr)
+        return 1
     try:
         lock = recovery.BuildLock(out)
     except recovery.BuildRunning as running:
@@ -69,12 +177,15 @@ def main(argv: list[str]) -> int:
         print(f"Another build is running in this folder{holder}; wait for it to finish, or stop it, "
               "then run make again.", file=sys.stderr)
         return 1
+    except OSError as err:  # a folder that cannot be written after all
+        print(unwritable_message(out, err.strerror.lower()), file=sys.stderr)
+        return 1
     other = recovery.snakemake_running_in(ROOT)
     if other:
         print(f"Snakemake is running in this folder (process {other}); wait for it to finish, or stop it, "
               "then run make again.", file=sys.stderr)
         return 1
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", recovery.BUILD_VARIABLE: str(out.resolve())}
     prepare(out, env)
     stages.compile_modules()
     # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
@@ -82,51 +193,36 @@ def main(argv: list[str]) -> int:
     if config.get("sheets"):
         found, bad_folders = [tuple(Path(s).parts) for s in config["sheets"]], []
     data = ROOT / config.get("data_dir", "data")
-    current = [out / f"{subject}-{edition}-{language}.pdf" for subject, edition in found  # not a removed sheet's
-               for language in sheet_languages(data / subject / edition)                  # PDF: one per language
-               if not config.get("languages") or language in config["languages"]]
+    names = {(subject, edition): [f"{subject}-{edition}-{language}"  # not a removed sheet's: one per language
+                                  for language in sheet_languages(data / subject / edition)
+                                  if not config.get("languages") or language in config["languages"]]
+             for subject, edition in found}
+    current = [Outputs(out).pdf(name) for sheet_names in names.values() for name in sheet_names]
     before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
     # Snakemake's command line, in a process that starts the stages' warm process first
-    command = [sys.executable, "-m", "factsheet.snakemake_process", "--cores", args.cores,  # profiles/default
-               *([] if debug else ["--logger", "factsheet"]), *extra]
-    env = stages.snakemake_environment(env)
+    snakemake = Snakemake(stages.snakemake_environment(env), debug)
     start = time.monotonic()
-    # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
-    # scheduler) reaches it once, as SIGINT, from here. Its own SIGTERM handler can deadlock on its
-    # scheduler's lock, and a second signal interrupts its clean-up with a traceback.
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env=env, start_new_session=True, preexec_fn=_die_with_parent)
-    stopped: list[int] = []
-
-    def stop(signum, frame):
-        stopped.append(signum)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT if len(stopped) == 1 else signal.SIGKILL)  # twice: at once
-
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
-    shown: set[str] = set()
+    moved = 0
     try:
-        for line in process.stdout:
-            if stopped and not debug:
-                continue  # what the stopped jobs say now is not news
-            print(line, end="", flush=True)
-            shown.add(line.strip())
-        status = process.wait()
+        status = snakemake.run(["--cores", args.cores, *extra])
+        if status != 0 and not snakemake.stopped:  # every job's messages are also in its log: none unseen
+            started = time.time() - (time.monotonic() - start) - 1
+            for log in sorted((out / "logs").rglob("*.log")):
+                if log.stat().st_mtime >= started:
+                    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+                    for line in (line for line in lines if line.startswith("error: ")):
+                        snakemake.failed_logs.add(log)
+                        if line.strip() not in snakemake.shown:
+                            print(line, flush=True)
+                            snakemake.shown.add(line.strip())
+            pages = {sheet: [Outputs(out).entry(name) for name in sheet_names] for sheet, sheet_names in names.items()}
+            moved, _ = leave_out_refused(out, config, extra, pages, snakemake.failed_logs, snakemake)
     finally:
         lock.release()
-    if stopped:
+    if snakemake.stopped:
         print("Interrupted: run make again to finish; nothing half-written is kept.", file=sys.stderr)
-        return 128 + stopped[0]
+        return 128 + snakemake.stopped[0]
     seconds = time.monotonic() - start
-    if status != 0:  # every job's messages are also in its log: make sure none went unseen
-        started = time.time() - seconds - 1
-        for log in sorted((out / "logs").rglob("*.log")):
-            if log.stat().st_mtime >= started:
-                for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-                    if line.startswith("error: ") and line.strip() not in shown:
-                        print(line, flush=True)
-                        shown.add(line.strip())
     pdfs = [p for p in current if p.exists()]
     built = [p for p in pdfs if before.get(p) != p.stat().st_mtime_ns]
     shown = os.path.relpath(out, Path.cwd())
@@ -138,10 +234,12 @@ def main(argv: list[str]) -> int:
         return 1
     if status == 0:
         print(f"Built {sheets} in {seconds:.1f} s; the PDFs are in {shown}/"
-              + ("" if built else f" (all {len(pdfs)} were up to date)"))
+              + ("" if built else f" (all {len(pdfs)} were up to date)") + review_note(out, found, built))
     else:
+        set_aside = (f"; moved the earlier outputs of {moved} refused sheet{'' if moved == 1 else 's'} to "
+                     f"{shown}/{stale.STALE_DIR}/") if moved else ""
         print(f"The build stopped on the problems above after {seconds:.1f} s. Built {sheets}; no PDF was "
-              "written for a sheet with a problem. Fix them and run make again.", file=sys.stderr)
+              f"written for a sheet with a problem{set_aside}. Fix them and run make again.", file=sys.stderr)
     return status
 
 

@@ -12,6 +12,7 @@ from factsheet import paths
 from factsheet.editions import sheet_languages, start_edition
 from factsheet.errors import display_path, run_stage
 from factsheet.formatting import load_labels
+from factsheet.outputs import Outputs
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,9 +31,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{labels['edition_texts']}")
     for line in made.texts_to_check or [labels["edition_none"]]:
         print(f"  - {line}")
+    if languages[1:]:
+        print("\n" + labels["edition_translations"].format(languages=", ".join(languages[1:]),
+                                                           source=made.source.name))
     name = f"output/{args.subject}-{args.year}"
+    review = Outputs(Path("output")).review(f"{args.subject}-{args.year}").as_posix()
     outputs = ", ".join([f"{name}-{code}.pdf" for code in languages]
-                        + [f"{name}-{code}-changes.md" for code in languages])
+                        + [f"{name}-{code}-changes.md" for code in languages] + [review])
     print("\n" + labels["edition_then"].format(source=made.source.name, outputs=outputs))
 
 

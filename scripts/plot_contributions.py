@@ -139,7 +139,7 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
     if small:
         ax.tick_params(axis="x", labelsize="small")
     ax.set_ylim(0, (max(bottoms) or 1) * 1.12)
-    ax.yaxis.set_major_formatter(axis_formatter(fmt))
+    ax.yaxis.set_major_formatter(axis_formatter(fmt))  # the locale's numbers, never an offset or "1e9"
     ax.set_ylabel(plain(labels["chart_axis"]))
     title = wrapped(chart_title(sheet, figures, labels), plt.rcParams["axes.titlesize"], width_mm)
     fig.suptitle(plain(title), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
@@ -170,13 +170,32 @@ def legend_too_wide(fig: plt.Figure) -> bool:
 
 
 def drawn(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm: float | None = None,
-          width_mm: float | None = None) -> plt.Figure:
-    """The chart, its legend entries side by side where they fit and one under the other where they do not."""
-    fig = draw(sheet, figures, fmt, brand, height_mm, width_mm=width_mm)
-    if not width_mm and len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig):  # a phone's: one column
+          width_mm: float | None = None, one_column: bool | None = None) -> plt.Figure:
+    """The chart, its legend entries side by side where they fit and one under the other where they do not
+    (``one_column``: as decided for every language of the sheet, see :func:`legend_in_one_column`; a phone's
+    chart, ``width_mm`` wide, has its legend in one column)."""
+    if one_column is None and not width_mm:
+        fig = draw(sheet, figures, fmt, brand, height_mm)
+        if not (len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig)):
+            return fig
         plt.close(fig)
-        fig = draw(sheet, figures, fmt, brand, height_mm, one_column=True, width_mm=width_mm)
-    return fig
+        one_column = True
+    return draw(sheet, figures, fmt, brand, height_mm, one_column=bool(one_column), width_mm=width_mm)
+
+
+def legend_in_one_column(sheet: Sheet, sheet_dir: Path, tidy, brand: dict) -> bool:
+    """One chart design per sheet: whether its legend stands one entry per row, in every language alike if it
+    must in any of them (a longer legend would make that language's chart taller, with other axis steps). Only
+    the words and number formats then differ between the languages' charts."""
+    for language in sheet.languages:
+        edition = in_language(sheet, sheet_dir, language)
+        labels = load_labels(language)
+        fig = draw(edition, compute_for(tidy, edition, labels), Formatter(language, labels), brand)
+        too_wide = len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig)
+        plt.close(fig)
+        if too_wide:
+            return True
+    return False
 
 
 def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, fonts_dir: Path,
@@ -185,11 +204,13 @@ def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, 
     """Draw the chart in ``language`` (one of the sheet's; by default the first) at the brand's size into
     ``svg_file`` and, if asked, at its taller size (which the PDF stage may choose to fill a short sheet's page)
     into ``tall_svg_file`` and at its phone size (the web page's on a narrow screen) into ``phone_svg_file``."""
-    sheet = in_language(load_sheet(Path(sheet_file)), Path(sheet_file).parent, language)
+    untranslated = load_sheet(Path(sheet_file))
+    sheet = in_language(untranslated, Path(sheet_file).parent, language)
     brand = load_brand(Path(brand_file))
     labels = load_labels(sheet.language)
     sheet = typeset_model(sheet, labels.get("typography"))  # Canada’s, as the page sets it
-    figures = compute_for(read_tidy(Path(tidy_file)), sheet, labels)
+    tidy = read_tidy(Path(tidy_file))
+    figures = compute_for(tidy, sheet, labels)
     fmt = Formatter(sheet.language, labels)
     register_fonts(Path(fonts_dir))
     drawings = [(svg_file, None, None)] \
@@ -197,8 +218,9 @@ def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, 
         + ([(phone_svg_file, brand["chart"]["phone_size_mm"][1], brand["chart"]["phone_size_mm"][0])]
            if phone_svg_file else [])
     with plt.style.context(str(style_file)):
+        one_column = legend_in_one_column(untranslated, Path(sheet_file).parent, tidy, brand)
         for target, height_mm, width_mm in drawings:
-            fig = drawn(sheet, figures, fmt, brand, height_mm, width_mm)
+            fig = drawn(sheet, figures, fmt, brand, height_mm, width_mm, None if width_mm else one_column)
             write_text(target, svg_text(fig))
             plt.close(fig)
 

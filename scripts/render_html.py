@@ -13,7 +13,7 @@ from factsheet.figures import Figures, compute_for
 from factsheet.files import confined, read_template_file, write_text
 from factsheet.formatting import Formatter, isolated, load_labels
 from factsheet.languages import in_language
-from factsheet.narrative import BLOCKS, environment, fill_entry, load_blocks, narrative_names
+from factsheet.narrative import BLOCKS, chart_lines, environment, fill_entry, load_blocks, narrative_names
 from factsheet.palette import stream_css
 from factsheet.sheet import Sheet, load_projects, load_quotes, load_sheet
 
@@ -164,7 +164,7 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
             for i, s in enumerate(sheet.streams, start=1)
         ],
         "chart": {"src": chart_src, "tall_src": None, "alt": chart_alt(sheet, figures, fmt),
-                  "source": sheet.chart.source, "note": sheet.chart.note, "table": chart_table(sheet, figures, fmt),
+                  **chart_lines(sheet, sheet_dir, names, env), "table": chart_table(sheet, figures, fmt),
                   "rounding_note": labels["rounding_note"] if rounding_shows(sheet, figures, fmt) else None},
         "description": description(sheet, figures, fmt),
         "keywords": [*labels["pdf_keywords"], sheet.donor.name,

@@ -6,10 +6,11 @@ figures travel with the report.
 """
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
-from factsheet import layout, paths
+from factsheet import layout, paths, print_rules
 from factsheet.cli import command_line
 from factsheet.errors import DataError, Problem, display_path
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
@@ -20,8 +21,10 @@ ARCHIVAL = "pdf/a-3a"
 
 
 def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file: Path | None = None,
-           edition_date: dt.date | None = None) -> None:
-    """Lay the HTML out once and write it as each requested variant: {"pdf/ua-1": path, ...}."""
+           edition_date: dt.date | None = None, budget: int | None = None, layout_file: Path | None = None,
+           edition: str = "", tall_chart: bool | None = None) -> None:
+    """Lay the HTML out and write it as each requested variant: {"pdf/ua-1": path, ...}; refuse it when it runs
+    over ``budget`` pages. ``layout_file``: where to record its pages, layouts and the print rules it breaks."""
     from weasyprint import CSS, HTML, Attachment  # the slow import, paid only by this stage
 
     if edition_date is not None:  # fontTools stamps the embedded font subsets with this date, not the clock
@@ -31,9 +34,15 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(sheet_dir), html_file.parent.parent],
                                sheet_dir=Path(sheet_dir))
     try:
-        # The first of a few type settings whose pages all look finished (factsheet/layout.py).
-        document, _, _ = layout.render_best(HTML(filename=html_file, url_fetcher=fetcher, media_type="print"),
-                                            lambda css: CSS(string=css, url_fetcher=fetcher))
+        # At the brand's type, the blocks moved apart where a page would end with a large blank (factsheet/layout.py).
+        laid_out = layout.render_best(HTML(filename=html_file, url_fetcher=fetcher, media_type="print"),
+                                      lambda css: CSS(string=css, url_fetcher=fetcher), budget, tall_chart)
+        document = laid_out.document
+        broken = print_rules.check(document)
+        for violation in broken:
+            print(f"warning: {display_path(html_file)}, {violation}")
+        print(f"laid out {laid_out.layouts} time{'s' if laid_out.layouts > 1 else ''}: {len(document.pages)} pages"
+              + (f" (budget {budget})" if budget else ""))
         for variant, target in targets.items():
             attachments = []
             if variant == ARCHIVAL and tidy_file is not None:
@@ -45,8 +54,18 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
             with atomic_path(target) as tmp:
                 document.write_pdf(tmp, pdf_variant=variant, pdf_identifier=True, attachments=attachments,
                                    finisher=scope_table_headers)
+        if layout_file is not None:
+            record = {"pages": len(document.pages), "budget": budget, "layouts": laid_out.layouts,
+                      "tall_chart": layout.TALL_CHART_CSS in laid_out.css,
+                      "blank": [list(p) for p in laid_out.measure.pages],
+                      "print_rules": [{"page": v.page, "rule": v.rule, "text": v.text} for v in broken]}
+            with atomic_path(Path(layout_file)) as tmp:
+                Path(tmp).write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     except ResourceRefused as err:
         raise DataError([Problem(display_path(html_file), "", str(err))]) from None
+    except layout.OverBudget as err:
+        raise DataError([Problem(display_path(Path(sheet_dir) / paths.SHEET_FILE), "pages",
+                                 f"{edition or 'this edition'} {err}")]) from None
     except layout.LayoutFailed as err:
         raise DataError([Problem(display_path(html_file), "", f"{err}: shorten or split the longest text or "
                                  "box of the sheet, and report the sheet to the pipeline's maintainers")]) from None
@@ -98,14 +117,24 @@ def scope_table_headers(document, pdf) -> None:
 
 
 def main(html_file: Path, sheet_dir: Path, pdf_file: Path, archival_file: Path | None = None,
-         tidy_file: Path | None = None) -> None:
+         tidy_file: Path | None = None, layout_file: Path | None = None, budget_file: Path | None = None,
+         language: str | None = None) -> None:
+    """``budget_file``: the layout record of the sheet's first language, whose pages are the budget of the
+    others when sheet.yaml states none, and whose chart they all show."""
+    from factsheet.languages import language_name
     from factsheet.sheet import load_sheet
 
     targets = {PUBLISHED: Path(pdf_file)}
     if archival_file:
         targets[ARCHIVAL] = Path(archival_file)
-    edition_date = load_sheet(Path(sheet_dir) / paths.SHEET_FILE).edition_date
-    render(Path(html_file), Path(sheet_dir), targets, tidy_file, edition_date)
+    sheet = load_sheet(Path(sheet_dir) / paths.SHEET_FILE)
+    budget, tall_chart = sheet.pages, None
+    if budget_file:  # the first language's pages (the budget, unless sheet.yaml states one) and chart
+        first = json.loads(Path(budget_file).read_text(encoding="utf-8"))
+        budget, tall_chart = budget or first["pages"], first["tall_chart"]
+    edition = f"the {language_name(language)} edition ({language})" if language else ""
+    render(Path(html_file), Path(sheet_dir), targets, tidy_file, sheet.edition_date, budget, layout_file, edition,
+           tall_chart)
 
 
 if __name__ == "__main__":

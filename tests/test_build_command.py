@@ -1,6 +1,8 @@
 """What `make` and `make archive` print and write: the archival PDFs after a plain build, a summary that counts
-only the sheets that exist, and the pipeline's own modules compiled (where Python keeps no bytecode itself)."""
+only the sheets that exist, and the pipeline's own modules compiled (where Python keeps no bytecode itself);
+a read-only output folder named on one line."""
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -8,6 +10,7 @@ import subprocess
 import sys
 
 import pikepdf
+import pytest
 
 from conftest import PDFS_ONLY, QUICK_SHEET, quick_checkout
 
@@ -32,3 +35,40 @@ def test_make_archive_after_make_writes_the_archival_pdfs_and_the_summary_counts
     assert archive.returncode == 0, archive.stdout + archive.stderr
     with pikepdf.open(output / "archive" / f"{QUICK_SHEET}.pdf") as pdf:
         assert pdf.open_metadata().pdfa_status == "3A"
+
+
+@contextlib.contextmanager
+def read_only(folder):
+    """``folder`` made read-only for the build: a read-only bind mount of it (as root, whom permissions do not
+    stop), else its permissions."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    if not shutil.which("mount") or subprocess.run(["mount", "--bind", folder, folder]).returncode != 0:
+        pytest.skip("as root, a folder is made read-only by a bind mount, which this machine does not allow")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", folder], check=True)
+        with pytest.raises(OSError):
+            (folder / "probe").write_text("")  # the build really cannot write there
+        yield
+    finally:
+        subprocess.run(["umount", folder], check=True)
+
+
+@pytest.mark.parametrize("folder", ["output", "output/site"])
+def test_a_read_only_output_folder_is_named_on_one_line(tmp_path, folder):
+    workdir = quick_checkout(tmp_path / "checkout")
+    (workdir / folder).mkdir(parents=True)
+    with read_only(workdir / folder):
+        done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2"], cwd=workdir,
+                              capture_output=True, text=True, timeout=600)
+    said = (done.stdout + done.stderr).strip()
+    assert done.returncode == 1, said
+    why = "it lies on a read-only file system" if os.geteuid() == 0 else "it is not writable"
+    assert said.splitlines() == [f"error: {folder}/: the build cannot write this folder ({why}); expected a folder "
+                                 "it can write: make it writable (or set output_dir in config/config.yaml to "
+                                 "another folder), then run make again."]

@@ -75,8 +75,8 @@ def test_the_test_run_has_a_cluster_of_its_own_beside_another(slurm, tmp_path):
         assert started.returncode == 0, started.stderr
         theirs = config_of(other["SLURM_CONF"])
         assert theirs["SlurmctldPort"] != ours["SlurmctldPort"] and theirs["SlurmdPort"] != ours["SlurmdPort"]
-        job = subprocess.run(["sbatch", "--parsable", "--wait", "--wrap", "true"], env=other, capture_output=True,
-                             text=True, timeout=120)
+        job = subprocess.run(["sbatch", "--parsable", "--wait", "--wrap", "true"], env=other, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
         assert job.returncode == 0, job.stderr
     finally:
         stopped = subprocess.run([*SLURM, "stop"], env=other, capture_output=True, text=True, timeout=120)

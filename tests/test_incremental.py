@@ -63,6 +63,12 @@ def copies(jobs: dict) -> int:
     return jobs.pop("name_first_language", 0)
 
 
+def reviews(jobs: dict) -> int:
+    """The review pages made again: the sheet's whose PDFs changed (and the next edition's, which shows its
+    pages beside its own)."""
+    return jobs.pop("render_review", 0)
+
+
 def test_nothing_changed_plans_nothing(workdir):
     assert planned(workdir) == {}
 
@@ -71,6 +77,7 @@ def test_a_text_of_one_sheet_reruns_only_that_sheets_jobs(workdir):
     with edited(workdir / "data" / "canada" / "2023" / "narrative" / "intro.md"):
         jobs = planned(workdir)
     reports = jobs.pop("report_changes", 0)
+    assert 1 <= reviews(jobs) <= 2
     n = editions(workdir, "canada", "2023")
     # the sheet is checked again before anything is drawn, so its chain runs in each of its languages;
     # no other sheet's job does
@@ -84,6 +91,7 @@ def test_a_figure_of_one_sheet_reruns_only_that_sheets_stages(workdir):
     with edited(workdir / "data" / "canada" / "2023" / "contributions.csv"):
         jobs = planned(workdir)
     jobs.pop("report_changes", None)
+    assert 1 <= reviews(jobs) <= 2
     n = editions(workdir, "canada", "2023")
     assert copies(jobs) >= 1
     assert jobs == {"check_sheet": 1, "plot_contributions": n, "render_html": n, "render_pdf": n, "all": 1,
@@ -94,7 +102,7 @@ def test_the_stylesheet_reruns_html_and_pdf_of_every_sheet(workdir):
     with edited(workdir / "templates" / "factsheet.css"):
         jobs = planned(workdir)
     n = editions(workdir)
-    assert copies(jobs) == len(sheets(workdir))
+    assert copies(jobs) == len(sheets(workdir)) == reviews(jobs)
     assert jobs == {"render_html": n, "render_pdf": n, "all": 1, **web(n)}
 
 
@@ -103,6 +111,7 @@ def test_the_brand_file_reruns_every_sheet_from_its_check(workdir):
         jobs = planned(workdir)
     jobs.pop("report_changes", None)
     copies(jobs)
+    assert reviews(jobs) == len(sheets(workdir))
     n = editions(workdir)
     # its fonts decide which characters print, so every sheet is checked again, then drawn anew
     assert jobs == {"write_brand_assets": 1, "check_sheet": len(sheets(workdir)), "plot_contributions": n,
@@ -115,7 +124,7 @@ def test_a_stage_script_reruns_its_stage_and_what_uses_its_output(workdir):
         jobs = planned(workdir)
     n = editions(workdir)
     # The HTML only names the chart's file, so a new chart needs a new PDF but not a new page.
-    assert copies(jobs) == len(sheets(workdir))
+    assert copies(jobs) == len(sheets(workdir)) == reviews(jobs)
     assert jobs == {"plot_contributions": n, "render_pdf": n, "all": 1, **web(n)}
 
 

@@ -1,19 +1,21 @@
-"""The layout search (factsheet/layout.py) in-process: which layouts it tries, in which order, and which it keeps.
+"""The layout (factsheet/layout.py) in-process: which layouts it makes, which it keeps, and the page budget.
 The documents are stand-ins that name the stylesheet they were laid out with; the measure of each is scripted
 (the measure itself is checked on real PDFs in test_shapes.py)."""
 
-from factsheet import layout
-from factsheet.layout import SETTINGS, TALL_CHART_CSS, Measure, setting_css
+import pytest
 
-NORMAL_SIZE = SETTINGS[0][0]
+from factsheet import layout
+from factsheet.layout import TALL_CHART_CSS, Measure
+
 STRETCH = "[data-flow] { margin-top: 1px !important; }"
 PASSING = Measure(((0.05, 0.05), (0.3, 0.3)))
 MIDDLE_BLANK = Measure(((0.3, 0.05), (0.3, 0.3)))  # a blank inside the first page
 
 
 class Document:
-    def __init__(self, css: str):
+    def __init__(self, css: str, pages: int = 2):
         self.css = css
+        self.pages = [None] * pages
 
 
 class Sheet:
@@ -33,91 +35,63 @@ def search(monkeypatch, measure_of):
     monkeypatch.setattr(layout, "measure_document", lambda document: measure_of(document.css))
     monkeypatch.setattr(layout, "stretch_css", lambda document: "" if STRETCH in document.css else STRETCH)
     sheet = Sheet()
-    document, css, measure = layout.render_best(sheet, lambda text: text)
-    return sheet.rendered, css, measure
+    laid_out = layout.render_best(sheet, lambda text: text)
+    assert laid_out.layouts == len(sheet.rendered)
+    return sheet.rendered, laid_out.css, laid_out.measure
 
 
 def last_page_blank(share: float) -> Measure:
     return Measure(((0.05, 0.05), (share, share)))
 
 
-def test_a_layout_that_passes_at_the_normal_setting_is_laid_out_once(monkeypatch):
+def test_a_layout_that_passes_is_laid_out_once_at_the_brands_type(monkeypatch):
     rendered, css, _ = search(monkeypatch, lambda css: PASSING)
     assert rendered == [""] and css == ""
 
 
-def test_a_layout_whose_last_page_is_too_empty_is_filled_at_the_normal_setting_first(monkeypatch):
-    filling = [STRETCH, TALL_CHART_CSS, f"{TALL_CHART_CSS} {STRETCH}"]
-    for passing in filling:
-        rendered, css, _ = search(monkeypatch, lambda css, passing=passing:
-                                  PASSING if css.strip() == passing else last_page_blank(0.65))
-        assert [c.strip() for c in rendered] == ["", *filling[:filling.index(passing) + 1]]
-        assert css.strip() == passing
+def test_a_page_ending_with_a_large_blank_gets_its_blocks_moved_apart_and_the_type_never_changes(monkeypatch):
+    rendered, css, measure = search(monkeypatch, lambda css: PASSING if css == STRETCH else MIDDLE_BLANK)
+    assert rendered == ["", STRETCH] and css == STRETCH and measure == PASSING
 
 
-def test_a_layout_with_a_blank_inside_tries_the_type_settings_in_order(monkeypatch):
-    third = setting_css(SETTINGS[2])
-    rendered, css, _ = search(monkeypatch, lambda css: PASSING if css == third else MIDDLE_BLANK)
-    assert rendered == ["", setting_css(SETTINGS[1]), third] and css == third
+def test_a_short_last_page_gets_the_taller_chart_first(monkeypatch):
+    rendered, css, _ = search(monkeypatch, lambda css: PASSING if css == TALL_CHART_CSS else last_page_blank(0.65))
+    assert rendered == ["", TALL_CHART_CSS] and css == TALL_CHART_CSS
 
 
-def test_when_filling_fails_the_type_settings_follow_in_order(monkeypatch):
-    third = setting_css(SETTINGS[2])
-    rendered, css, _ = search(monkeypatch, lambda css: PASSING if css == third else last_page_blank(0.65))
-    assert rendered[4:] == [setting_css(SETTINGS[1]), third] and css == third
+def test_moving_blocks_apart_is_kept_only_when_it_comes_closer_to_passing(monkeypatch):
+    rendered, css, measure = search(monkeypatch, lambda css: last_page_blank(0.7 if css else 0.65))
+    assert rendered == ["", TALL_CHART_CSS, STRETCH] and css == "" and measure == last_page_blank(0.65)
 
 
-def test_with_no_setting_passing_the_closest_gets_the_taller_chart_and_its_blocks_moved_apart(monkeypatch):
-    closest = setting_css(SETTINGS[-1])
-
-    def measure_of(css):
-        if css == f"{closest} {TALL_CHART_CSS} {STRETCH}":
-            return PASSING
-        return MIDDLE_BLANK if css.startswith(closest) else Measure(((0.4, 0.4), (0.3, 0.3)))
-
-    rendered, css, _ = search(monkeypatch, measure_of)
-    assert rendered[len(SETTINGS):] == [f"{closest} {STRETCH}", f"{closest} {TALL_CHART_CSS}",
-                                        f"{closest} {TALL_CHART_CSS} {STRETCH}"]
-    assert css == rendered[-1]
+def test_the_other_languages_show_the_chart_the_first_chose(monkeypatch):
+    monkeypatch.setattr(layout, "measure_document", lambda document: last_page_blank(0.65))
+    monkeypatch.setattr(layout, "stretch_css", lambda document: "")
+    for tall, expected in ((True, TALL_CHART_CSS), (False, "")):
+        sheet = Sheet()
+        laid_out = layout.render_best(sheet, lambda text: text, tall_chart=tall)
+        assert sheet.rendered == [expected] and laid_out.css == expected and laid_out.layouts == 1
 
 
-def test_when_nothing_passes_the_closest_layout_is_kept_and_none_is_laid_out_twice(monkeypatch):
-    def measure_of(css):  # the larger the type, the closer to passing; never passing
-        size = next((s[0] for s in SETTINGS if setting_css(s) in css), NORMAL_SIZE)
-        return last_page_blank(0.6 + (10 - size) / 10)
-
-    rendered, css, measure = search(monkeypatch, measure_of)
-    assert len(rendered) == len(set(rendered))
-    assert all(setting_css(s) in rendered for s in SETTINGS[1:])
-    assert not measure.passes and measure.excess == min(measure_of(c).excess for c in rendered)
+def test_an_edition_over_its_page_budget_is_refused_naming_how_far_over(monkeypatch):
+    monkeypatch.setattr(layout, "measure_document", lambda document: PASSING)
+    monkeypatch.setattr(layout, "over_budget", lambda document, budget: f"{len(document.pages)} > {budget}")
+    sheet = Sheet()
+    with pytest.raises(layout.OverBudget, match="2 > 1"):
+        layout.render_best(sheet, lambda text: text, budget=1)
+    assert sheet.rendered == [""]  # refused at once: no layout tries to squeeze it in
+    assert layout.render_best(Sheet(), lambda text: text, budget=2).layouts == 1
 
 
 class Crashing(Sheet):
-    """A sheet at whose listed stylesheets WeasyPrint's layout fails."""
-
-    def __init__(self, crashing):
-        super().__init__()
-        self.crashing = crashing
+    """A sheet at which WeasyPrint's layout fails."""
 
     def render(self, stylesheets=()):
-        document = super().render(stylesheets)
-        if self.crashing(document.css):
-            raise AssertionError
-        return document
+        super().render(stylesheets)
+        raise AssertionError
 
 
-def test_a_setting_at_which_weasyprint_fails_is_skipped(monkeypatch):
+def test_a_sheet_at_which_weasyprint_fails_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(layout, "measure_document", lambda document: PASSING)
-    sheet = Crashing(lambda css: css == "")
-    document, css, _ = layout.render_best(sheet, lambda text: text)
-    assert sheet.rendered == ["", setting_css(SETTINGS[1])] and css == setting_css(SETTINGS[1])
-
-
-def test_a_sheet_at_which_weasyprint_fails_at_every_setting_is_a_clear_error(monkeypatch):
-    import pytest
-
-    monkeypatch.setattr(layout, "measure_document", lambda document: PASSING)
-    sheet = Crashing(lambda css: True)
-    with pytest.raises(layout.LayoutFailed, match="every type setting"):
-        layout.render_best(sheet, lambda text: text)
-    assert len(sheet.rendered) == len(SETTINGS)
+    with pytest.raises(layout.LayoutFailed, match="WeasyPrint failed to lay the sheet out"):
+        layout.render_best(Crashing(), lambda text: text)

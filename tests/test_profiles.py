@@ -74,6 +74,7 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path, r
     assert jobs == {"write_brand_assets": 1, "check_sheet": sheets,
                     "plot_contributions": editions, "render_html": editions, "render_pdf": editions,
                     "report_changes": reports, "name_first_language": sheets + len(later), "all": 1,
+                    "render_review": sheets,  # each edition's review page
                     # the web edition: shared files once, each sheet's table and photos, each page's own
                     "write_site_assets": 1, "publish_sheet_files": sheets, "publish_pdf": editions,
                     "render_previews": editions, "render_web": editions, "render_card": editions, "site_index": 1}

@@ -1,17 +1,24 @@
-"""The next `make` recovers by itself: from a build killed outright, from damaged generated files, from a
-folder that breaks the naming rule; and two builds at once are refused."""
+"""The next `make` recovers by itself: from a build killed outright (no process of it left, the outputs those
+of a clean build), from damaged generated files, from a folder that breaks the naming rule; and two builds at
+once are refused."""
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import textwrap
+import time
+from pathlib import Path
 
 import psutil
 import pytest
 from pypdf import PdfReader
 
+from factsheet import recovery
 from factsheet.editions import find_sheets
 
-from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout
+from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout, tree_digest
 
 BUILD = [sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY]
 PAGES = 2  # of the quick sheet
@@ -105,3 +112,150 @@ def test_two_builds_at_once_the_second_is_refused(tmp_path):
     assert first.returncode == 0, rest
     assert len(PdfReader(workdir / "output" / f"{QUICK_SHEET}.pdf").pages) == PAGES
     assert build(workdir).returncode == 0
+
+
+# ---------- kill -9 of a build with its web edition, then make again ----------
+
+SITE_BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]  # the PDFs and the web edition, as `make`
+MAX_LINGER = 2.0  # seconds a process of a killed build may take to end
+
+
+def outputs_digest(out):
+    """tree_digest of the outputs, without the logs and the build's lock file."""
+    return {name: digest for name, digest in tree_digest(out).items()
+            if not name.startswith(("logs/", ".build.lock"))}
+
+
+def running(processes):
+    """Those of ``processes`` still running (an ended one its parent has not reaped yet has ended)."""
+    def alive(process):
+        try:
+            return process.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    return [p for p in processes if alive(p)]
+
+
+def described(process):
+    try:
+        return f"{process.pid} {' '.join(process.cmdline())[:100]}"
+    except psutil.Error:
+        return f"{process.pid} (ended meanwhile)"
+
+
+def ended_within(processes, seconds):
+    deadline = time.monotonic() + seconds
+    while running(processes) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return running(processes)
+
+
+@pytest.fixture(scope="module")
+def clean_site_build(tmp_path_factory):
+    """A quick checkout built from nothing with its web edition: (its folder, the outputs' digest)."""
+    workdir = quick_checkout(tmp_path_factory.mktemp("clean") / "checkout")
+    done = subprocess.run(SITE_BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return workdir, outputs_digest(workdir / "output")
+
+
+def stage_jobs(command):
+    """The running stage jobs of a build (forks of its warm process), once there is one (for up to 10 s)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        jobs = []
+        for process in command.children(recursive=True):
+            try:
+                if "multiprocessing.forkserver" in " ".join(process.parent().cmdline()):
+                    jobs.append(process)
+            except (psutil.NoSuchProcess, AttributeError):
+                continue
+        if jobs:
+            return jobs
+        time.sleep(0.01)
+    pytest.fail("no stage job ran")
+
+
+# Killed at three points of the 14 steps: while the sheet is checked and drawn, while the PDF is laid out,
+# while the web edition's page, previews and card are made (directories half-written); the whole process
+# group (a CI runner) or the build command alone. The jobs that run are stuck meanwhile (stopped: as one
+# waiting on a read that never ends), which must not keep the build's processes alive.
+@pytest.mark.parametrize(("after_steps", "group"), [(1, True), (4, False), (9, True)])
+def test_kill_9_then_make_gives_the_outputs_of_a_clean_build_and_leaves_no_process(
+        tmp_path, clean_site_build, after_steps, group):
+    workdir = shutil.copytree(clean_site_build[0], tmp_path / "checkout",
+                              ignore=shutil.ignore_patterns("output", ".snakemake"))
+    build = subprocess.Popen(SITE_BUILD, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             process_group=0)
+    for line in build.stdout:
+        if line.startswith(f"{after_steps} of "):
+            break
+    else:
+        pytest.fail("the build ended before it could be killed")
+    command = psutil.Process(build.pid)
+    for job in stage_jobs(command):
+        job.suspend()
+    family = [command, *command.children(recursive=True)]
+    assert len(family) >= 4, family  # the build command, Snakemake, its warm process and a job at least
+    if group:
+        os.killpg(build.pid, signal.SIGKILL)
+    else:
+        build.kill()
+    build.wait()
+    build.stdout.close()
+    again = subprocess.Popen(SITE_BUILD, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    left = ended_within(family, MAX_LINGER)  # while make runs again, at once
+    said, _ = again.communicate(timeout=600)
+    for process in left:
+        process.kill()
+    assert not left, [described(p) for p in left]
+    assert again.returncode == 0, said
+    assert "Traceback" not in said and "Exception" not in said, said
+    assert outputs_digest(workdir / "output") == clean_site_build[1]
+    assert not ended_within(recovery.build_processes(workdir / "output"), MAX_LINGER)
+
+
+def test_the_warm_process_and_its_jobs_end_with_the_process_that_started_them(tmp_path):
+    # A process starts a forkserver that preloads only the module of the warm process that ends it with its
+    # parent, and a job in it that would sleep for a minute; then it is killed outright.
+    script = textwrap.dedent(f"""
+        import multiprocessing, os, time
+        os.environ[{recovery.WARM_PARENT_VARIABLE!r}] = str(os.getpid())
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["factsheet.ends_with_parent"])
+        job = context.Process(target=time.sleep, args=(60,))
+        job.start()
+        print(job.pid, flush=True)
+        time.sleep(60)
+    """)
+    starter = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(Path("scripts").resolve())})
+    job = psutil.Process(int(starter.stdout.readline()))
+    server = job.parent()
+    assert server.pid != starter.pid
+    starter.kill()
+    starter.wait()
+    left = ended_within([server, job], MAX_LINGER)
+    for process in left:
+        process.kill()
+    assert not left, "the warm process or its job outlived the process that started them"
+
+
+def test_processes_of_a_stopped_build_are_waited_for_then_stopped(tmp_path):
+    out = tmp_path / "output"
+    marked = {**os.environ, recovery.BUILD_VARIABLE: str(out.resolve())}
+    lingering = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], env=marked)
+    other_build = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],  # of another folder
+                                   env={**os.environ, recovery.BUILD_VARIABLE: str(tmp_path / "elsewhere")})
+    try:
+        found = recovery.build_processes(out)
+        assert [p.pid for p in found] == [lingering.pid]
+        stopped = recovery.end_stopped_build(out, grace=0.2)
+        assert [p.pid for p in stopped] == [lingering.pid]
+        assert not ended_within(stopped, MAX_LINGER)
+        assert other_build.poll() is None
+    finally:
+        for process in (lingering, other_build):
+            process.kill()
+            process.wait()

@@ -167,6 +167,9 @@ def css(brand: dict, fonts_url: str, web: bool = False) -> str:
     props = [f"  --colour-{name}: {value};" for name, value in brand["colours"].items()]
     props += [f"  --font-{role}: " + ", ".join(f'"{name}"' for name in font_stack(brand, role)) + ";"
               for role in brand["fonts"]]
+    for role, setting in brand["type"].items():  # the type system: one size and leading per role
+        props += [f"  --type-{role}-size: {setting['size']}pt;", f"  --type-{role}-leading: {setting['leading']};"]
+    props.append(f"  --paragraph-space: {brand['paragraph_space']}em;")
     return "\n".join(faces) + "\n:root {\n" + "\n".join(props) + "\n}\n"
 
 

@@ -10,6 +10,7 @@ Every problem is reported at once.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -19,7 +20,7 @@ import pandas as pd
 
 from .amounts import parse_amount
 from .errors import DataError, Problem, display_path
-from .files import confined
+from .files import confined, special_file_problem
 
 ROW = "_row"  # column holding each record's row number as the user sees it
 REQUIRED_COLUMNS = ("year", "stream", "amount_usd")
@@ -29,14 +30,24 @@ TOTAL = "total"  # a row whose year reads "Total" gives a total to check, not a 
 HEADER_SEARCH_ROWS = 10  # how far down a misplaced header row is looked for
 MAX_ROWS = 10_000  # rows of a table (a sheet has a few dozen); more is refused in one line, in seconds
 MAX_TABLE_BYTES = 10_000_000  # a contributions.csv or .xlsx larger than this is refused before it is read
-MAX_XLSX_UNPACKED = 100_000_000  # what a workbook may unpack to (an .xlsx is a zip file)
+MAX_XLSX_UNPACKED = 20_000_000  # what a workbook may unpack to (an .xlsx is a zip file)
+# Cells a workbook may store, all its worksheets together (a table of MAX_ROWS rows is 40,000): counted in
+# the packed file before anything is loaded, since loading costs time and memory for each cell.
+MAX_XLSX_CELLS = 100_000
+# An amount above this for one row (one year and stream) is a typing error, not a contribution (the setting
+# plausible_max_usd of config/config.yaml).
+PLAUSIBLE_MAX_USD = 10_000_000_000
 MAX_STRAY_CELLS = 10  # cells outside the table named one by one; the rest are counted in one more line
 
 
-def read_raw(path: Path) -> pd.DataFrame:
-    """The table's cells as typed (text from CSV, values from Excel), header names lower-cased."""
+def read_raw(path: Path, worksheet: str | None = None) -> pd.DataFrame:
+    """The table's cells as typed (text from CSV, values from Excel), header names lower-cased; ``worksheet``:
+    the workbook's worksheet to read (sheet.yaml's ``table: {sheet: ...}``), by default its only visible one."""
     confined(path, path.parent)
     shown = display_path(path)
+    special = special_file_problem(path)
+    if special:
+        raise DataError([special])
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
         raise DataError([Problem(shown, "", f"the file is larger than {MAX_TABLE_BYTES:,} bytes ({size:,} bytes); "
@@ -45,7 +56,7 @@ def read_raw(path: Path) -> pd.DataFrame:
     if suffix == ".csv":
         frame = _read_csv(path, shown)
     elif suffix == ".xlsx":
-        frame = _read_xlsx(path, shown)
+        frame = _read_xlsx(path, shown, worksheet)
     else:
         raise DataError([Problem(shown, "", "expected a .csv or .xlsx file")])
     frame.columns = [c if c == ROW else str(c).strip().lower() for c in frame.columns]
@@ -92,35 +103,46 @@ def _too_many_rows(shown: str, rows: int) -> DataError:
                               "(one row per year and stream)")])
 
 
-def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
-    """The first worksheet, refusing what would be read wrongly: formulas, merged cells, a misplaced header,
-    values outside the table's columns.
+def _read_xlsx(path: Path, shown: str, worksheet: str | None = None) -> pd.DataFrame:
+    """The one visible worksheet (or the one sheet.yaml names), as its reader sees it, refusing what would be
+    read wrongly: hidden rows or columns holding values, dates where figures belong, formulas, merged cells,
+    a misplaced header, values outside the table's columns.
 
     Only the cells the workbook stores are visited (never the empty grid up to the last used cell), so a
     stray value in column XFD or row 1048576 costs nothing and is reported once.
     """
+    import warnings
+
     import openpyxl
     from openpyxl.utils import get_column_letter
 
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_XLSX_UNPACKED:
-            raise DataError([Problem(shown, "", f"the workbook unpacks to {unpacked:,} bytes; expected at most "
-                                     f"{MAX_XLSX_UNPACKED:,}: save only the contributions table in it")])
-        book = openpyxl.load_workbook(path, data_only=False, read_only=False)
+            if unpacked > MAX_XLSX_UNPACKED:
+                raise DataError([Problem(shown, "", f"the workbook unpacks to {unpacked:,} bytes; expected at most "
+                                         f"{MAX_XLSX_UNPACKED:,}: save only the contributions table in it")])
+            cells = _stored_cells(archive)
+        if cells > MAX_XLSX_CELLS:
+            raise DataError([Problem(shown, "", f"the workbook stores more than {MAX_XLSX_CELLS:,} cells; expected "
+                                     f"at most {MAX_XLSX_CELLS:,} (a table of {MAX_ROWS:,} rows has "
+                                     f"{MAX_ROWS * 4:,}): save only the contributions table in it")])
+        with warnings.catch_warnings():  # a number formatted as a date too large to be one: reported below
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, data_only=False, read_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         if path.stat().st_size == 0:
             raise _empty_problem(shown) from None
         raise DataError([Problem(shown, "", f"this is not an Excel workbook ({type(err).__name__}); "
                                  "expected a file saved as 'Excel Workbook (.xlsx)'")]) from None
-    sheet = book.worksheets[0]
+    sheet = _worksheet(book, shown, worksheet)
     filled = {key: cell for key, cell in sorted(sheet._cells.items()) if cell.value not in (None, "")}
     if not filled:
         raise _empty_problem(shown)
     where = f"worksheet {sheet.title!r}"
     problems = [Problem(shown, f"{where}, cells {r.coord}", "these cells are merged; expected one value per "
                         "cell: unmerge them and type the value in each") for r in sheet.merged_cells.ranges]
+    problems += _hidden_problems(sheet, filled, shown, where)
     by_row: dict[int, dict[int, object]] = {}
     for (row, column), cell in filled.items():
         by_row.setdefault(row, {})[column] = cell
@@ -147,7 +169,7 @@ def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
     stray = [cell for (row, column), cell in filled.items()
              if row >= header_row and not first_col <= column <= last_col]
     for cell in stray[:MAX_STRAY_CELLS]:
-        problems.append(Problem(shown, f"{where}, cell {cell.coordinate}", f"holds {cell.value!r} outside the "
+        problems.append(Problem(shown, f"{where}, cell {cell.coordinate}", f"holds {_shown(cell)} outside the "
                                 f"table's columns {span}; expected nothing beside the table: delete it or move "
                                 "it into the table"))
     if len(stray) > MAX_STRAY_CELLS:
@@ -156,7 +178,7 @@ def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
     body = [r for r in sorted(by_row) if r > header_row and any(first_col <= c <= last_col for c in by_row[r])]
     if len(body) > MAX_ROWS:
         raise _too_many_rows(shown, len(body))
-    records = []
+    records, dated = [], {}
     for row in body:
         cells = by_row[row]
         for column in range(first_col, last_col + 1):
@@ -165,11 +187,136 @@ def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
                 problems.append(Problem(shown, f"{where}, cell {cell.coordinate}", f"holds the formula "
                                         f"{cell.value!r}; expected a typed value: copy the column and "
                                         "paste it back as values only"))
-        records.append([row, *[cells[c].value if c in cells else None for c in range(first_col, last_col + 1)]])
+            elif cell is not None and _is_date(cell) and header.get(column) in REQUIRED_COLUMNS:
+                dated.setdefault(column, []).append(cell)
+        records.append([row, *[_value(cells[c]) if c in cells else None for c in range(first_col, last_col + 1)]])
+    problems += [_dated_problem(cells, header[column], shown, where) for column, cells in sorted(dated.items())]
     if problems:
-        raise DataError(problems)
+        raise DataError(sorted(problems, key=_row_of))
     columns = [ROW, *[header.get(c) or f"(empty header in column {c})" for c in range(first_col, last_col + 1)]]
     return pd.DataFrame(records, columns=columns, dtype=object)
+
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?c[\s/>]")  # a cell, <c r="A1">, with or without a prefix
+
+
+def _stored_cells(archive: zipfile.ZipFile) -> int:
+    """How many cells the workbook's worksheets store, counted in their XML as it is unpacked, stopping a little
+    past MAX_XLSX_CELLS (a second at most, whatever the workbook holds)."""
+    count, overlap = 0, 40  # bytes kept from one piece to the next, so that a tag cut in two is still seen
+    for info in archive.infolist():
+        if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+            continue
+        with archive.open(info) as stream:
+            buffer = b""
+            while count <= MAX_XLSX_CELLS:
+                piece = stream.read(1 << 20)
+                buffer += piece
+                limit = len(buffer) - overlap if piece else len(buffer)
+                count += sum(1 for match in _CELL_TAG.finditer(buffer) if match.start() < limit)
+                buffer = buffer[limit:]
+                if not piece:
+                    break
+    return count
+
+
+def _worksheet(book, shown: str, name: str | None):
+    """The worksheet to read: the one named in sheet.yaml, else the workbook's only visible one; a hidden
+    worksheet is never read."""
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    listed = ", ".join(repr(ws.title) for ws in visible) or "(none)"
+    if name is not None:
+        found = next((ws for ws in book.worksheets if ws.title == name), None)
+        if found is None:
+            raise DataError([Problem(shown, "", f"there is no worksheet {name!r} (named in sheet.yaml, table: "
+                                     f"sheet:); expected one of the visible worksheets: {listed}")])
+        if found.sheet_state != "visible":
+            raise DataError([Problem(shown, f"worksheet {name!r}", f"the worksheet named in sheet.yaml (table: "
+                                     f"sheet:) is hidden; expected a visible one ({listed}): unhide it in Excel, "
+                                     "or name another")])
+        return found
+    if len(visible) == 1:
+        return visible[0]
+    if not visible:
+        raise DataError([Problem(shown, "", "every worksheet of the workbook is hidden; expected the "
+                                 "contributions table on a visible worksheet: unhide it in Excel")])
+    raise DataError([Problem(shown, "", f"the workbook has {len(visible)} visible worksheets ({listed}); expected "
+                             "one, or the one to read named in sheet.yaml, as in table: {sheet: "
+                             f"{visible[0].title}}}")])
+
+
+def _hidden_problems(sheet, filled: dict, shown: str, where: str) -> list[Problem]:
+    """Hidden rows and columns holding values: what the reader of the worksheet does not see is not printed."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    hidden_rows = {row for row, d in sheet.row_dimensions.items() if d.hidden}
+    hidden_columns = set()
+    for key, d in sheet.column_dimensions.items():
+        if d.hidden:
+            first = d.min or column_index_from_string(key)
+            hidden_columns.update(range(first, (d.max or first) + 1))
+    rows = sorted({row for row, _ in filled if row in hidden_rows})
+    columns = sorted({column for _, column in filled if column in hidden_columns})
+    problems = []
+    if rows:
+        problems.append(Problem(shown, f"{where}, {_listed('row', [str(r) for r in rows])}", "hidden, yet holding "
+                                "values; expected every value of the table visible: unhide the rows, or delete "
+                                "them"))
+    if columns:
+        letters = [get_column_letter(c) for c in columns]
+        problems.append(Problem(shown, f"{where}, {_listed('column', letters)}", "hidden, yet holding values; "
+                                "expected every value of the table visible: unhide the columns, or delete them"))
+    return problems
+
+
+def _listed(kind: str, names: list[str]) -> str:
+    """'row 4', 'rows 4, 7, 9', 'rows 4, 7, ... and 12 more'."""
+    if len(names) == 1:
+        return f"{kind} {names[0]}"
+    more = f" and {len(names) - MAX_STRAY_CELLS:,} more" if len(names) > MAX_STRAY_CELLS else ""
+    return f"{kind}s {', '.join(names[:MAX_STRAY_CELLS])}{more}"
+
+
+_DATE_TYPES = (dt.datetime, dt.date, dt.time, dt.timedelta)
+_EXPECTED_OF = {"year": "a year: format the column as Number",
+                "stream": "a stream: format the column as Text",
+                "amount_usd": "an amount: format the column as Number"}
+
+
+def _is_date(cell) -> bool:
+    """A cell Excel shows as a date or time (openpyxl gives its value as one, or '#VALUE!' when the number
+    is too large to be a date)."""
+    from openpyxl.styles.numbers import is_date_format
+
+    return isinstance(cell.value, _DATE_TYPES) or (cell.data_type == "e" and is_date_format(cell.number_format))
+
+
+def _dated_problem(cells: list, column: str, shown: str, where: str) -> Problem:
+    """One line for the cells of a column formatted as dates, naming them and what Excel shows."""
+    values = list(dict.fromkeys(_as_typed(c.value) if isinstance(c.value, _DATE_TYPES)
+                                else "a number too large to be a date" for c in cells))
+    what = f"formatted as a date ({values[0]})" if len(cells) == 1 else \
+        f"formatted as dates ({', '.join(values[:3])}{', ...' if len(values) > 3 else ''})"
+    return Problem(shown, f"{where}, {_listed('cell', [c.coordinate for c in cells])}",
+                   f"{what}; expected {_EXPECTED_OF[column]}")
+
+
+def _as_typed(value) -> str:
+    """A date or time as Excel shows it to the user typing it: 2020-01-02, 2020-01-02 10:30, 10:30."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _value(cell):
+    """A cell's value as the table gets it: a date or time (in a note) as its text, anything else as typed."""
+    return _as_typed(cell.value) if isinstance(cell.value, _DATE_TYPES) else cell.value
+
+
+def _shown(cell) -> str:
+    return repr(_as_typed(cell.value)) if isinstance(cell.value, _DATE_TYPES) else repr(cell.value)
 
 
 def _schema(streams: list[str]):
@@ -233,8 +380,9 @@ def _schema_problems(table: pd.DataFrame, streams: list[str], shown: str) -> lis
 
 
 def tidy(raw: pd.DataFrame, streams: list[str], source: Path, declared: dict | None = None,
-         sheet_window: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Check every row and return year, stream, amount_usd, note; raise DataError listing every problem."""
+         sheet_window: tuple[int, int] | None = None, plausible_max: float = PLAUSIBLE_MAX_USD) -> pd.DataFrame:
+    """Check every row and return year, stream, amount_usd, note; raise DataError listing every problem
+    (``plausible_max``: the largest amount a row may give)."""
     shown = display_path(source)
     if ROW not in raw.columns:
         raw = raw.assign(**{ROW: range(2, len(raw) + 2)})
@@ -266,6 +414,12 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path, declared: dict | N
         if year_text.lower() == TOTAL:
             totals.append((line, stream, amount))
             continue
+        if amount is not None and amount > plausible_max:
+            typed = str(record["amount_usd"]).strip()
+            problems.append(Problem(shown, f"row {line}, column amount_usd", f"{typed} is more than the plausible "
+                                    f"bound of US$ {plausible_max:,.0f} a row (setting plausible_max_usd in "
+                                    f"config/config.yaml); expected the amount of one year and stream: check for a "
+                                    "typing error (digits repeated, cents typed without a decimal point)"))
         year = _year(year_text)
         if year is None:
             problems.append(Problem(shown, f"row {line}, column year", f"{record['year']!r} is not a year; "

@@ -125,10 +125,12 @@ def start_edition(data_dir: Path, subject: str, year: int) -> NewEdition:
     try:
         labels = _labels_of(target)
         windows = _stream_windows(target / paths.SHEET_FILE)
+        years = _table_years(contributions_file(target))
+        past = range(min(years[:1] + [int(source_edition)]), int(source_edition) + 1)
         _move_edition_date(target / paths.SHEET_FILE, step)
         _move_declared_windows(target / paths.SHEET_FILE, step)
         result.figures_to_fill = _move_window(contributions_file(target), step, windows, labels)
-        result.texts_to_check = _dated_mentions(target, sheet_languages(target), labels)
+        result.texts_to_check = _dated_mentions(target, sheet_languages(target), labels, past)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
@@ -223,25 +225,65 @@ def _move_window(table_file: Path, step: int, windows: dict, labels: dict) -> li
                                             stream=row.stream) for i, row in enumerate(added.itertuples())]
 
 
-def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict) -> list[str]:
-    """Lines of the texts that name a year or a month (in any of the sheet's ``languages``): they may describe
-    the previous edition."""
+def _table_years(table_file: Path) -> list[int]:
+    """The years of a contributions table as typed (its Total row left out)."""
+    from .contributions import read_raw
+
+    raw = read_raw(table_file)
+    return sorted({int(str(y).strip().removesuffix(".0")) for y in raw["year"]
+                   if re.fullmatch(r"\d{4}(\.0)?", str(y).strip())})
+
+
+def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict, past: range) -> list[str]:
+    """Every place of the copied edition that names a year of ``past`` (the previous edition's years) or a
+    month (in any of the sheet's ``languages``) as typed text: texts and their front matter, sheet.yaml and its
+    translations, the table's notes. Comments, {{ }} expressions (computed values), the edition date and the
+    windows (moved already) are left out."""
+    import csv
+
     from babel.dates import get_month_names
+
+    from .translations import is_record_file
 
     months = sorted({name for code in languages for name in get_month_names("wide", locale=code.replace("-", "_"))
                      .values()}, key=len, reverse=True)
     dated = re.compile(rf"{YEAR}|\b(?:{'|'.join(map(re.escape, months))})\b")  # as written: "May", "mayo"
+
+    def mentions(text: str) -> list[str]:
+        text = re.sub(r"{{.*?}}", "", text)
+        return sorted({m for m in dated.findall(text) if not m.isdigit() or int(m) in past})
+
     found = []
+
+    def note(path: Path, number: int, text: str) -> None:
+        named = mentions(text)
+        if named:
+            found.append(labels["edition_mention"].format(file=display_path(path), line=number,
+                                                          mentions=", ".join(named)))
+
     for path in sorted(sheet_dir.rglob("*")):
-        if path.suffix not in (".md", ".yaml") or not path.is_file():
+        if not path.is_file() or is_record_file(path):
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.lstrip().startswith("#") and path.suffix == ".yaml":
-                continue
-            if path.name == paths.SHEET_FILE and line.startswith("edition_date:"):
-                continue
-            mentions = sorted(set(dated.findall(line)))
-            if mentions:
-                found.append(labels["edition_mention"].format(file=display_path(path), line=number,
-                                                              mentions=", ".join(mentions)))
+        if path.suffix == ".csv" and path.stem == paths.CONTRIBUTIONS_STEM:
+            rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+            column = rows[0].index("note") if rows and "note" in rows[0] else None
+            for number, row in enumerate(rows[1:], start=2):
+                if column is not None and column < len(row):
+                    note(path, number, row[column])
+            continue
+        if path.suffix not in (".md", ".yaml"):
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        front = path.suffix == ".md" and bool(lines) and lines[0].strip() == "---"
+        for number, line in enumerate(lines, start=1):
+            yaml_line = path.suffix == ".yaml" or front
+            if front and number > 1 and line.strip() == "---":
+                front = False
+            if yaml_line:
+                if line.lstrip().startswith("#"):
+                    continue
+                line = re.sub(r"(^|\s)#.*$", "", line)  # a comment after the value
+                if re.match(r"\s*(edition_date|window|first|last):", line) or re.search(r"\bwindow:\s*\{", line):
+                    continue  # moved forward by make edition
+            note(path, number, line)
     return found

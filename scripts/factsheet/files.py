@@ -102,3 +102,22 @@ def read_template_file(path: Path, templates_dir: Path | None = None) -> str:
     if templates_dir is None:
         templates_dir = path.parent.parent if path.parent.name in ("brand", "labels") else path.parent
     return confined(path, templates_dir, "the templates folder").read_text(encoding="utf-8")
+
+
+def special_file_problem(path: str | Path):
+    """The problem with reading ``path`` if it is a named pipe, a device or a socket (reading one could wait
+    forever, or never end), told from its status without opening it; else None (also when it is missing)."""
+    import stat
+
+    from .errors import Problem
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return Problem(shown_as_given(path), "", f"{Path(path).name!r} is {kind}, not a file; expected a regular "
+                   "file saved by an editor or a spreadsheet program")

@@ -1,20 +1,20 @@
-"""Lay a sheet out so that no page looks unfinished, whatever it holds.
+"""Lay a sheet out as a designer does: at the brand's one type setting, within the sheet's page budget.
 
-The stylesheet does most of it (balanced columns, a lone box across both columns,
-the contact panel at the foot of the last page). What CSS cannot promise, that a
-column does not stop half way down a page and that the last page is not mostly
-empty, is measured here on WeasyPrint's own boxes: the sheet is laid out at the
-normal type size, and only if a page fails the measure again: with its last page
-filled (a taller chart, blocks moved apart) or at a few slightly denser or looser
-sizes, keeping the first layout that passes (or the least blank one).
+The type never changes to fill or save space: every sheet, in every language, is set in the sizes of the brand
+file (templates/brand/brand.yaml, ``type:``), which the stylesheet reads. What the layout may change are the
+flexible parts: the stylesheet balances columns, spans a lone box across the page and keeps the contact panel
+at the foot of the last page; here, when a page ends with a large blank, the blocks that start on it are moved
+apart (once). A sheet that fits is laid out once, a sheet that needs its blocks moved apart twice.
 
-The measure is the one a designer applies at a glance (and the project's test
-tool): in each half of every page, the tallest run with nothing printed, as a
-share of the content height; at most MAX_BLANK on every page but the last, at
-most MAX_BLANK_LAST on the last. It reads WeasyPrint's laid-out boxes, an
-interface of the pinned WeasyPrint version (70) that is not part of its public
-API: tests/test_shapes.py checks the PDFs with the measuring tool itself, and tests/test_layout_search.py
-the order of the search.
+The page budget is the number of pages a sheet states (``pages:`` in sheet.yaml), by default the number its
+first language runs to. An edition that runs over it is refused (OverBudget), naming how many lines of text
+run over and the longest blocks to shorten: cutting text is the editor's decision, not the layout's.
+
+The blank measure is the one a designer applies at a glance (and the project's test tool): in each half of
+every page, the tallest run with nothing printed, as a share of the content height; at most MAX_BLANK on every
+page but the last, at most MAX_BLANK_LAST on the last. It reads WeasyPrint's laid-out boxes, an interface of
+the pinned WeasyPrint version (70) that is not part of its public API: tests/test_shapes.py checks the PDFs
+with the measuring tool itself, and tests/test_layout_search.py the order of the search.
 """
 
 from __future__ import annotations
@@ -23,12 +23,7 @@ from dataclasses import dataclass
 
 MM = 96 / 25.4  # CSS pixels per millimetre
 MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_SIDE_MM = 14, 17, 14  # the page's content area, as the stylesheet sets it
-MAX_BLANK, MAX_BLANK_LAST = 0.20, 0.50
-# Type settings tried, in order, as (body size in pt, line height, paragraph spacing in em): the normal one
-# first, then a little denser or looser. A looser setting fills a last page that would be mostly empty; a
-# denser one takes a few lines off a page too many. Each is applied as a user stylesheet over the sheet's own.
-SETTINGS = ((8.8, 1.35, 0.45), (8.6, 1.32, 0.4), (9.1, 1.42, 0.55), (8.4, 1.3, 0.35), (9.4, 1.48, 0.65),
-            (9.6, 1.55, 0.75))
+MAX_BLANK, MAX_BLANK_LAST = 0.20, 0.35
 INK_GREY = 245  # as the measuring tool: a fill lighter than this grey reads as paper
 
 
@@ -57,82 +52,152 @@ class Measure:
         return max(self.worst - MAX_BLANK, 0) + max(self.last - MAX_BLANK_LAST, 0)
 
 
-def setting_css(setting: tuple[float, float, float]) -> str:
-    """A user stylesheet for one type setting (important, so that it wins over the sheet's normal values)."""
-    size, leading, spacing = setting
-    return (f"html {{ font-size: {size}pt !important; line-height: {leading} !important; }} "
-            f"section p, article p {{ margin-bottom: {spacing}em !important; }}")
-
-
+# The chart at the brand's taller height (brand.yaml chart.tall_height_mm), shown instead of the normal one
 TALL_CHART_CSS = (".chart .chart-image { display: none !important; } "
                   ".chart .chart-image-tall { display: block !important; }")
 MAX_GAP_MM = 30  # the most space stretching may add above one block
 LEFT_FREE = 0.04  # the share of a stretched page left blank at its foot
+LONGEST_NAMED = 3  # the blocks an over-budget message names
 
 
-# What WeasyPrint raises when its layout itself fails on one type setting (an internal error, not bad input):
-# that setting is skipped, and the search goes on with the others.
+# What WeasyPrint raises when its layout itself fails (an internal error, not bad input).
 LAYOUT_CRASHES = (AssertionError, IndexError, KeyError, ZeroDivisionError)
 
 
 class LayoutFailed(Exception):
-    """WeasyPrint could not lay the sheet out at any setting tried; the message names its first error."""
+    """WeasyPrint could not lay the sheet out; the message names its error."""
 
 
-def render_best(html, stylesheet_factory) -> tuple[object, str, Measure]:
-    """The first layout of ``html`` (a weasyprint.HTML) whose pages all pass, or the one closest to passing:
-    (document, the user stylesheet it was laid out with, measure). ``stylesheet_factory`` makes a weasyprint.CSS
-    of a string.
+class OverBudget(Exception):
+    """An edition runs to more pages than its budget; the message says by how much and what to shorten."""
 
-    Tried in order, none twice: the normal type setting; if only its last page is too empty, the taller chart
-    (which fills a short sheet's last page) and the blocks moved apart (the space shared out above the blocks
-    that start on a page ending with a large blank), still at the normal setting; then the other type SETTINGS;
-    then, with the setting closest to passing, the taller chart and each of the two with its blocks moved
-    apart. A setting at which WeasyPrint itself fails (LAYOUT_CRASHES) is skipped; LayoutFailed if all do."""
-    laid_out, tried, crashes = {}, [], []  # laid_out: each stylesheet tried -> its layout (None: WeasyPrint failed)
+
+@dataclass(frozen=True)
+class Layout:
+    """The layout kept: the document, the stylesheet it was laid out with (beside the sheet's own), its
+    measure, and how many layouts the decision took."""
+
+    document: object
+    css: str
+    measure: Measure
+    layouts: int
+
+
+def render_best(html, stylesheet_factory, budget: int | None = None, tall_chart: bool | None = None) -> Layout:
+    """Lay ``html`` (a weasyprint.HTML) out at the brand's type. ``tall_chart``: the chart's height as the sheet's
+    first language chose it (every language of a sheet has the same chart); None lets this layout choose: the
+    taller chart when the last page would otherwise be too empty and it comes closer to passing. Then, if a page
+    ends with a blank over the limit, once more with the blocks that start on it moved apart, keeping the layout
+    closer to passing. ``stylesheet_factory`` makes a weasyprint.CSS of a string. OverBudget when the sheet runs
+    to more than ``budget`` pages (moving blocks apart never adds one), LayoutFailed when WeasyPrint fails."""
+    layouts = 0
 
     def attempt(css: str):
-        if css not in laid_out:
-            try:
-                document = html.render(**({"stylesheets": [stylesheet_factory(css)]} if css else {}))
-                tried.append((document, css, measure_document(document)))
-                laid_out[css] = tried[-1]
-            except LAYOUT_CRASHES as crash:
-                crashes.append(crash)
-                laid_out[css] = None
-        return laid_out[css]
+        nonlocal layouts
+        layouts += 1
+        try:
+            document = html.render(**({"stylesheets": [stylesheet_factory(css)]} if css else {}))
+        except LAYOUT_CRASHES as crash:
+            raise LayoutFailed(f"WeasyPrint failed to lay the sheet out ({type(crash).__name__}: "
+                               f"{crash or 'no message'})") from None
+        return document, measure_document(document)
 
-    def filled(done):
-        """The layouts that fill the last page of ``done``, tried until one passes."""
-        for css in (done[1], f"{done[1]} {TALL_CHART_CSS}"):
-            base = done if css == done[1] else attempt(css)
-            if base is None:
-                continue
-            if base[2].passes:
-                return base
-            stretched = stretch_css(base[0])
-            if stretched:
-                spread = attempt(f"{css} {stretched}")
-                if spread is not None and spread[2].passes:
-                    return spread
-        return None
+    base = TALL_CHART_CSS if tall_chart else ""
+    document, measure = attempt(base)
+    if budget is not None and len(document.pages) > budget:
+        raise OverBudget(over_budget(document, budget))
+    if tall_chart is None and measure.last > MAX_BLANK_LAST:  # a short last page: the chart may take more room
+        tall, tall_measure = attempt(TALL_CHART_CSS)
+        if len(tall.pages) == len(document.pages) and tall_measure.excess < measure.excess:
+            base, document, measure = TALL_CHART_CSS, tall, tall_measure
+    kept = Layout(document, base, measure, layouts)
+    if not measure.passes:
+        stretched = stretch_css(document)
+        if stretched:
+            css = f"{base} {stretched}".strip()
+            spread, spread_measure = attempt(css)
+            if len(spread.pages) == len(document.pages) and spread_measure.excess < measure.excess:
+                kept = Layout(spread, css, spread_measure, layouts)
+    return Layout(kept.document, kept.css, kept.measure, layouts)
 
-    first = attempt("")
-    if first is not None and first[2].passes:
-        return first
-    if first is not None and first[2].worst <= MAX_BLANK:  # only the last page fails: fill it first
-        done = filled(first)
-        if done:
-            return done
-    for setting in SETTINGS[1:]:
-        done = attempt(setting_css(setting))
-        if done is not None and done[2].passes:
-            return done
-    if not tried:
-        raise LayoutFailed(f"WeasyPrint failed to lay the sheet out at every type setting "
-                           f"({type(crashes[0]).__name__}: {crashes[0] or 'no message'})")
-    closest = min(tried, key=lambda t: t[2].excess)
-    return filled(closest) or closest
+
+def over_budget(document, budget: int) -> str:
+    """What an editor needs to bring a sheet back into its budget: how far it runs over (in millimetres of
+    column, and lines of text), and its longest blocks (heading and lines), the first candidates for cutting."""
+    over_lines, over_mm = 0, 0.0
+    for page in document.pages[budget:]:
+        box = page._page_box  # noqa: SLF001 - see the module's docstring
+        over_lines += sum(1 for line in _lines(box) if not _in_contact(line))
+        inked: list = []
+        for child in box.children:
+            if type(child).__name__ == "FootnoteAreaBox":  # the contact panel, at the page's foot
+                over_mm += child.margin_height() / MM if child.children else 0
+            else:
+                _collect_ink(child, inked)
+        top = MARGIN_TOP_MM * MM
+        over_mm += (max((y1 for *_, y1 in inked), default=top) - top) / MM  # the page's text, from its top
+    lines: dict[object, list] = {}
+    for page in document.pages:
+        for line in _lines(page._page_box):  # noqa: SLF001 - see the module's docstring
+            block = _block_of(line)
+            if block is not None:
+                lines.setdefault(block, []).append(line)
+    longest = sorted(lines.items(), key=lambda item: -len(item[1]))[:LONGEST_NAMED]
+    named = "; ".join(f"{_block_name(element)} ({len(found)} lines)" for element, found in longest)
+    return (f"runs to {len(document.pages)} pages, {over_mm:.0f} mm over its budget of {budget} "
+            f"page{'s' if budget != 1 else ''} ({over_lines} lines of text, and the contact panel); expected at "
+            f"most {budget} pages: shorten the longest blocks: {named}")
+
+
+BLOCK_CLASSES = ("project", "block", "lead", "commitments", "pull-quote", "stream-notes", "countries-list")
+
+
+def _block_of(line):
+    """The element of the block (a project, a narrative section, a quote, ...) that a line box belongs to."""
+    for element in reversed(line._elements):  # noqa: SLF001
+        if any(c in BLOCK_CLASSES for c in (element.get("class") or "").split()):
+            return element
+    return None
+
+
+def _block_name(element) -> str:
+    """A block as the editor finds it on the page: its kind and its heading (or first words)."""
+    classes = (element.get("class") or "").split()
+    kind = next(c for c in BLOCK_CLASSES if c in classes)
+    kinds = {"project": "the project", "pull-quote": "the quote", "lead": "the introduction",
+             "commitments": "the commitments box", "stream-notes": "the financial notes",
+             "countries-list": "the list of countries"}
+    heading = element.find(".//h3") if kind == "project" else element.find(".//h2")
+    words = " ".join("".join((heading if heading is not None else element).itertext()).split())
+    if len(words) > 60:
+        words = words[:57].rstrip() + "..."
+    return f'{kinds.get(kind, "the section")} "{words}"'
+
+
+def _lines(box, elements=()):
+    """The line boxes holding text under ``box``, each tagged with the elements above it (``_elements``, the
+    outermost first; ``_block_element``, the nearest)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.MarginBox):  # the running footer, outside the content
+        return
+    element = getattr(box, "element", None)
+    if element is not None and (not elements or elements[-1] is not element):
+        elements = (*elements, element)
+    if isinstance(box, boxes.LineBox):
+        if any(isinstance(b, boxes.TextBox) and b.text.strip() for b in _walk(box)):
+            box._elements = elements  # noqa: SLF001 - notes of ours on a box of this layout only
+            box._block_element = elements[-1] if elements else None  # noqa: SLF001
+            yield box
+        return
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.LineBox):
+            child._container = box  # noqa: SLF001 - the block the line is set in (its column's width)
+        yield from _lines(child, elements)
+
+
+def _in_contact(line) -> bool:
+    return any("contact" in (element.get("class") or "").split() for element in line._elements)  # noqa: SLF001
 
 
 def stretch_css(document) -> str:

@@ -212,3 +212,70 @@ def link_problems(text: str, path: Path, place: str) -> list[Problem]:
 def _excerpt(html: str) -> str:
     first = html.strip().splitlines()[0] if html.strip() else html
     return repr(first if len(first) <= 40 else first[:37] + "...")
+
+
+# How deeply a text's lists and quotations may nest, and its emphasis and links within one another: a page
+# shows two or three levels readably, and each level more costs the layout more than the one before.
+MAX_BLOCK_NESTING = 4
+MAX_INLINE_NESTING = 4
+MAX_LINKS = 40  # links in one text (a text of 10 KB could otherwise hold hundreds)
+# Marks of links and emphasis in one text: the parser looks for the end of each unclosed one, so that runs of
+# them cost it the square of their number (a link takes one '[', emphasis two or four '*' or '_'; the Canada
+# sheet's texts hold 114 '*' and '_' in all).
+MAX_MARKS = {"[": 100, "*": 200, "_": 200}
+# Characters without a space between them: a longer run is no word, and each layout of the page tries to break
+# it anew (a link's address counts, and stays well under this).
+MAX_RUN = 300
+_RUN = re.compile(rf"\S{{{MAX_RUN + 1},}}")
+_NESTING_BLOCKS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
+
+
+def structure_problems(text: str, path: Path, first_line: int = 1) -> list[Problem]:
+    """Lists, quotations, emphasis or links nested deeper than the limits above, or more links than
+    MAX_LINKS: one problem per kind, at its first line. More marks than MAX_MARKS: a problem each, found
+    without parsing the text (call this before anything else parses it)."""
+    marks = [Problem(display_path(path), f"line {text.count(chr(10), 0, _nth(text, mark, most + 1)) + first_line}",
+                     f"the text holds {text.count(mark)} {mark!r} (from here on, past {most}); expected at most "
+                     f"{most} (a link takes one '[', emphasis two or four '*' or '_')")
+             for mark, most in MAX_MARKS.items() if text.count(mark) > most]
+    run = _RUN.search(text)
+    if run:
+        marks.append(Problem(display_path(path), f"line {text.count(chr(10), 0, run.start()) + first_line}",
+                             f"{len(run.group(0)):,} characters follow one another without a space "
+                             f"({run.group(0)[:20]!r}...); expected words of at most {MAX_RUN} characters"))
+    if marks:
+        return marks
+    found: dict[str, Problem] = {}
+    depth, links = 0, 0
+
+    def refuse(kind: str, line: int, message: str) -> None:
+        found.setdefault(kind, Problem(display_path(path), f"line {line + first_line}", message))
+
+    for token in _full.parse(text):
+        line = token.map[0] if token.map else 0
+        if token.type in _NESTING_BLOCKS:
+            depth += 1
+        elif token.type.replace("_close", "_open") in _NESTING_BLOCKS:
+            depth -= 1
+        if depth > MAX_BLOCK_NESTING:
+            refuse("blocks", line, f"lists and quotations (> ...) are nested {depth} levels deep here; expected at "
+                   f"most {MAX_BLOCK_NESTING}")
+        inline = 0
+        for child in token.children or ():
+            inline += child.nesting if child.type.split("_")[0] in ("em", "strong", "link", "s") else 0
+            links += child.type == "link_open"
+            if links > MAX_LINKS:
+                refuse("links", line, f"the text holds more than {MAX_LINKS} links (the paragraph here holds link "
+                       f"number {MAX_LINKS + 1}); expected at most {MAX_LINKS}")
+            if inline > MAX_INLINE_NESTING:
+                refuse("inline", line, f"emphasis and links are nested {inline} levels deep in one another here; "
+                       f"expected at most {MAX_INLINE_NESTING}")
+    return list(found.values())
+
+
+def _nth(text: str, char: str, number: int) -> int:
+    """Where the ``number``-th ``char`` of ``text`` is."""
+    position = -1
+    for _ in range(number):
+        position = text.index(char, position + 1)
+    return position

@@ -230,7 +230,7 @@ def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment, sheet: 
             path = text_file(path, sheet)
         try:
             filled = fill(read_text(path, sheet_dir), names, env, path)
-            wrong = markdown.problems(filled, path)
+            wrong = markdown.structure_problems(filled, path) or markdown.problems(filled, path)
             if wrong:
                 raise DataError(wrong)
             heading, body = markdown.split_heading(filled)
@@ -256,7 +256,7 @@ def fill_entry(folder: Path, entry_id: str, body: str, names: dict, env: Sandbox
         path = text_file(path, sheet)
     first = body_first_line(path, folder.parent)
     filled = fill(body, names, env, path, first_line=first)
-    wrong = markdown.problems(filled, path, first_line=first)
+    wrong = markdown.structure_problems(filled, path, first) or markdown.problems(filled, path, first_line=first)
     if wrong:
         raise DataError(wrong)
     return filled
@@ -274,3 +274,23 @@ def entry_problems(sheet_dir: Path, projects: list, quotes: list, names: dict,
             except DataError as err:
                 problems += err.problems
     return problems
+
+
+def chart_lines(sheet: Sheet, sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict[str, str | None]:
+    """The chart's source and note with their {{ }} filled in (``{{ edition_date | month_year }}``: the
+    source names the edition's date without it being typed each year); a problem names the key."""
+    from .languages import sheet_text_file
+
+    path = Path(sheet_dir) / paths.SHEET_FILE if sheet.language == sheet.languages[0] \
+        else sheet_text_file(sheet_dir, sheet.language)
+    found, problems = {}, []
+    for key in ("source", "note"):
+        value = getattr(sheet.chart, key)
+        try:
+            found[key] = fill(value, names, env, path) if value else value
+        except DataError as err:
+            problems += [Problem(p.file, f"key chart.{key}", p.message) for p in err.problems]
+    if problems:
+        raise DataError(problems)
+    return found
+

@@ -45,6 +45,10 @@ class Outputs:
     def tidy(self, sheet: str) -> Path:
         return self.root / "clean" / f"{sheet}.csv"
 
+    def review(self, sheet: str) -> Path:
+        """The edition's review page, read before publishing (figures, text changes, translations, pages)."""
+        return self.root / f"{sheet}-review.html"
+
     # Per sheet and language
     def chart(self, name: str) -> Path:
         return self.root / "charts" / f"{name}.svg"
@@ -61,6 +65,10 @@ class Outputs:
 
     def pdf(self, name: str) -> Path:
         return self.root / f"{name}.pdf"
+
+    def layout(self, name: str) -> Path:
+        """The layout record of a PDF: its pages, budget, the layouts it took and the print rules broken."""
+        return self.root / "layout" / f"{name}.json"
 
     def archival(self, name: str) -> Path:
         return self.root / "archive" / f"{name}.pdf"

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from . import links, paths
 from .editions import DEFAULT_LANGUAGES, LANGUAGE_RULE
 from .errors import DataError, Problem, display_path
-from .files import confined, outside_problem, shown_as_given
+from .files import confined, outside_problem, shown_as_given, special_file_problem
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -33,6 +33,8 @@ class Donor(Model):
     possessive: Text
 
 
+# Items a list of sheet.yaml may hold: what a page shows readably (there are fewer than 200 countries).
+MAX_LIST_ITEMS = {"partners": 12, "priority_areas": 20, "countries": 200, "address": 8}
 Year = Annotated[int, Field(ge=1919, le=2100)]  # the ILO's founding year; a sanity bound
 MAX_WINDOW_YEARS = 15  # the chart and its figures table stay readable up to this many years
 
@@ -74,9 +76,15 @@ class Chart(Model):
     note: Text | None = None
 
 
+class Table(Model):
+    """Where the contributions table is read from."""
+
+    sheet: Text | None = None  # the workbook's worksheet holding it; default: the workbook's only visible one
+
+
 class Contact(Model):
     organisation: Text
-    address: list[Text] = []
+    address: Annotated[list[Text], Field(max_length=MAX_LIST_ITEMS["address"])] = []
     phone: Text | None = None
     email: Text | None = None  # linked as mailto:, so checked as an address (factsheet/links.py)
     web: Text | None = None    # ilo.org/partnerships or https://...: an https: site
@@ -125,14 +133,21 @@ class Sheet(Model):
     donor: Donor
     streams: Annotated[list[Stream], Field(min_length=1, max_length=4)]  # a key-figure card each
     window: Window | None = None  # the sheet's reporting window; default: the years of the table
-    partners: list[Partner] = []
-    priority_areas: list[Text] = []
-    countries: list[Text] = []  # where the donor's funding works, shown as a compact list
+    # The sheet's page budget: every language edition must fit it; default: the pages its first language runs to
+    pages: Annotated[int, Field(ge=1, le=24)] | None = None
+    partners: Annotated[list[Partner], Field(max_length=MAX_LIST_ITEMS["partners"])] = []
+    priority_areas: Annotated[list[Text], Field(max_length=MAX_LIST_ITEMS["priority_areas"])] = []
+    # where the donor's funding works, shown as a compact list
+    countries: Annotated[list[Text], Field(max_length=MAX_LIST_ITEMS["countries"])] = []
     chart: Chart
+    table: Table | None = None
     contact: Contact
     # false: built like any other, but left off the web edition's index and marked for search engines not to
     # list it (an example, a draft)
     publish: bool = True
+    # Whether a stale translation (its source changed since it was made) stops the build ("error", the
+    # default) or prints with a warning ("warn"): for every language, or per language ({fr: warn}).
+    stale: Literal["error", "warn"] | dict[Language, Literal["error", "warn"]] = "error"
 
     @model_validator(mode="before")
     @classmethod
@@ -207,19 +222,25 @@ class Quote(Model):
     body: str
 
 
-MAX_TEXT_BYTES = 1_000_000  # a sheet.yaml or a Markdown text larger than this is refused, not read
+# A sheet.yaml or a Markdown text larger than this is refused, not read: 10 KB is about 1,500 words, four
+# times the longest text of the Canada sheet, and keeps the cost of any Markdown in it to a tenth of a second.
+MAX_TEXT_BYTES = 10_000
+MAX_PROJECTS, MAX_QUOTES = 12, 6  # what the layout is tested with (tests/corpus); more is refused unread
 MAX_YAML_DEPTH = 50  # how deeply YAML lists and mappings may nest
 
 
-def read_text(path: Path, root: Path | None = None) -> str:
-    """The file's text; a clear problem if it is a link leaving ``root`` (the sheet's folder), too large,
-    empty or not UTF-8."""
+def read_text(path: Path, root: Path | None = None, limit: int = MAX_TEXT_BYTES) -> str:
+    """The file's text; a clear problem if it is a link leaving ``root`` (the sheet's folder), larger than
+    ``limit`` bytes, empty or not UTF-8."""
     if root is not None:
         confined(path, root)
+    special = special_file_problem(path)
+    if special:
+        raise DataError([special])
     size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:
-        raise DataError([Problem(shown_as_given(path), "", f"the file is larger than {MAX_TEXT_BYTES:,} bytes "
-                                 f"({size:,} bytes); expected a text of at most {MAX_TEXT_BYTES:,} bytes")])
+    if size > limit:
+        raise DataError([Problem(shown_as_given(path), "", f"the file is larger than {limit:,} bytes "
+                                 f"({size:,} bytes); expected a text of at most {limit:,} bytes")])
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -400,11 +421,16 @@ def untranslated_texts(folder: Path) -> list[Path]:
     return [p for p in sorted(folder.glob("*.md")) if text_language(p) is None] if folder.is_dir() else []
 
 
-def _load_entries(folder: Path, model):
+def _load_entries(folder: Path, model, most: int):
+    """The entries of a folder of texts (projects, quotes), read only when there are at most ``most``."""
     if folder.exists() or folder.is_symlink():
         confined(folder, folder.parent)
+    found = untranslated_texts(folder)
+    if len(found) > most:
+        raise DataError([Problem(display_path(folder), "", f"the folder holds {len(found)} texts; expected at most "
+                                 f"{most} (what a fact sheet's layout is made for): keep the main ones")])
     entries, problems, seen = [], [], {}
-    for path in untranslated_texts(folder):
+    for path in found:
         if entry_id(path) in seen:
             problems.append(Problem(display_path(path), "", f"its id {entry_id(path)!r} is also the id of "
                                     f"{seen[entry_id(path)].name}; expected different names after the number"))
@@ -427,7 +453,7 @@ def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
     (each project's translation, where the edition is in another language than the first)."""
     from .languages import in_language_entries, translated_project
 
-    projects, problems = _load_entries(sheet_dir / paths.PROJECTS_DIR, Project)
+    projects, problems = _load_entries(sheet_dir / paths.PROJECTS_DIR, Project, MAX_PROJECTS)
     codes = [p.code for p in sheet.partners]
     for project in projects:
         path = sheet_dir / paths.PROJECTS_DIR
@@ -445,7 +471,11 @@ def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
 
 
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
-MAX_PHOTO_PIXELS = 50_000_000  # 50 megapixels; a larger image is refused before its pixels are decoded
+# Pixels of a photo (a phone's 4000 x 3000), and of all the photos of a sheet together: each PDF decodes and
+# downsamples every photo, at a cost that grows with its pixels, to about 1,000 px wide (what print needs).
+# A larger image is refused before its pixels are decoded.
+MAX_PHOTO_PIXELS = 12_000_000
+MAX_SHEET_PHOTO_PIXELS = 24_000_000
 
 
 PHOTO_PATH_EXPECTED = (f"expected a path inside {paths.PHOTOS_DIR}/ without '..', like "
@@ -504,7 +534,8 @@ def photo_problem(sheet_dir: Path, file: str) -> str | None:
     width, height = pixels
     if width * height > MAX_PHOTO_PIXELS:
         return (f"{file!r} is {width:,}x{height:,} pixels ({width * height:,} pixels); expected at most "
-                f"{MAX_PHOTO_PIXELS:,} pixels ({MAX_PHOTO_PIXELS // 1_000_000} megapixels): save it smaller")
+                f"{MAX_PHOTO_PIXELS:,} pixels ({MAX_PHOTO_PIXELS // 1_000_000} megapixels): save it smaller (print "
+                "needs about 1,000 px wide)")
     try:
         from PIL import Image
 
@@ -558,7 +589,7 @@ def load_quotes(sheet_dir: Path, projects: list[Project], sheet: Sheet | None = 
     """Testimonial quotes, each optionally placed after one project; in the language of ``sheet``, if given."""
     from .languages import in_language_entries, translated_quote
 
-    quotes, problems = _load_entries(sheet_dir / paths.QUOTES_DIR, Quote)
+    quotes, problems = _load_entries(sheet_dir / paths.QUOTES_DIR, Quote, MAX_QUOTES)
     ids = [p.id for p in projects]
     for quote in quotes:
         if quote.project is not None and quote.project not in ids:

@@ -20,13 +20,14 @@ import threading
 from pathlib import Path
 
 # What the forkserver imports before it forks the first job, the stage modules included. Its first step,
+# factsheet.ends_with_parent, ends it and its jobs with the process that started it; the next,
 # factsheet.preload_start, keeps what no stage needs out; its last, factsheet.preload, loads what the libraries
 # load lazily and freezes the garbage collector's view of it all.
-PRELOAD = ["factsheet.preload_start", "numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib",
-           "matplotlib.pyplot", "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset", "pypdfium2",
-           "PIL.Image", "check_sheet", "plot_contributions", "render_html", "render_pdf", "report_changes",
-           "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews", "render_web",
-           "render_card", "render_site_index", "factsheet.preload"]
+PRELOAD = ["factsheet.ends_with_parent", "factsheet.preload_start", "numpy", "pandas", "pandera.pandas", "pydantic",
+           "matplotlib", "matplotlib.pyplot", "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset",
+           "pypdfium2", "PIL.Image", "check_sheet", "plot_contributions", "render_html", "render_pdf", "report_changes",
+           "render_review", "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews",
+           "render_web", "render_card", "render_site_index", "factsheet.preload"]
 SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever runs it
 _context_lock = threading.Lock()
 _process_lock = threading.Lock()
@@ -47,7 +48,9 @@ def context() -> multiprocessing.context.ForkServerContext:
             # which it finds through PYTHONPATH (Python 3.11's forkserver does not take the parent's sys.path:
             # its preload would skip them silently, and every job would import them again).
             from .paths import SCRIPTS_DIR
+            from .recovery import WARM_PARENT_VARIABLE
 
+            os.environ[WARM_PARENT_VARIABLE] = str(os.getpid())  # whose end the server watches
             found = os.environ.get("PYTHONPATH", "").split(os.pathsep)
             if str(SCRIPTS_DIR) not in found:
                 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SCRIPTS_DIR), *found]))

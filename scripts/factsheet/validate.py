@@ -4,15 +4,28 @@ import re
 from pathlib import Path
 
 from . import brand, markdown, paths
-from .contributions import read_raw, tidy
+from .contributions import PLAUSIBLE_MAX_USD, read_raw, tidy
 from .editions import LANGUAGE_RULE, contributions_file
 from .errors import DataError, Problem, display_path
 from .figures import compute_for, sheet_windows
-from .files import outside_problem
+from .files import outside_problem, special_file_problem
 from .formatting import Formatter, load_labels
 from .languages import in_language, sheet_text_complete, sheet_text_file, text_file, translation_problems
-from .narrative import entry_problems, environment, load_blocks, narrative_names
-from .sheet import entry_file, load_projects, load_quotes, load_sheet, read_text
+from .narrative import chart_lines, entry_problems, environment, load_blocks, narrative_names
+from .sheet import (
+    MAX_SHEET_PHOTO_PIXELS,
+    MAX_TEXT_BYTES,
+    entry_file,
+    load_projects,
+    load_quotes,
+    load_sheet,
+    photo_pixels,
+    read_text,
+    text_language,
+    translated_path,
+    untranslated_texts,
+)
+from .translations import is_record_file, stale_problems
 
 KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.CONTRIBUTIONS_STEM}.xlsx",
                  paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR, paths.PHOTOS_DIR}
@@ -22,17 +35,26 @@ KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.C
 INVISIBLE = frozenset("\t\n\r\u00ad\ufeff" + "".join(map(chr, [*range(0x200B, 0x2010), *range(0x202A, 0x202F),
                                                              *range(0x2060, 0x2065), *range(0x2066, 0x206A),
                                                              *range(0xFE00, 0xFE10)])))
+# The texts of one language together (narrative, projects and quotes, as that edition prints them): the Canada
+# sheet's are 16-17.5 KB, four pages. A sheet is laid out once at the brand's type (layout.py), at a cost that
+# grows with its pages: twice the Canada sheet's texts leaves room to add projects, and bench/worst_inputs.py
+# measures a sheet at this limit.
+MAX_LANGUAGE_TEXT_BYTES = 40_000
+TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
 MAX_SHOWN = 10  # characters named in one problem, and lines of one file named, before "and N more"
 
 
-def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> dict:
+def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR,
+                plausible_max_usd: float = PLAUSIBLE_MAX_USD) -> dict:
     """Load and check sheet.yaml, the table, the texts and the photos; return a summary of what was checked."""
-    return checked_sheet(sheet_dir, labels_dir)[0]
+    return checked_sheet(sheet_dir, labels_dir, plausible_max_usd)[0]
 
 
-def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
+def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR,
+                  plausible_max_usd: float = PLAUSIBLE_MAX_USD):
     """Check every file of the sheet (raising DataError with every problem); return the summary of what was
-    checked and the contributions table, tidy (read and checked once, here)."""
+    checked and the contributions table, tidy (read and checked once, here). ``plausible_max_usd``: the
+    largest amount a row of the table may give."""
     sheet_dir = Path(sheet_dir)
     problems: list[Problem] = []
 
@@ -45,6 +67,9 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
 
     problems += _stray_entries(sheet_dir)
     problems += _links_leaving(sheet_dir)
+    unread = _special_files(sheet_dir) + _text_totals(sheet_dir)
+    if unread:  # what is not a file, or is too much to read, is not read
+        raise DataError(list(dict.fromkeys(problems + unread)))
     unprintable = _unprintable_check()
     problems += _unprintable_texts(sheet_dir, unprintable)
     if not (sheet_dir / paths.SHEET_FILE).is_file():
@@ -64,6 +89,9 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
     problems += _unprintable_values(sheet.model_dump(), sheet_dir / paths.SHEET_FILE, unprintable)
     missing, warnings = translation_problems(sheet, sheet_dir)
     problems += missing
+    stale, stale_warnings = attempt(lambda: stale_problems(sheet, sheet_dir)) or ([], [])
+    problems += stale
+    warnings += stale_warnings
     editions = {sheet.language: sheet}
     for code in sheet.languages[1:]:
         if sheet_text_complete(sheet, sheet_dir, code):  # else its problems are listed already
@@ -76,10 +104,17 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
     if not table_file.is_file():
         problems.append(Problem(display_path(table_file), "", "the contributions table is missing; expected "
                                 f"{paths.CONTRIBUTIONS_STEM}.csv or {paths.CONTRIBUTIONS_STEM}.xlsx"))
+    elif sheet.table and sheet.table.sheet and table_file.suffix != ".xlsx":
+        problems.append(Problem(display_path(sheet_dir / paths.SHEET_FILE), "key table.sheet",
+                                f"names the worksheet {sheet.table.sheet!r}, but the table is {table_file.name}; "
+                                "expected a workbook (.xlsx), or no table: key"))
     else:
         streams = [s.id for s in sheet.streams]
-        table = attempt(lambda: tidy(read_raw(table_file), streams, table_file, **sheet_windows(sheet)))
+        worksheet = sheet.table.sheet if sheet.table else None
+        table = attempt(lambda: tidy(read_raw(table_file, worksheet), streams, table_file, **sheet_windows(sheet),
+                                     plausible_max=plausible_max_usd))
     projects = attempt(lambda: load_projects(sheet_dir, sheet))
+    problems += _photos_total(sheet_dir, projects or [])
     quotes = attempt(lambda: load_quotes(sheet_dir, projects or [])) if projects is not None else None
     blocks = None
     for code, edition in editions.items():  # every language's texts, filled in with its own formatting
@@ -92,6 +127,7 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR):
         names, env = narrative_names(edition, figures), environment(fmt.filters())
         found = attempt(lambda edition=edition, names=names, env=env: load_blocks(sheet_dir, names, env, edition))
         blocks = found if code == sheet.language else blocks
+        attempt(lambda edition=edition, names=names, env=env: chart_lines(edition, sheet_dir, names, env))
         if projects is None:
             continue
         translated = attempt(lambda edition=edition: (load_projects(sheet_dir, edition),
@@ -128,6 +164,53 @@ def _links_leaving(sheet_dir: Path) -> list[Problem]:
     return [p for p in problems if p]
 
 
+def _photos_total(sheet_dir: Path, projects: list) -> list[Problem]:
+    """A problem when the projects' photos together hold more than MAX_SHEET_PHOTO_PIXELS (read from their
+    headers; each photo itself is checked where the projects are loaded)."""
+    files = sorted({project.photo.file for project in projects if project.photo})
+    sizes = [photo_pixels(sheet_dir / file) for file in files]
+    total = sum(width * height for width, height in filter(None, sizes))
+    if total <= MAX_SHEET_PHOTO_PIXELS:
+        return []
+    return [Problem(display_path(sheet_dir / paths.PHOTOS_DIR), "", f"the {len(files)} photos of the projects hold "
+                    f"{total:,} pixels together; expected at most {MAX_SHEET_PHOTO_PIXELS:,} "
+                    f"({MAX_SHEET_PHOTO_PIXELS // 1_000_000} megapixels): save them smaller (print needs about "
+                    "1,000 px wide)")]
+
+
+def _special_files(sheet_dir: Path) -> list[Problem]:
+    """Named pipes, devices and sockets in the sheet's folder or its folders: named, never opened (reading a
+    named pipe waits for a writer that may never come)."""
+    entries = sorted(sheet_dir.iterdir()) if sheet_dir.is_dir() else []
+    for folder in (*TEXT_FOLDERS, paths.PHOTOS_DIR):
+        inside = (sheet_dir / folder).resolve().is_relative_to(sheet_dir.resolve())  # else: _links_leaving
+        entries += sorted((sheet_dir / folder).rglob("*")) if (sheet_dir / folder).is_dir() and inside else []
+    return [problem for entry in entries if (problem := special_file_problem(entry))]
+
+
+def _text_totals(sheet_dir: Path) -> list[Problem]:
+    """A problem for each language whose texts together are larger than MAX_LANGUAGE_TEXT_BYTES (from the
+    files' sizes: nothing is read). A language without a translation of a text prints the text untranslated."""
+    texts = [path for folder in TEXT_FOLDERS for path in untranslated_texts(sheet_dir / folder)
+             if path.resolve().is_relative_to(sheet_dir.resolve())]
+    languages = {text_language(path) for folder in TEXT_FOLDERS for path in (sheet_dir / folder).glob("*.md")
+                 if text_language(path) and path.resolve().is_relative_to(sheet_dir.resolve())}
+
+    def size(path: Path) -> int:  # a text over MAX_TEXT_BYTES is named on its own where it is read (unread)
+        return path.stat().st_size if path.is_file() and path.stat().st_size <= MAX_TEXT_BYTES else 0
+
+    problems = []
+    for language in [None, *sorted(languages)]:
+        total = sum(size(translated_path(path, language)) if language and translated_path(path, language).is_file()
+                    else size(path) for path in texts)
+        if total > MAX_LANGUAGE_TEXT_BYTES:
+            which = f"the {language} texts" if language else "the texts"
+            problems.append(Problem(display_path(sheet_dir), "", f"{which} (narrative/, projects/, quotes/) hold "
+                                    f"{total:,} bytes together; expected at most {MAX_LANGUAGE_TEXT_BYTES:,} (about "
+                                    "eight pages): shorten the longest"))
+    return problems
+
+
 def _stray_entries(sheet_dir: Path) -> list[Problem]:
     """Files at the top of a sheet folder that look like a misnamed input (sheet.yml, contributions.xls)."""
     problems = []
@@ -138,7 +221,8 @@ def _stray_entries(sheet_dir: Path) -> list[Problem]:
                 problems.append(Problem(display_path(entry), "", f"{entry.name!r} is not read by the pipeline; "
                                         f"expected Markdown files (.md) in {folder}/"))
     for entry in sorted(sheet_dir.iterdir()) if sheet_dir.is_dir() else []:
-        if entry.name in KNOWN_ENTRIES or entry.name.startswith(".") or _is_sheet_translation(entry):
+        if entry.name in KNOWN_ENTRIES or entry.name.startswith(".") or _is_sheet_translation(entry) \
+                or (entry.is_file() and is_record_file(entry)):  # translations.fr.yaml: kept by the tools
             continue
         if entry.is_dir():
             problems.append(Problem(display_path(entry), "", f"the folder {entry.name!r} is not read by the "
@@ -198,7 +282,7 @@ def _unprintable_texts(sheet_dir: Path, unprintable) -> list[Problem]:
     """A problem for each line of the Markdown texts (narrative, projects and quotes: front matter and body)
     holding characters the fonts cannot print; past MAX_SHOWN lines of one file, one more sums up the rest."""
     problems = []
-    for folder in (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR):
+    for folder in TEXT_FOLDERS:
         for path in sorted((sheet_dir / folder).glob("*.md")):
             try:
                 lines = read_text(path, sheet_dir).split("\n")

@@ -9,6 +9,7 @@ plugin as an importable package named snakemake_logger_plugin_<name> (scripts/ i
 """
 
 import logging
+import re
 import sys
 
 from snakemake_interface_logger_plugins.base import LogHandlerBase
@@ -19,6 +20,14 @@ from snakemake_interface_logger_plugins.common import LogEvent
 SILENT = {LogEvent.RUN_INFO, LogEvent.WORKFLOW_STARTED, LogEvent.SHELLCMD, LogEvent.JOB_INFO, LogEvent.JOB_STARTED,
           LogEvent.JOB_FINISHED, LogEvent.GROUP_INFO, LogEvent.RESOURCES_INFO, LogEvent.DEBUG_DAG,
           LogEvent.RULEGRAPH}
+# The line naming a failed job (the build command reads the logs it names to know which sheets were refused).
+JOB_FAILED = "error: {rule} stopped; its log: {logs}"
+
+
+def failed_job_logs(line: str) -> list[str]:
+    """The logs a JOB_FAILED line names (none for another line)."""
+    found = re.fullmatch(r"error: \S+ stopped; its log: (.+)", line.strip())
+    return [] if not found or found[1] == "none" else found[1].split(", ")
 
 
 class LogHandler(LogHandlerBase):
@@ -38,7 +47,7 @@ class LogHandler(LogHandlerBase):
             self.job_failed = True
             if event == LogEvent.JOB_ERROR:
                 logs = ", ".join(map(str, getattr(record, "log", None) or [])) or "none"
-                self._write(f"error: {record.rule_name} stopped; its log: {logs}")
+                self._write(JOB_FAILED.format(rule=record.rule_name, logs=logs))
         elif getattr(record, "exception", None) == "RuleException":
             return  # a stage's own failure, which the stage has printed and JOB_ERROR names
         elif record.levelno >= logging.ERROR and self.job_failed:

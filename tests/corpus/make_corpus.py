@@ -120,10 +120,10 @@ def main(target: Path) -> None:
     projects = all_projects()
     blocks = ("intro", "partnership", "priorities", "commitments", "financial")
     shapes = {
-        # One stream over three years, no project, no quote, no commitments box.
+        # One stream over three years, no introduction, project, quote or commitments box: a one-page sheet.
         "one-stream": dict(title="Eastmarch ILO cooperation", streams=stream_list(1),
                            rows=amounts({"assessed": (2021, 2023)}), partners=1, projects=[],
-                           narrative=("intro", "partnership", "financial")),
+                           narrative=("partnership", "financial")),
         # Three streams with their own windows (the brief that exposed the problem): assessed and
         # earmarked 2015-2018, RBSA 2018-2019; four partners; 60 countries; one featured project.
         "windows": dict(title="Eastmarch and the ILO: a partnership for decent work",
@@ -143,16 +143,16 @@ def main(target: Path) -> None:
                                            "in_kind": (2019, 2023)}),
                              partners=4, projects=projects[:12], quotes=2, narrative=blocks,
                              single_partner_project=True),
-        # A 150-character title and a fifteen-year window; six partners, seven projects, one quote.
+        # A 150-character title and a fifteen-year window; six partners, eight projects, one quote.
         "long-title": dict(title=("Eastmarch and the International Labour Organization: fifteen years of "
                                   "cooperation for decent work, social justice and fair labour migration, 2009-2023"),
                            streams=stream_list(2), rows=amounts({"assessed": (2009, 2023), "rbsa": (2009, 2023)}),
-                           partners=6, projects=projects[4:11], quotes=1, narrative=("intro", "priorities",
-                                                                                      "financial")),
-        # Two streams, one partner with a single project, no narrative but the intro: a short sheet.
+                           partners=6, projects=projects[4:12], quotes=1, narrative=("intro", "partnership",
+                                                                                      "priorities", "financial")),
+        # Two streams, one partner with a single project and a quote, the intro, priorities and commitments: two pages.
         "short": dict(title="Eastmarch ILO cooperation", streams=stream_list(2),
                       rows=amounts({"assessed": (2020, 2023), "rbsa": (2020, 2023)}), partners=1,
-                      projects=projects[12:13], quotes=0, narrative=("intro", "commitments")),
+                      projects=projects[12:13], quotes=1, narrative=("intro", "priorities", "commitments")),
     }
     for name, shape in shapes.items():
         write_sheet(target / name / "2024", **shape)

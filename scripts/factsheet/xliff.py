@@ -1,0 +1,192 @@
+"""A translator's hand-off: one sheet's segments in one language as an XLIFF 2.0 file, and back.
+
+Each file of the sheet with words a reader sees is an XLIFF ``<file>`` (``original``: the sheet and the
+source file, ``canada/2024/narrative/intro.md``); each segment a ``<unit>`` named by its key (``title``,
+``photo.caption``, ``body.3``) with its ``<source>``, the current translation as ``<target>``, and its state:
+
+- translated: ``state="translated"``;
+- stale (the source changed since) or new: ``state="initial"`` (translation tools show it as needing work),
+  the old translation as target, and notes giving the source it was made from and a word diff of the change;
+- carried over from an earlier edition: ``state="translated"`` with a note asking to check it.
+
+A computed value, ``{{ totals.assessed | usd_millions }}``, is a placeholder ``<ph>`` (its expression as
+``disp`` and ``equiv``, ``canDelete="no"``): translation tools show it as a tag that cannot be typed or
+broken. Markdown's inline markup (``**bold**``, ``*italic*``, ``[text](https://...)``) stays text in the
+segment, as in the files the translator would otherwise get.
+
+The XML is written and read with lxml; reading refuses DTDs, entities and network access.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import DataError, Problem, display_path
+from .translations import Segment, normal, segments, word_diff
+
+NS = "urn:oasis:names:tc:xliff:document:2.0"
+PLACEHOLDER = re.compile(r"{{.*?}}", re.DOTALL)
+DONE_STATES = ("translated", "reviewed", "final")
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _fill(element, text: str, expressions: dict[str, str]) -> None:
+    """Put ``text`` into ``element``, each {{ }} as a <ph>; ``expressions`` maps an expression to its id."""
+    pieces = PLACEHOLDER.split(text)
+    found = PLACEHOLDER.findall(text)
+    element.text = pieces[0]
+    for expression, after in zip(found, pieces[1:], strict=True):
+        ph = etree.SubElement(element, _q("ph"))
+        ph.set("id", expressions.setdefault(expression, f"ph{len(expressions) + 1}"))
+        ph.set("canCopy", "no")
+        ph.set("canDelete", "no")
+        ph.set("disp", expression)
+        ph.set("equiv", expression)
+        ph.tail = after
+
+
+def _indent(element, level: int = 0) -> None:
+    """Indent the structure (never inside a source or target, whose white space is the text's)."""
+    if element.tag in (_q("source"), _q("target"), _q("note")) or not len(element):
+        return
+    element.text = "\n" + "  " * (level + 1)
+    for child in element:
+        _indent(child, level + 1)
+        child.tail = "\n" + "  " * (level + 1)
+    element[-1].tail = "\n" + "  " * level
+
+
+def export(sheet_dir: Path, language: str, source_language: str) -> bytes:
+    """The XLIFF 2.0 file of a sheet's segments in ``language``."""
+    sheet_dir = Path(sheet_dir)
+    sheet = f"{sheet_dir.parent.name}/{sheet_dir.name}"
+    root = etree.Element(_q("xliff"), nsmap={None: NS})
+    root.set("version", "2.0")
+    root.set("srcLang", source_language)
+    root.set("trgLang", language)
+    files: dict[str, etree._Element] = {}
+    for s in segments(sheet_dir, language):
+        if s.file not in files:
+            files[s.file] = etree.SubElement(root, _q("file"), id=f"f{len(files) + 1}", original=f"{sheet}/{s.file}")
+        unit = etree.SubElement(files[s.file], _q("unit"), id=f"u{len(files[s.file]) + 1}", name=s.key)
+        notes = [("state", s.state)]
+        if s.state == "stale":
+            notes += [("previous-source", s.previous or ""), ("change", word_diff(s.previous or "", s.source))]
+        elif s.state == "carried":
+            notes.append(("check", f"translated for the {s.recorded_for} edition: check it still holds"))
+        container = etree.SubElement(unit, _q("notes"))
+        for category, text in notes:
+            etree.SubElement(container, _q("note"), category=category).text = text
+        segment = etree.SubElement(unit, _q("segment"),
+                                   state="translated" if s.state in ("translated", "carried", "unrecorded")
+                                   else "initial")
+        expressions: dict[str, str] = {}
+        _fill(etree.SubElement(segment, _q("source")), s.source, expressions)
+        if s.target is not None:
+            _fill(etree.SubElement(segment, _q("target")), s.target, expressions)
+    _indent(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _text(element, name: str, where: Problem, expressions: dict[str, str] | None) -> tuple[str, list[str]]:
+    """An element's text with each <ph> given back as its expression, and what is wrong in it."""
+    wrong: list[str] = []
+    pieces = [element.text or ""]
+    for child in element:
+        if child.tag != _q("ph"):
+            tag = etree.QName(child).localname if isinstance(child.tag, str) else "a comment"
+            wrong.append(f"<{tag}> in the {name} (only text and the placeholders <ph> may be there)")
+        elif expressions is None:
+            pieces.append(child.get("equiv") or child.get("disp") or "")
+        elif child.get("id") not in expressions:
+            wrong.append(f"a placeholder <ph id={child.get('id')!r}> in the {name} that the source does not have")
+        else:
+            pieces.append(expressions[child.get("id")])
+        pieces.append(child.tail or "")
+    return "".join(pieces), wrong
+
+
+def read(path: Path, data_dir: Path) -> tuple[Path, str, dict[tuple[str, str], str]]:
+    """An XLIFF file of translation-out, checked against the sheet as it is now: (the sheet's folder, the
+    language, {(file, key): translated text} of the segments marked translated). Raises DataError naming
+    each segment that is wrong or missing."""
+    shown = display_path(path)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except (OSError, etree.XMLSyntaxError) as err:
+        raise DataError([Problem(shown, "", f"not a readable XML file ({err}); expected the XLIFF file "
+                                 "written by make translation-out, as the translation tool saved it")]) from None
+    if root.tag != _q("xliff") or not str(root.get("version", "")).startswith("2."):
+        raise DataError([Problem(shown, "line 1", f"not an XLIFF 2 file (root {etree.QName(root).localname!r}, "
+                                 f"version {root.get('version')!r}); expected <xliff version=\"2.0\"> in {NS}")])
+    language = root.get("trgLang") or ""
+    originals = [f.get("original") or "" for f in root.iter(_q("file"))]
+    sheets = {"/".join(o.split("/")[:2]) for o in originals}
+    if len(sheets) != 1 or not all(o.count("/") >= 2 for o in originals):
+        raise DataError([Problem(shown, "", f"its files name {len(sheets)} sheets ({', '.join(sorted(sheets))}); "
+                                 "expected one sheet's files, as make translation-out writes them")])
+    sheet_dir = Path(data_dir) / sheets.pop()
+    if not (sheet_dir / "sheet.yaml").is_file():
+        raise DataError([Problem(shown, "", f"it is for {display_path(sheet_dir)}, which has no sheet.yaml; "
+                                 "expected a sheet of this project")])
+    current = {(s.file, s.key): s for s in segments(sheet_dir, language)}
+    problems, found, seen = [], {}, set()
+    for file_element in root.iter(_q("file")):
+        file = file_element.get("original").split("/", 2)[2]
+        for unit in file_element.iter(_q("unit")):
+            key = unit.get("name") or ""
+            where = f"unit {file}, {key or unit.get('id')}"
+            segment = current.get((file, key))
+            if segment is None:
+                problems.append(Problem(shown, where, "the sheet has no such segment (now); expected the units "
+                                        "make translation-out wrote, for the sheet as it is"))
+                continue
+            seen.add((file, key))
+            problems += _unit(unit, segment, shown, where, found)
+    for (file, key), segment in current.items():
+        if (file, key) not in seen:
+            problems.append(Problem(shown, f"unit {file}, {key}", f"missing: the sheet has this segment "
+                                    f"({segment.source[:60]!r}); expected every unit make translation-out wrote"))
+    if problems:
+        raise DataError(problems)
+    return sheet_dir, language, found
+
+
+def _unit(unit, segment: Segment, shown: str, where: str, found: dict) -> list[Problem]:
+    parts = unit.findall(_q("segment"))
+    if len(parts) != 1:
+        return [Problem(shown, where, f"{len(parts)} <segment> elements; expected one")]
+    part = parts[0]
+    source_element, target_element = part.find(_q("source")), part.find(_q("target"))
+    source, wrong = _text(source_element, "source", None, None) if source_element is not None else ("", [])
+    if normal(source) != segment.source:
+        return [Problem(shown, where, f"its source is not the sheet's text now ({word_diff(source, segment.source)}"
+                        "); expected a file written by make translation-out after the last change of the source")]
+    if part.get("state", "initial") not in DONE_STATES:
+        return []  # not translated yet: left as it is
+    if target_element is None or not "".join(target_element.itertext()).strip() and not len(target_element):
+        return [Problem(shown, where, "marked translated, but its target is empty; expected the translation")]
+    expressions = {ph.get("id"): ph.get("disp") or ph.get("equiv") for ph in source_element.iter(_q("ph"))}
+    target, wrong = _text(target_element, "target", None, expressions)
+    problems = [Problem(shown, where, f"{w}; expected the source's placeholders, each once") for w in wrong]
+    used = [ph.get("id") for ph in target_element.iter(_q("ph"))]
+    for ph_id, expression in expressions.items():
+        count = used.count(ph_id)
+        if count != 1:
+            problems.append(Problem(shown, where, f"the placeholder {expression} (<ph id={ph_id!r}>) is "
+                                    f"{'missing' if not count else f'given {count} times'} in the target; "
+                                    "expected it once, as the source has it"))
+    typed = [t for t in PLACEHOLDER.findall("".join(target_element.itertext())) if t]
+    if typed or "{{" in "".join(target_element.itertext()):
+        problems.append(Problem(shown, where, f"the target has {{{{ }}}} typed as text ({', '.join(typed) or '{{'}); "
+                                "expected the computed values only as the source's placeholders"))
+    if not problems:
+        found[(segment.file, segment.key)] = normal(target)
+    return problems

@@ -1,0 +1,232 @@
+"""The rules a designer checks on every printed page (factsheet/print_rules.py): each one fails on a small made-up
+bad page set with the sheets' own stylesheet, and passes on the same page as the stylesheet sets it; and every
+PDF the tests build (the real sheets in every language and the corpus) breaks none, keeps its page budget and
+has one type system."""
+
+import functools
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from weasyprint import HTML
+
+from factsheet import brand, paths, print_rules
+from factsheet.files import read_template_file
+from factsheet.palette import stream_css
+
+from conftest import SHARED
+
+WORDS = ("Decent work for all through social dialogue, fair recruitment and the protection of workers' rights "
+         "in every sector of the economy, ") * 6
+TYPE_REPORT = SHARED / "tools" / "type_report.py"
+
+
+@functools.cache
+def fonts() -> str:
+    """A folder of the brand's static fonts under the names the stylesheet gives them (cut once per environment)."""
+    folder = Path(tempfile.mkdtemp(prefix="print-rules-fonts-"))
+    for face in brand.font_faces(brand.load_brand()):
+        (folder / face["file"]).symlink_to(brand.static_font(face))
+    return folder.as_uri()
+
+
+def broken(body: str, css: str = "") -> set[tuple[int, str]]:
+    """The (page, rule) pairs a made-up page breaks: ``body`` laid out with the sheet's stylesheet (the brand's
+    custom properties and fonts first), then ``css``, which makes it bad."""
+    values = brand.load_brand()
+    style = (brand.css(values, fonts()) + stream_css(values, 1) + read_template_file(paths.STYLESHEET) + css)
+    html = f"<!DOCTYPE html><html lang='en'><head><style>{style}</style></head><body><main>{body}</main></body></html>"
+    document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR)).render()
+    return {(v.page, v.rule) for v in print_rules.check(document)}
+
+
+def filler(mm: float) -> str:
+    return f'<div style="height: {mm}mm; background: #000"></div>'
+
+
+def lines(count: int) -> str:
+    return "<br>".join(f"line {n}" for n in range(1, count + 1))
+
+
+LOOSE = "p, li { orphans: 1 !important; widows: 1 !important; }"
+
+
+def test_a_heading_alone_at_the_foot_of_a_page():
+    page = f'{filler(270)}<h2>A heading</h2><p style="break-inside: avoid">{lines(6)}</p>'
+    assert (1, "heading-alone") in broken(page, "h2 { break-after: auto !important; }")
+    assert not broken(page)  # the stylesheet keeps a heading with what follows it
+
+
+def test_a_single_line_of_a_paragraph_alone_at_the_foot_of_a_page():
+    page = f"{filler(274)}<p>{lines(6)}</p>"
+    assert (1, "single-line") in broken(page, LOOSE)
+    assert not broken(page)
+
+
+def test_a_sections_last_lines_alone_on_the_next_page():
+    page = f'<section class="block">{filler(248)}<p>{lines(9)}</p></section>'
+    found = broken(page, LOOSE)
+    assert (2, "last-lines-alone") in found
+    assert (2, "last-lines-alone") not in broken(page)
+
+
+def test_a_wrapped_heading_with_a_triangle_hangs():
+    page = f"<h2>{WORDS[:160]}</h2><p>{lines(2)}</p>"
+    assert (1, "hanging-indent") in broken(page, "h2 { padding-left: 0 !important; text-indent: 0 !important; }")
+    assert not broken(page)
+
+
+def test_the_columns_of_the_contact_panel_start_on_one_line():
+    page = ('<footer class="contact"><div class="contact-panel"><h2>Contact details</h2><address>'
+            '<p class="organisation">International Labour Organization</p><p>Route des Morillons 4</p>'
+            '<p>CH-1211 Geneva 22</p></address><address class="channels"><span>T: +41 22 799 7370</span>'
+            '</address></div></footer>')
+    assert (1, "panel-columns") in broken(page, ".contact-panel { align-items: end !important; }")
+    assert not broken(page)
+
+
+def test_text_entering_a_cards_cut_corner():
+    page = ('<div class="key-figures key-figures-1"><p class="key-figure stream-1"><strong>US$ 54.6 million '
+            'and a caption long enough to reach the edge</strong> <span>Assessed contributions</span></p></div>')
+    # a card without its padding, its amount justified: the first line runs to the top right corner
+    assert (1, "cut-corner") in broken(page, ".key-figure { padding: 1mm !important; text-align: justify; }")
+    assert not broken(page)
+
+
+def test_a_quote_on_another_page_than_its_project():
+    project = f'<article class="project" id="project-x"><h3>A project</h3><p>{lines(3)}</p></article>'
+    quote = ('<blockquote class="pull-quote" data-project="project-x"><p class="quote-text">It changed '
+             'everything.</p><footer><cite><strong>A speaker</strong></cite></footer></blockquote>')
+    assert (2, "quote-apart") in broken(f"{project}{filler(250)}{quote}")
+    assert not broken(f"{project}{quote}{filler(250)}")
+
+
+def records(folder) -> dict:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (folder / "output" / "layout").glob("*.json")}
+
+
+def test_every_built_pdf_keeps_the_print_rules_and_its_page_budget(corpus_build):
+    found = records(corpus_build)
+    pdfs = {p.stem for p in (corpus_build / "output").glob("*-*-??.pdf")}
+    assert pdfs and set(found) == pdfs  # a record for every PDF of every language
+    broken_rules = {name: r["print_rules"] for name, r in found.items() if r["print_rules"]}
+    assert not broken_rules, json.dumps(broken_rules, indent=1, ensure_ascii=False)
+    over = {name: r for name, r in found.items() if r["budget"] and r["pages"] > r["budget"]}
+    assert not over
+    # as few layouts as the decisions need: the brand's type, then at most the taller chart and the blocks apart
+    assert all(1 <= r["layouts"] <= 3 for r in found.values())
+
+
+@pytest.mark.skipif(not TYPE_REPORT.is_file(), reason="the shared type report is not beside the checkout")
+def test_every_built_pdf_has_the_brands_one_type_system(corpus_build):
+    pdfs = sorted(str(p) for p in (corpus_build / "output").glob("*-*-??.pdf"))
+    done = subprocess.run([sys.executable, str(TYPE_REPORT), "--group-pages", *pdfs], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    sizes = set(re.findall(r"body ([\d.]+) pt, leading ([\d.]+) pt", done.stdout))
+    assert len(sizes) == 1, done.stdout
+
+
+# A pseudo-language: every text of a sheet 35% longer and in accented letters, as a long translation would be,
+# laid out at the brand's type within the sheet's own page budget. It finds overflow before a translator does.
+ACCENTED = str.maketrans("aceinousyACEINOUSY", "áçéïñöüšýÁÇÉÏÑÖÜŠÝ")
+PSEUDO_GROWTH = 0.35
+
+
+def pseudo(text: str) -> str:
+    """``text`` in the pseudo-language: accented, and 35% longer (words of its own letters added at its end)."""
+    if not text.strip():
+        return text
+    extra = max(1, round(len(text.strip()) * PSEUDO_GROWTH))
+    padding = " ".join(["ŀöŕéɱ"] * (extra // 6 + 1))[:extra].rstrip()
+    return text.rstrip().translate(ACCENTED) + " " + padding + text[len(text.rstrip()):]
+
+
+def pseudo_html(html: str) -> str:
+    """The sheet's HTML with the text of its body in the pseudo-language (tags, attributes and styles kept)."""
+    head, body = html.split("<body>", 1)
+    return head + "<body>" + re.sub(r">([^<]+)<", lambda m: f">{pseudo(m.group(1))}<", body)
+
+
+def test_pseudo_words_are_longer_and_accented():
+    assert pseudo("Decent work") == "Déçéñt wörk ŀöŕé"
+    assert len(pseudo("x" * 100)) == 100 + 1 + 35
+
+
+def test_the_corpus_in_a_pseudo_language_is_refused_over_its_budget_with_the_blocks_to_shorten(corpus_build):
+    from weasyprint import CSS
+
+    from factsheet import layout
+    from factsheet.fetcher import SandboxedFetcher
+
+    refused, fitted = {}, {}
+    for record in sorted((corpus_build / "output" / "layout").glob("*.json")):
+        subject, edition = record.stem.rsplit("-", 1)[0].rsplit("-", 1)
+        html_file = corpus_build / "output" / "html" / f"{record.stem}.html"
+        sheet_dir = corpus_build / "data" / subject / edition
+        fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, sheet_dir, html_file.parent.parent],
+                                   sheet_dir=sheet_dir)
+        budget = json.loads(record.read_text(encoding="utf-8"))["pages"]
+        html = HTML(string=pseudo_html(html_file.read_text(encoding="utf-8")), base_url=str(html_file),
+                    url_fetcher=fetcher, media_type="print")
+        try:
+            laid_out = layout.render_best(html, lambda css, fetcher=fetcher: CSS(string=css, url_fetcher=fetcher),
+                                          budget)
+        except layout.OverBudget as refusal:
+            refused[record.stem] = str(refusal)
+        else:
+            fitted[record.stem] = [str(v) for v in print_rules.check(laid_out.document)]
+    assert refused, "no sheet ran over its budget with its texts 35% longer"
+    for name, message in refused.items():
+        over = re.fullmatch(r"runs to (\d+) pages, (\d+) mm over its budget of (\d+) pages? \((\d+) lines of text, "
+                            r"and the contact panel\); expected at most \3 pages?: shorten the longest blocks: (.+)",
+                            message)
+        assert over, f"{name}: {message}"
+        assert int(over[1]) > int(over[3]) and int(over[2]) > 0
+        blocks = re.findall(r'"([^"]+)" \((\d+) lines\)', over[5])
+        assert blocks and all("ŀöŕéɱ" in text or "ŀöŕ" in text or re.search("[áçéïñöü]", text) for text, _ in blocks)
+        assert [int(n) for _, n in blocks] == sorted((int(n) for _, n in blocks), reverse=True)
+    # the sheets that fit their budget even so keep every rule
+    assert not any(fitted.values()), json.dumps(fitted, indent=1, ensure_ascii=False)
+
+
+def test_every_language_of_a_sheet_has_the_same_chart_design(corpus_build):
+    """One chart design per sheet: the same height and the same y-axis ticks in every language (only the words
+    and number formats differ); the Spanish legend, too long for one row, used to make its chart taller."""
+    designs: dict = {}
+    for chart in sorted((corpus_build / "output" / "charts").glob("*-*-??.svg")):
+        svg = chart.read_text(encoding="utf-8")
+        ticks = re.findall(r'<g id="ytick_\d+">\s*<g id="line2d_\d+">\s*<path d="M [\d.]+ ([\d.]+)', svg)
+        design = (re.search(r'height="([\d.]+)pt"', svg)[1], len(re.findall(r'id="ytick_\d+"', svg)), tuple(ticks))
+        designs.setdefault(chart.stem.rsplit("-", 1)[0], {})[chart.stem.rsplit("-", 1)[1]] = design
+    several = {sheet: found for sheet, found in designs.items() if len(found) > 1}
+    assert "canada-2023" in several
+    for sheet, found in several.items():
+        assert len(set(found.values())) == 1, f"{sheet}: {found}"
+
+
+def test_the_render_stage_refuses_an_edition_over_its_budget_in_one_line_and_writes_no_pdf(built, tmp_path,
+                                                                                             monkeypatch):
+    from factsheet.errors import DataError
+
+    import render_pdf
+
+    workdir = built[0]
+    monkeypatch.chdir(workdir)  # the message names files as the build does, from the checkout
+    html_file = workdir / "output" / "html" / "canada-2023-fr.html"
+    pages = json.loads((workdir / "output" / "layout" / "canada-2023-fr.json").read_text(encoding="utf-8"))["pages"]
+    target = tmp_path / "canada-2023-fr.pdf"
+    with pytest.raises(DataError) as refused:
+        render_pdf.render(html_file, workdir / "data" / "canada" / "2023", {render_pdf.PUBLISHED: target},
+                          budget=pages - 1, layout_file=tmp_path / "layout.json", edition="the French edition (fr)")
+    message = str(refused.value)
+    assert message.count("\n") == 0, message
+    assert re.match(rf"data/canada/2023/sheet\.yaml, pages: the French edition \(fr\) runs to {pages} pages, \d+ mm "
+                    rf"over its budget of {pages - 1} pages .*; expected at most {pages - 1} pages: shorten the "
+                    r'longest blocks: the [a-z ]+ "[^"]+" \(\d+ lines\)', message), message
+    assert not target.exists() and not (tmp_path / "layout.json").exists()
+    assert not list(tmp_path.glob(".*.part"))

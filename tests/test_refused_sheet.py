@@ -1,0 +1,126 @@
+"""A refused sheet's past is not published: after a build that refused a sheet, its earlier PDFs, web pages and
+the rest are under output/stale/, not under their published names; the web edition's index lists the sheets
+that were built; once fixed, the sheet is built again as usual."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from factsheet import site, stale
+from factsheet.outputs import Outputs
+
+from conftest import CORPUS, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout, tree_digest
+
+SHEET = "canada-2023"
+NEIGHBOUR = "canada-2023-2024"  # subject canada-2023, edition 2024: a name that begins like the sheet's
+
+
+def sheet_outputs(out, sheet, languages):
+    """Every published output of ``sheet`` in ``languages``, named as the build names them."""
+    files = Outputs(out)
+    found = [files.pdf(sheet), files.archival(sheet), files.changes(sheet), files.site / site.table(sheet),
+             files.site / site.photos(sheet) / "team.jpg"]
+    for name in (f"{sheet}-{code}" for code in languages):
+        found += [files.pdf(name), files.archival(name), files.changes(name), files.entry(name),
+                  files.site / site.page(name), files.site / site.card(name), files.site / site.pdf(name),
+                  files.site / site.archival_pdf(name), files.site / site.page_image(name, 1),
+                  files.site / site.thumbnail(name)]
+    return found
+
+
+def made(paths):
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{path.name} of an earlier build")
+
+
+def test_set_aside_moves_every_published_output_of_the_sheet_to_stale_and_nothing_else(tmp_path):
+    out = tmp_path / "output"
+    mine = sheet_outputs(out, SHEET, ["en", "fr", "pt-BR"])
+    others = sheet_outputs(out, NEIGHBOUR, ["en"]) + sheet_outputs(out, "canada-2024", ["en"])
+    made(mine + others)
+    intermediate = Outputs(out).chart(f"{SHEET}-en")  # not published: left where it is
+    made([intermediate])
+    older = out / stale.STALE_DIR / "site" / site.page_image(f"{SHEET}-en", 9)  # from an earlier refusal
+    made([older])
+
+    moved = stale.set_aside(out, SHEET)
+
+    assert moved and all(not p.exists() for p in mine)
+    for path in mine:
+        assert (out / stale.STALE_DIR / path.relative_to(out)).read_text() == f"{path.name} of an earlier build"
+    assert not older.exists()
+    assert all(p.exists() for p in [*others, intermediate])
+
+
+def test_failed_jobs_logs_name_their_sheets(tmp_path):
+    logs = Outputs(tmp_path / "output").logs
+    sheets = [("canada", "2023"), ("canada", "2024"), ("canada-2023", "2024"), ("nordvale", "2024"),
+              ("nordvale", "2025"), ("eastmarch", "2024")]
+    failed = [logs / "check_sheet" / "canada-2023.log",                        # a sheet's own stage
+              logs / "render_pdf" / "nordvale-2024-fr.log",                    # a language's
+              logs / "name_first_language" / "archive-nordvale-2025.pdf.log",  # a plain-name copy
+              logs / "name_first_language" / "eastmarch-2024-changes.md.log",
+              logs / "write_brand_assets.log"]                                 # of no sheet
+    assert stale.failed_sheets(failed, logs, sheets) == [("canada", "2023"), ("nordvale", "2024"),
+                                                         ("nordvale", "2025"), ("eastmarch", "2024")]
+
+
+BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]  # the PDFs and the web edition, as `make`
+OTHER = "other"  # a second subject: a copy of the quick sheet
+
+
+def build(workdir):
+    return subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=900)
+
+
+def index_links(workdir):
+    return (workdir / "output" / "site" / site.INDEX).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def two_sheets(tmp_path):
+    workdir = quick_checkout(tmp_path / "checkout")
+    shutil.copytree(CORPUS / QUICK_SUBJECT, workdir / "data" / OTHER)
+    done = build(workdir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return workdir
+
+
+def test_a_refused_sheet_leaves_its_earlier_outputs_in_stale_and_the_index_lists_the_built_ones(two_sheets):
+    workdir, out = two_sheets, two_sheets / "output"
+    refused = f"{OTHER}-{QUICK_EDITION}"
+    published = stale.published(out, refused)
+    assert len(published) >= 10, published
+    earlier = {p: tree_digest(p) if p.is_dir() else p.read_bytes() for p in published}
+    assert refused in index_links(workdir)
+    table = workdir / "data" / OTHER / QUICK_EDITION / "contributions.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("1864000", "lots"), encoding="utf-8")
+
+    done = build(workdir)
+
+    said = done.stdout + done.stderr
+    assert done.returncode != 0, said
+    assert "Traceback" not in said, said
+    assert said.rstrip().endswith("Built 0 fact sheets; no PDF was written for a sheet with a problem; moved the "
+                                  "earlier outputs of 1 refused sheet to output/stale/. Fix them and run make "
+                                  "again."), said
+    for path, content in earlier.items():
+        assert not path.exists(), path
+        moved = out / stale.STALE_DIR / path.relative_to(out)
+        assert (tree_digest(moved) if moved.is_dir() else moved.read_bytes()) == content
+    index = index_links(workdir)
+    assert refused not in index and f"{QUICK_SHEET}-en.html" in index  # the index of the sheet that was built
+
+    table.write_text(table.read_text(encoding="utf-8").replace("lots", "1864000"), encoding="utf-8")
+    fixed = build(workdir)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert all(path.exists() for path in earlier)
+    assert refused in index_links(workdir)
+    entry = json.loads((Outputs(out).entry(f"{refused}-en")).read_text(encoding="utf-8"))
+    assert entry["subject"] == OTHER
+    nothing = build(workdir)  # and a build with nothing to do stays one
+    assert "Built 0 fact sheets" in nothing.stdout and "(all 2 were up to date)" in nothing.stdout, nothing.stdout

@@ -1,0 +1,383 @@
+"""What each translation translates: stale translations, the translator's XLIFF file both ways, and a new
+edition's list of what still speaks of the old one. In-process, on copies of the project's sheets."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from factsheet.editions import start_edition
+from factsheet.errors import DataError
+from factsheet.translations import record_file, segments, stale_problems, text_hash, updated_record, write_record
+from factsheet.validate import check_sheet
+from factsheet.xliff import NS, export, read
+
+from conftest import CANADA, ROOT, tree_digest
+
+NORDVALE = ROOT / "data" / "nordvale"
+X = f"{{{NS}}}"
+
+
+@pytest.fixture()
+def data(tmp_path):
+    shutil.copytree(CANADA, tmp_path / "canada" / "2023")
+    return tmp_path
+
+
+def sheet_of(data):
+    from factsheet.sheet import load_sheet
+
+    return load_sheet(data / "canada" / "2023" / "sheet.yaml")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def states(sheet_dir, language):
+    return {(s.file, s.key): s.state for s in segments(sheet_dir, language)}
+
+
+def test_the_committed_translations_are_recorded_and_current():
+    for sheet_dir, languages in ((CANADA, ["fr", "es"]), (NORDVALE / "2023", ["fr"]), (NORDVALE / "2024", ["fr"])):
+        for language in languages:
+            found = states(sheet_dir, language)
+            assert found and set(found.values()) == {"translated"}, (sheet_dir, language)
+
+
+def test_a_changed_paragraph_is_stale_in_every_language_with_a_word_diff(data):
+    sheet_dir = data / "canada" / "2023"
+    edit(sheet_dir / "narrative" / "intro.md", "joined the ILO in 1919", "joined the International Labour "
+         "Organization in 1919")
+    for language in ("fr", "es"):
+        found = states(sheet_dir, language)
+        assert found[("narrative/intro.md", "body.1")] == "stale"
+        assert sum(state == "stale" for state in found.values()) == 1
+    with pytest.raises(DataError) as refused:
+        check_sheet(sheet_dir)
+    lines = [str(p) for p in refused.value.problems]
+    assert len(lines) == 2
+    for language in ("fr", "es"):
+        line = next(x for x in lines if f"intro.{language}.md" in x)
+        assert ", paragraph 1: translates an older English text" in line
+        assert "[-ILO-] {+International Labour Organization+}" in line
+        assert f"LANGUAGE={language}" in line
+
+
+def test_a_changed_field_is_stale_and_names_its_key(data):
+    sheet_dir = data / "canada" / "2023"
+    edit(sheet_dir / "sheet.yaml", "  - Human dignity\n", "  - Human dignity and rights\n")
+    problems, warnings = stale_problems(sheet_of(data), sheet_dir)
+    assert [p.where for p in problems] == ["key priority_areas.1", "key priority_areas.1"]
+    assert {Path(p.file).name for p in problems} == {"sheet.fr.yaml", "sheet.es.yaml"}
+    assert all("Human dignity {+and rights+}" in p.message for p in problems)
+    assert warnings == []
+
+
+def test_a_moved_paragraph_whose_text_is_unchanged_is_not_stale(data):
+    sheet_dir = data / "canada" / "2023"
+    path = sheet_dir / "projects" / "02-indonesia-industrial-relations.md"
+    front, first, second = re.match(r"(---\n.*?\n---\n)(.*?)\n\n(.*?)\n?\Z", path.read_text(encoding="utf-8"),
+                                    re.DOTALL).groups()
+    path.write_text(f"{front}{second}\n\n{first}\n", encoding="utf-8")
+    assert set(states(sheet_dir, "fr").values()) == {"translated"}
+    assert stale_problems(sheet_of(data), sheet_dir) == ([], [])
+    # the same paragraph changed as well as moved is stale
+    path.write_text(f"{front}{second} More.\n\n{first}\n", encoding="utf-8")
+    found = states(sheet_dir, "fr")
+    assert found[("projects/02-indonesia-industrial-relations.md", "body.1")] == "stale"
+    assert found[("projects/02-indonesia-industrial-relations.md", "body.2")] == "translated"
+
+
+def test_a_translation_corrected_by_hand_needs_no_change_to_the_record(data):
+    sheet_dir = data / "canada" / "2023"
+    record = record_file(sheet_dir, "fr").read_bytes()
+    edit(sheet_dir / "narrative" / "intro.fr.md", "Le Canada a adhéré", "Le Canada a rejoint")
+    edit(sheet_dir / "sheet.fr.yaml", "  - Dignité humaine\n", "  - La dignité humaine\n")
+    assert set(states(sheet_dir, "fr").values()) == {"translated"}
+    assert stale_problems(sheet_of(data), sheet_dir) == ([], [])
+    assert record_file(sheet_dir, "fr").read_bytes() == record
+
+
+def test_stale_warn_prints_the_stale_translation_with_a_warning(data):
+    sheet_dir = data / "canada" / "2023"
+    edit(sheet_dir / "narrative" / "intro.md", "in 1919", "in 1919 (a founding member)")
+    edit(sheet_dir / "sheet.yaml", "languages: [en, fr, es]", "languages: [en, fr, es]\nstale: {es: warn}")
+    problems, warnings = stale_problems(sheet_of(data), sheet_dir)
+    assert [Path(p.file).name for p in problems] == ["intro.fr.md"]
+    assert len(warnings) == 1 and "intro.es.md, paragraph 1" in warnings[0] and "stale: warn for es" in warnings[0]
+
+
+def test_marking_a_translation_reviewed_updates_only_its_record(data):
+    sheet_dir = data / "canada" / "2023"
+    edit(sheet_dir / "narrative" / "intro.md", "in 1919", "in 1919 (a founding member)")
+    edit(sheet_dir / "sheet.yaml", "  - Human dignity\n", "  - Human dignity and rights\n")
+    before = record_file(sheet_dir, "fr").read_text(encoding="utf-8")
+    record = updated_record(sheet_dir, "fr", lambda s: s.file == "narrative/intro.md")
+    assert write_record(sheet_dir, "fr", record, "en")
+    after = record_file(sheet_dir, "fr").read_text(encoding="utf-8")
+    found = states(sheet_dir, "fr")
+    assert found[("narrative/intro.md", "body.1")] == "translated"
+    assert found[("sheet.yaml", "priority_areas.1")] == "stale"
+    assert text_hash((sheet_dir / "narrative" / "intro.md").read_text(encoding="utf-8")) in after
+    assert len([line for line in after.splitlines() if line not in before.splitlines()]) == 2  # hash, source
+
+
+def xliff_of(sheet_dir: Path, language: str, target: Path) -> Path:
+    target.write_bytes(export(sheet_dir, language, "en"))
+    return target
+
+
+def test_the_xliff_file_is_read_by_an_independent_xliff_2_reader(data, tmp_path):
+    from translate.storage.xliff2 import Xliff2File
+
+    sheet_dir = data / "canada" / "2023"
+    path = xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf")
+    store = Xliff2File.parsefile(str(path))
+    units = [u for u in store.units if not u.isheader()]
+    found = segments(sheet_dir, "fr")
+    assert len(units) == len(found)
+    assert store.gettargetlanguage() == "fr" and store.getsourcelanguage() == "en"
+    assert all(u.istranslated() and not u.isfuzzy() for u in units)
+    # every computed value is a protected placeholder, never text the translator could break
+    root = etree.parse(str(path)).getroot()
+    placeholders = list(root.iter(f"{X}ph"))
+    assert placeholders and all(p.get("canDelete") == "no" and p.get("disp").startswith("{{") for p in placeholders)
+    assert not any("{{" in (e.text or "") + (e.tail or "") for e in root.iter(f"{X}source", f"{X}target"))
+    expressions = (sheet_dir / "narrative" / "financial.md").read_text(encoding="utf-8").count("{{")
+    financial = [u for u in root.iter(f"{X}unit") if u.getparent().get("original").endswith("narrative/financial.md")]
+    assert sum(len(u.findall(f"{X}segment/{X}source/{X}ph")) for u in financial) == expressions
+
+
+def test_an_xliff_round_trip_with_no_change_changes_no_byte(data, tmp_path):
+    from translation import into
+
+    sheet_dir = data / "canada" / "2023"
+    for language in ("fr", "es"):
+        before = tree_digest(sheet_dir)
+        into(xliff_of(sheet_dir, language, tmp_path / f"{language}.xlf"), data)
+        assert tree_digest(sheet_dir) == before
+    # also with a stale translation in it, which the translator left untouched
+    edit(sheet_dir / "narrative" / "intro.md", "in 1919", "in 1919 (a founding member)")
+    before = tree_digest(sheet_dir)
+    into(xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf"), data)
+    assert tree_digest(sheet_dir) == before
+
+
+def translate_stale(path: Path, change) -> int:
+    """What a translation tool does: the translator's new target for each segment that needs work, marked
+    translated. Returns how many it changed."""
+    tree = etree.parse(str(path))
+    count = 0
+    for segment in tree.getroot().iter(f"{X}segment"):
+        if segment.get("state") == "initial":
+            target = segment.find(f"{X}target")
+            change(target)
+            segment.set("state", "translated")
+            count += 1
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    return count
+
+
+def test_a_translated_segment_is_read_back_into_its_file_and_recorded(data, tmp_path):
+    sheet_dir = data / "canada" / "2023"
+    edit(sheet_dir / "narrative" / "financial.md", "constitute the ILO's core funding",
+         "make up the ILO's core funding")
+    path = xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf")
+
+    def change(target):
+        target.text = target.text.replace("Les **contributions statutaires**", "Les **contributions obligatoires**")
+
+    assert translate_stale(path, change) == 1
+    from translation import into
+
+    into(path, data)
+    text = (sheet_dir / "narrative" / "financial.fr.md").read_text(encoding="utf-8")
+    assert "Les **contributions obligatoires**" in text and text.count("{{") == 6  # its placeholders kept
+    assert states(sheet_dir, "fr")[("narrative/financial.md", "body.2")] == "translated"
+    assert states(sheet_dir, "es")[("narrative/financial.md", "body.2")] == "stale"
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda target: target.remove(target.find(f"{X}ph")), "is missing in the target"),
+    (lambda target: target.append(etree.fromstring(f'<ph xmlns="{NS}" id="ph9" disp="x"/>')),
+     "a placeholder <ph id='ph9'> in the target that the source does not have"),
+    (lambda target: setattr(target, "text", "{{ totals.overall }} " + (target.text or "")),
+     "{{ }} typed as text"),
+    (lambda target: target.append(etree.fromstring(f'<pc xmlns="{NS}" id="b1">gras</pc>')),
+     "<pc> in the target"),
+])
+def test_a_broken_placeholder_is_refused_naming_the_segment(data, tmp_path, damage, expected):
+    sheet_dir = data / "canada" / "2023"
+    edit(sheet_dir / "narrative" / "financial.md", "constitute the ILO's core funding",
+         "make up the ILO's core funding")
+    path = xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf")
+    translate_stale(path, damage)
+    before = tree_digest(data)
+    with pytest.raises(DataError) as refused:
+        read(path, data)
+    assert len(refused.value.problems) == 1
+    problem = refused.value.problems[0]
+    assert problem.where == "unit narrative/financial.md, body.2" and expected in problem.message
+    assert tree_digest(data) == before
+
+
+def test_an_xliff_file_with_a_missing_unit_or_not_xliff_is_refused(data, tmp_path):
+    sheet_dir = data / "canada" / "2023"
+    path = xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf")
+    tree = etree.parse(str(path))
+    unit = next(tree.getroot().iter(f"{X}unit"))
+    unit.getparent().remove(unit)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    with pytest.raises(DataError) as refused:
+        read(path, data)
+    assert [p.where for p in refused.value.problems] == ["unit sheet.yaml, title"]
+    assert "missing" in refused.value.problems[0].message
+    path.write_text("<html/>", encoding="utf-8")
+    with pytest.raises(DataError, match="not an XLIFF 2 file"):
+        read(path, data)
+
+
+def mentions(made) -> dict[str, str]:
+    """make edition's list of dated places: {"<file>, line N": what it names}."""
+    found = {}
+    for line in made.texts_to_check:
+        place, _, named = line.rpartition(": mentions ")
+        found[Path(place.split(",")[0]).name + "," + place.split(",", 1)[1]] = named
+    return found
+
+
+def test_make_edition_lists_past_dates_in_texts_fields_and_table_notes_but_not_comments_or_computed(data):
+    made = start_edition(data, "canada", 2024)
+    found = mentions(made)
+    target = data / "canada" / "2024"
+    notes = [line for line in (target / "contributions.csv").read_text(encoding="utf-8").splitlines()
+             if "June 2023" in line]
+    assert notes and all(f"contributions.csv, line {n}" in found for n in range(2, len(notes) + 2))
+    assert "2023" in found["contributions.csv, line 2"] and "June" in found["contributions.csv, line 2"]
+    for name in ("01-jordan-garment-trade-unions.md", "01-jordan-garment-trade-unions.fr.md",
+                 "01-jordan-garment-trade-unions.es.md"):
+        assert any(place.startswith(f"{name}, line") for place in found), name
+    for name in ("sheet.yaml", "sheet.fr.yaml", "sheet.es.yaml"):  # the chart source is computed; comments out
+        assert not any(place.startswith(f"{name},") for place in found), (name, found)
+    assert not any("1919" in named for named in found.values())  # history, not the edition
+    assert not any(place.startswith("translations.") for place in found)
+    # a date typed into the chart source is named, with its line
+    edit(target / "sheet.yaml", "({{ edition_date | month_year }})", "(June 2023)")
+    shutil.rmtree(data / "canada" / "2025", ignore_errors=True)
+    again = mentions(start_edition(data, "canada", 2025))
+    line = next(n for n, text in enumerate((target / "sheet.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                if "(June 2023)" in text)
+    assert again[f"sheet.yaml, line {line}"] == "2023, June"
+
+
+def test_make_edition_on_nordvale_lists_only_dates_typed_outside_comments(tmp_path):
+    shutil.copytree(NORDVALE, tmp_path / "nordvale")
+    latest = tmp_path / "nordvale" / "2024"
+    # its only dates are in comments ("the May 2024 edition") and the edition date: nothing to check
+    assert start_edition(tmp_path, "nordvale", 2025).texts_to_check == []
+    shutil.rmtree(tmp_path / "nordvale" / "2025")
+    edit(latest / "narrative" / "intro.md", "In this imagined story,", "Since May 2023, and")
+    edit(latest / "narrative" / "intro.fr.md", "Nordvale", "En mai 2023, Nordvale")
+    table = latest / "contributions.csv"
+    rows = table.read_text(encoding="utf-8").splitlines()
+    rows[-1] = rows[-1].rsplit(",", 1)[0] + ",revised in 2024"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    found = mentions(start_edition(tmp_path, "nordvale", 2025))
+    lines = (tmp_path / "nordvale" / "2025" / "contributions.csv").read_text(encoding="utf-8").splitlines()
+    revised = next(n for n, line in enumerate(lines, 1) if "revised in 2024" in line)
+    assert found == {"intro.fr.md, line 1": "2023, mai", "intro.md, line 1": "2023, May",
+                     f"contributions.csv, line {revised}": "2024"}
+
+
+def test_a_new_editions_translations_start_stale(data):
+    start_edition(data, "canada", 2024)
+    target = data / "canada" / "2024"
+    with pytest.raises(DataError) as refused:
+        check_sheet(target)
+    carried = [str(p) for p in refused.value.problems if "translations were checked for the 2023 edition" in str(p)]
+    assert len(carried) == 2 and all("not yet for 2024" in line for line in carried)
+    assert {s.state for s in segments(target, "fr")} == {"carried"}
+
+
+def tidy_table(sheet_dir: Path, target: Path) -> Path:
+    from factsheet.contributions import write_tidy
+    from factsheet.validate import checked_sheet
+
+    write_tidy(checked_sheet(sheet_dir)[1], target)
+    return target
+
+
+def test_the_review_page_shows_figures_side_by_side_text_changes_and_translations_to_check(data, tmp_path):
+    import lxml.html
+    import render_review
+
+    old_dir = data / "canada" / "2023"
+    old_tidy = tidy_table(old_dir, tmp_path / "old.csv")
+    start_edition(data, "canada", 2024)
+    new_dir = data / "canada" / "2024"
+    table = new_dir / "contributions.csv"
+    table.write_text(re.sub(r"2023,(assessed|voluntary),,[^\n]*", r'2023,\1,"12,000,000",',
+                            table.read_text(encoding="utf-8")), encoding="utf-8")
+    edit(new_dir / "narrative" / "intro.md", "in 1919", "in 1919, a founding member,")
+    edit(new_dir / "sheet.yaml", "languages: [en, fr, es]", "languages: [en, fr, es]\nstale: warn")
+    edit(new_dir / "sheet.yaml", "year is illustrative", "year is estimated")
+    new_tidy = tidy_table(new_dir, tmp_path / "new.csv")
+    page = tmp_path / "review.html"
+    render_review.main(new_dir=new_dir, new_tidy=new_tidy, new_pdfs=[], review_file=page, old_dir=old_dir,
+                       old_tidy=old_tidy, old_pdfs=[])
+    root = lxml.html.parse(str(page)).getroot()
+    def shown(cell) -> str:
+        return cell.text_content().replace("\u00a0", " ")
+
+    rows = {shown(tr[0]): (shown(tr[1]), shown(tr[2]))
+            for tr in root.xpath("//h2[@id='figures']/following-sibling::table[1]/tbody/tr")}
+    assert rows["Period"] == ("2018-2022", "2019-2023")
+    assert rows["Assessed contributions, 2023"] == ("—", "US$ 12,000,000")
+    assert rows["Assessed contributions, 2018"][1] == "—"
+    assert [h.text_content() for h in root.xpath("//h3")] == ["sheet.yaml", "narrative/intro.md"]
+    texts = "//h2[@id='texts']/following-sibling::*[following-sibling::h2[@id='translations']]"
+    assert [e.text_content() for e in root.xpath(f"{texts}//ins")] == ["estimated;", "1919, a founding member,"]
+    assert [e.text_content() for e in root.xpath(f"{texts}//del")] == ["illustrative;", "1919"]
+    stale = [tr.text_content() for tr in root.xpath("//h2[@id='translations']/following-sibling::*[1]//tr")]
+    assert any("narrative/intro.md, paragraph 1" in row and "stale" in row and "French" in row for row in stale)
+    assert any("narrative/intro.md, paragraph 1" in row and "Spanish" in row for row in stale)
+    carried = [row for row in stale if "checked for the 2023 edition" in row]
+    assert len(carried) == len(stale) - 4  # every other translation: carried over, to check for 2024
+    assert "<script" not in page.read_text(encoding="utf-8") and "http" not in page.read_text(encoding="utf-8")
+
+
+def test_segments_the_translation_lacks_are_added_by_translation_in(data, tmp_path):
+    from translation import into
+
+    sheet_dir = data / "canada" / "2023"
+    french = sheet_dir / "sheet.fr.yaml"
+    french.write_text(re.sub(r"  note: .*\n", "", french.read_text(encoding="utf-8")), encoding="utf-8")
+    project = (sheet_dir / "projects" / "05-forteress-tunisia.md").read_text(encoding="utf-8")
+    (sheet_dir / "projects" / "10-new.md").write_text(project.replace("FORTER'ESS - Promoting", "New:"),
+                                                      encoding="utf-8")
+    path = xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf")
+
+    tree = etree.parse(str(path))
+    added = 0
+    for segment in tree.getroot().iter(f"{X}segment"):
+        if segment.get("state") == "initial":
+            assert segment.find(f"{X}target") is None  # new: nothing to show
+            etree.SubElement(segment, f"{X}target").text = "FR " + segment.find(f"{X}source").text
+            segment.set("state", "translated")
+            added += 1
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    assert added == 1 + 4  # chart.note; the new project's title, country and two paragraphs
+    into(path, data)
+    assert set(states(sheet_dir, "fr").values()) == {"translated"}
+    text = french.read_text(encoding="utf-8")
+    assert "note: \"FR The split by year" in text or "note: FR The split by year" in text
+    assert text.startswith("# Canada ILO cooperation — texts of the French edition.")  # comments kept
+    with pytest.raises(DataError) as refused:  # only the Spanish translation of the new project is missing now
+        check_sheet(sheet_dir)
+    assert [p.message.split(":")[0] for p in refused.value.problems] == ["the Spanish edition (es) is missing 1 "
+                                                                          "translation"]
