@@ -10,6 +10,7 @@ a rule runs it in a fresh fork of a warm process (scripts/factsheet/stages.py), 
 it runs alone from the shell too (python scripts/<stage>.py --help).
 """
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -123,25 +124,28 @@ def sheet_dir(wildcards):
     return str(DATA / wildcards.subject / wildcards.edition)
 
 
-# Each sheet's languages (sheet.yaml's languages:, the first that of its untranslated files), read once.
-SHEET_LANGUAGES = {(s, e): sheet_languages(DATA / s / e) for s, e in SHEETS}
+@functools.cache
+def sheet_languages_of(subject, edition):
+    """A sheet's languages (sheet.yaml's languages:, the first that of its untranslated files), read once; also
+    for a sheet the build does not list but reads (the previous edition, whose pages a review page shows)."""
+    return sheet_languages(DATA / subject / edition)
 
 
 def languages(subject, edition):
     """The languages of a sheet to build: all of them, or those of them the config asks for."""
-    found = SHEET_LANGUAGES[subject, edition]
+    found = sheet_languages_of(subject, edition)
     return [code for code in found if code in config["languages"]] if config["languages"] else found
 
 
 def first_language(wildcards):
-    return SHEET_LANGUAGES[wildcards.subject, wildcards.edition][0]
+    return sheet_languages_of(wildcards.subject, wildcards.edition)[0]
 
 
 def sheet_texts_all(wildcards):
     """sheet.yaml and its translations into every language of the sheet."""
     found = [Path(sheet_dir(wildcards), "sheet.yaml"),
-             *(Path(sheet_dir(wildcards), f"sheet.{code}.yaml") for code in SHEET_LANGUAGES[wildcards.subject,
-                                                                                            wildcards.edition])]
+             *(Path(sheet_dir(wildcards), f"sheet.{code}.yaml") for code in sheet_languages_of(
+                 wildcards.subject, wildcards.edition))]
     return [str(p) for p in found if p.exists()]
 
 
@@ -181,7 +185,7 @@ def finished(sheets):
     for s, e in sheets:
         editions = [f"{s}-{e}-{code}" for code in languages(s, e)]
         found += [SITE / f(name) for name in editions for f in (site.page, site.card)] if config["site"] else []
-        if SHEET_LANGUAGES[s, e][0] in languages(s, e):
+        if sheet_languages_of(s, e)[0] in languages(s, e):
             editions.append(f"{s}-{e}")
         found += [FILES.pdf(name) for name in editions]
         found += [FILES.archival(name) for name in editions] if config["archival"] else []
