@@ -40,8 +40,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controller (or the only process): workers inherit the variables
         os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="factsheet-tests-")
-        # The run's own Slurm (slurm_running) keeps everything in the run's folder: another test run on the
-        # same machine has its own, and neither can rewrite or stop the other's.
+        # The run's own Slurm (slurm_running) keeps everything in the run's folder; another test run on the
+        # same machine is refused its own while this one runs (scripts/cluster/slurm.sh), and cannot stop it.
         os.environ["SLURM_STATE_DIR"] = str(Path(os.environ[RUN_FOLDER]) / "slurm")
         os.environ["SLURM_CONF"] = str(Path(os.environ["SLURM_STATE_DIR"]) / "slurm.conf")
 
@@ -159,6 +159,8 @@ def slurm_running() -> str:
         if subprocess.run([*SLURM, "status"], capture_output=True, text=True).returncode != 0:
             started = subprocess.run([*SLURM, "start"], capture_output=True, text=True, timeout=900)
             (run / "slurm-started").touch()  # stopped at the end, also what a failed start left running
+            if "another test cluster is running on this machine" in started.stderr:
+                return f"a single-node Slurm of this run cannot start: {started.stderr.strip().splitlines()[-1]}"
             if started.returncode != 0:
                 return f"scripts/cluster/slurm.sh start failed:\n{started.stdout}{started.stderr}"
     return ""

@@ -58,9 +58,10 @@ def config_of(conf: str) -> dict[str, str]:
     return {key.strip(): value.strip() for key, _, value in (line.partition("=") for line in shown.splitlines())}
 
 
-def test_the_test_run_has_a_cluster_of_its_own_beside_another(slurm, tmp_path):
-    """The run's Slurm lives in the run's folder (configuration, munge socket, state): a second cluster started
-    beside it, as another test run on the machine would, takes other ports and stops without touching it."""
+def test_the_test_run_has_a_cluster_of_its_own_which_another_cannot_take(slurm, tmp_path):
+    """The run's Slurm lives in the run's folder (configuration, munge socket, state). A second cluster started
+    beside it, as another test run on the machine would, is refused with one line naming the running one, and
+    leaves it running."""
     run = os.path.realpath(os.environ["SLURM_STATE_DIR"])
     ours = config_of(os.environ["SLURM_CONF"])
     assert os.path.realpath(ours["SLURM_CONF"]) == os.path.realpath(os.environ["SLURM_CONF"])
@@ -69,17 +70,15 @@ def test_the_test_run_has_a_cluster_of_its_own_beside_another(slurm, tmp_path):
 
     other = {**os.environ, "SLURM_STATE_DIR": str(tmp_path / "other"),
              "SLURM_CONF": str(tmp_path / "other" / "slurm.conf")}
-    script = [*SLURM, "start"]
     try:
-        started = subprocess.run(script, env=other, capture_output=True, text=True, timeout=300)
-        assert started.returncode == 0, started.stderr
-        theirs = config_of(other["SLURM_CONF"])
-        assert theirs["SlurmctldPort"] != ours["SlurmctldPort"] and theirs["SlurmdPort"] != ours["SlurmdPort"]
-        job = subprocess.run(["sbatch", "--parsable", "--wait", "--wrap", "true"], env=other, cwd=tmp_path,
-                             capture_output=True, text=True, timeout=120)
-        assert job.returncode == 0, job.stderr
+        started = subprocess.run([*SLURM, "start"], env=other, capture_output=True, text=True, timeout=300)
     finally:
-        stopped = subprocess.run([*SLURM, "stop"], env=other, capture_output=True, text=True, timeout=120)
-    assert stopped.returncode == 0, stopped.stderr
+        subprocess.run([*SLURM, "stop"], env=other, capture_output=True, text=True, timeout=120)
+    assert started.returncode != 0
+    assert "another test cluster is running on this machine" in started.stderr and run in started.stderr, \
+        started.stderr
     still = subprocess.run([*SLURM, "status"], capture_output=True, text=True, timeout=60)
     assert still.returncode == 0, still.stdout + still.stderr  # the run's own cluster answers as before
+    job = subprocess.run(["sbatch", "--parsable", "--wait", "--wrap", "srun true"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)  # srun in a job finds it too
+    assert job.returncode == 0, job.stderr

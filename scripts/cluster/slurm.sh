@@ -13,10 +13,15 @@
 #
 # Everything the cluster has lies in its own folder, SLURM_STATE_DIR: its
 # slurm.conf, its munge key and socket, the daemons' state, pid files and logs.
-# Nothing is written to /etc/slurm, /etc/munge or /run/munge, and its two ports
-# are the first free ones from 6817 up, so several clusters (of several test runs)
-# can run on one machine without touching each other. Slurm's commands find a
-# cluster by SLURM_CONF: `eval "$(bash scripts/cluster/slurm.sh env)"` sets it.
+# Nothing is written to /etc/munge or /run/munge, and its two ports are the first
+# free ones from 6817 up. Slurm's commands find the cluster by SLURM_CONF
+# (`eval "$(bash scripts/cluster/slurm.sh env)"` sets it), except one: the `srun`
+# that Snakemake's Slurm job-step plugin runs inside a job, whose environment the
+# plugin clears of every SLURM_ variable, SLURM_CONF included, so that it reads
+# /etc/slurm/slurm.conf. While the cluster runs, that path is a link to its
+# slurm.conf; `start` refuses, and says so, while another cluster of this script
+# holds the link (a second test run on the same machine), or where the machine
+# has a Slurm configuration of its own, and `stop` removes the link.
 #
 # The cluster has no accounting (no slurmdbd): job states come from `squeue`,
 # which shows a finished job for MinJobAge seconds; `sacct` fails
@@ -49,6 +54,7 @@ MIN_JOB_AGE=${SLURM_MIN_JOB_AGE:-300}
 TASK_PLUGIN=${SLURM_TASK_PLUGIN:-task/affinity}
 
 CONF=$STATE_DIR/slurm.conf
+SYSTEM_CONF=/etc/slurm/slurm.conf  # a link to $CONF while the cluster runs (see above)
 export SLURM_CONF=$CONF  # for this script's own sinfo, squeue, scontrol
 SPOOL=$STATE_DIR/spool
 MUNGE_DIR=$STATE_DIR/munge
@@ -361,6 +367,38 @@ summary() {
     sinfo -h -N -n "$node" -o 'slurm: node=%N cpus=%c memory_mb=%m partition=%P state=%T'
 }
 
+# --- the link /etc/slurm/slurm.conf -----------------------------------------
+
+# Refuse to start where another cluster holds the link, or the machine has a configuration of its own.
+claim_system_conf() {
+    local target other pid
+    install -d -m 0755 "$(dirname "$SYSTEM_CONF")"
+    exec 8>"$(dirname "$SYSTEM_CONF")/.slurm.sh.lock"
+    flock -w 60 8 || die "another slurm.sh is starting a cluster; try again"
+    if [[ -L $SYSTEM_CONF ]]; then
+        target=$(readlink "$SYSTEM_CONF")
+        if [[ $target != "$CONF" ]]; then
+            other=$(dirname "$target")
+            pid=$(STATE_DIR=$other recorded_pid slurmctld)
+            if is_daemon slurmctld "$pid"; then
+                die "another test cluster is running on this machine (its folder $other, slurmctld pid $pid):" \
+                    "wait for it to stop, or stop it with SLURM_STATE_DIR=$other bash $0 stop"
+            fi
+        fi
+    elif [[ -e $SYSTEM_CONF ]] && ! grep -qF "$MARKER" "$SYSTEM_CONF"; then
+        die "$SYSTEM_CONF is a Slurm configuration this script did not write: this machine has a Slurm of its" \
+            "own; run the cluster test elsewhere"
+    fi
+    ln -sfn "$CONF" "$SYSTEM_CONF"
+    exec 8>&-
+}
+
+release_system_conf() {
+    if [[ -L $SYSTEM_CONF && $(readlink "$SYSTEM_CONF") == "$CONF" ]]; then
+        rm -f "$SYSTEM_CONF"
+    fi
+}
+
 # --- subcommands -----------------------------------------------------------
 
 lock_state_dir() {
@@ -373,6 +411,7 @@ cmd_start() {
     [[ $(id -u) == 0 ]] || die "run as root"
     lock_state_dir
     install_packages
+    claim_system_conf
     start_munged
     start_slurm
     wait_idle
@@ -397,6 +436,7 @@ cmd_stop() {
     stop_daemon slurmd
     stop_daemon slurmctld
     stop_daemon munged
+    release_system_conf
     log "stopped"
 }
 
