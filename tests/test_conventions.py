@@ -162,7 +162,7 @@ def test_the_contact_panel_speaks_the_language(pages, code):
         assert re.search(r"\d\d, \w+$", values["sheet"].contact.address[-1])  # "Genève 22, Suisse"
 
 
-@pytest.mark.parametrize("code", ["fr", "es"])
+@pytest.mark.parametrize("code", LANGUAGES)
 def test_headings_do_not_end_with_a_colon(pages, code):
     values, html = pages[code]
     headings = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html, flags=re.S)
