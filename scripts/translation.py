@@ -6,7 +6,7 @@ Usage:
   python scripts/translation.py reviewed SHEET LANGUAGE [--key K] (make translation-reviewed SHEET=... LANGUAGE=...)
 
 These commands write the sheet's translations and their record (translations.<language>.yaml) under data/,
-as the user asks them to; a build never does.
+and translated labels into templates/labels/<language>.yaml, as the user asks them to; a build never does.
 """
 
 import argparse
@@ -17,7 +17,7 @@ from factsheet import paths
 from factsheet.editions import sheet_languages
 from factsheet.errors import DataError, Problem, display_path, run_stage
 from factsheet.files import atomic_path
-from factsheet.translations import apply, segments, updated_record, write_record
+from factsheet.translations import apply, apply_labels, label_segments, segments, updated_record, write_record
 from factsheet.xliff import export, read
 
 
@@ -38,27 +38,32 @@ def default_file(sheet: str, language: str) -> Path:
     return paths.PROJECT_ROOT / "output" / "translations" / f"{sheet.replace('/', '-')}-{language}.xlf"
 
 
-def out(sheet: str, language: str, file: Path | None, data_dir: Path) -> None:
+def out(sheet: str, language: str, file: Path | None, data_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> None:
     sheet_dir, languages = _sheet(data_dir, sheet, language)
     target = file or default_file(sheet, language)
     with atomic_path(target) as tmp:
-        tmp.write_bytes(export(sheet_dir, language, languages[0]))
+        tmp.write_bytes(export(sheet_dir, language, languages[0], labels_dir))
     states = [s.state for s in segments(sheet_dir, language)]
     counts = ", ".join(f"{states.count(k)} {k}" for k in ("new", "stale", "carried", "unrecorded", "translated")
                        if states.count(k))
-    print(f"Wrote {display_path(target)}: {len(states)} segments ({counts}). Send it to the translator; "
+    labels = label_segments(labels_dir, languages[0], language)
+    missing = sum(1 for _, _, text in labels if text is None)
+    print(f"Wrote {display_path(target)}: {len(states)} segments ({counts}) and {len(labels)} labels"
+          f"{f' ({missing} new)' if missing else ''}. Send it to the translator; "
           f"read it back with make translation-in FILE={display_path(target)}")
 
 
-def into(file: Path, data_dir: Path) -> None:
-    sheet_dir, language, found = read(Path(file), data_dir)
+def into(file: Path, data_dir: Path, labels_dir: Path = paths.LABELS_DIR) -> None:
+    sheet_dir, language, found, labels = read(Path(file), data_dir, labels_dir)
     languages = sheet_languages(sheet_dir)
     written = apply(sheet_dir, language, found)
+    labels_file = apply_labels(labels_dir, languages[0], language, labels) if labels else None
+    written += [labels_file] if labels_file else []
     recorded = write_record(sheet_dir, language,
                             updated_record(sheet_dir, language, lambda s: (s.file, s.key) in found), languages[0])
     left = sum(1 for s in segments(sheet_dir, language) if s.state in ("new", "stale"))
     files = ", ".join(display_path(p) for p in written) or "no text changed"
-    print(f"Read {len(found)} translated segments from {display_path(file)}: {files}"
+    print(f"Read {len(found)} translated segments and {len(labels)} labels from {display_path(file)}: {files}"
           f"{'; the record is updated' if recorded else ''}."
           + (f" {left} segments are still to translate." if left else ""))
 

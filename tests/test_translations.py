@@ -1,15 +1,18 @@
 """What each translation translates: stale translations, the translator's XLIFF file both ways, and a new
 edition's list of what still speaks of the old one. In-process, on copies of the project's sheets."""
 
+import copy
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import etree
 
 from factsheet.editions import start_edition
 from factsheet.errors import DataError
+from factsheet.paths import LABELS_DIR
 from factsheet.translations import record_file, segments, stale_problems, text_hash, updated_record, write_record
 from factsheet.validate import check_sheet
 from factsheet.xliff import NS, export, read
@@ -127,9 +130,29 @@ def test_marking_a_translation_reviewed_updates_only_its_record(data):
     assert len([line for line in after.splitlines() if line not in before.splitlines()]) == 2  # hash, source
 
 
-def xliff_of(sheet_dir: Path, language: str, target: Path) -> Path:
-    target.write_bytes(export(sheet_dir, language, "en"))
+def xliff_of(sheet_dir: Path, language: str, target: Path, labels_dir: Path = LABELS_DIR) -> Path:
+    target.write_bytes(export(sheet_dir, language, "en", labels_dir))
     return target
+
+
+@pytest.fixture()
+def labels(tmp_path):
+    """A copy of the project's labels, which translation-in may write."""
+    return Path(shutil.copytree(LABELS_DIR, tmp_path / "labels"))
+
+
+def label_keys() -> list[str]:
+    """The English labels a reader sees, as the translator's file names them (settings left out)."""
+    data = yaml.safe_load((LABELS_DIR / "en.yaml").read_text(encoding="utf-8"))
+    return [f"{k}.{i}" if isinstance(v, list) else k for k, v in data.items()
+            if k not in ("typography", "date_format") for i in (range(len(v)) if isinstance(v, list) else [0])]
+
+
+def label_units(path: Path) -> dict:
+    """The units of the labels' <file>, by name."""
+    files = [f for f in etree.parse(str(path)).getroot().iter(f"{X}file") if f.get("id") == "labels"]
+    assert len(files) == 1
+    return {u.get("name"): u for u in files[0].iter(f"{X}unit")}
 
 
 def test_the_xliff_file_is_read_by_an_independent_xliff_2_reader(data, tmp_path):
@@ -140,12 +163,12 @@ def test_the_xliff_file_is_read_by_an_independent_xliff_2_reader(data, tmp_path)
     store = Xliff2File.parsefile(str(path))
     units = [u for u in store.units if not u.isheader()]
     found = segments(sheet_dir, "fr")
-    assert len(units) == len(found)
+    assert len(units) == len(found) + len(label_keys())
     assert store.gettargetlanguage() == "fr" and store.getsourcelanguage() == "en"
     assert all(u.istranslated() and not u.isfuzzy() for u in units)
     # every computed value is a protected placeholder, never text the translator could break
     root = etree.parse(str(path)).getroot()
-    placeholders = list(root.iter(f"{X}ph"))
+    placeholders = [p for f in root.iter(f"{X}file") if f.get("id") != "labels" for p in f.iter(f"{X}ph")]
     assert placeholders and all(p.get("canDelete") == "no" and p.get("disp").startswith("{{") for p in placeholders)
     assert not any("{{" in (e.text or "") + (e.tail or "") for e in root.iter(f"{X}source", f"{X}target"))
     expressions = (sheet_dir / "narrative" / "financial.md").read_text(encoding="utf-8").count("{{")
@@ -153,19 +176,23 @@ def test_the_xliff_file_is_read_by_an_independent_xliff_2_reader(data, tmp_path)
     assert sum(len(u.findall(f"{X}segment/{X}source/{X}ph")) for u in financial) == expressions
 
 
-def test_an_xliff_round_trip_with_no_change_changes_no_byte(data, tmp_path):
+def test_an_xliff_round_trip_with_no_change_changes_no_byte(data, tmp_path, labels):
     from translation import into
 
     sheet_dir = data / "canada" / "2023"
     for language in ("fr", "es"):
-        before = tree_digest(sheet_dir)
-        into(xliff_of(sheet_dir, language, tmp_path / f"{language}.xlf"), data)
-        assert tree_digest(sheet_dir) == before
-    # also with a stale translation in it, which the translator left untouched
+        before = tree_digest(sheet_dir), tree_digest(labels)
+        path = xliff_of(sheet_dir, language, tmp_path / f"{language}.xlf", labels)
+        assert len(label_units(path)) == len(label_keys())  # the labels travel too, all translated
+        into(path, data, labels)
+        assert (tree_digest(sheet_dir), tree_digest(labels)) == before
+    # also with a stale translation in it, which the translator left untouched, and a label Spanish lacks
     edit(sheet_dir / "narrative" / "intro.md", "in 1919", "in 1919 (a founding member)")
-    before = tree_digest(sheet_dir)
-    into(xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf"), data)
-    assert tree_digest(sheet_dir) == before
+    edit(labels / "es.yaml", "web_skip:", "# web_skip:")
+    before = tree_digest(sheet_dir), tree_digest(labels)
+    into(xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf", labels), data, labels)
+    into(xliff_of(sheet_dir, "es", tmp_path / "es.xlf", labels), data, labels)
+    assert (tree_digest(sheet_dir), tree_digest(labels)) == before
 
 
 def translate_stale(path: Path, change) -> int:
@@ -224,6 +251,143 @@ def test_a_broken_placeholder_is_refused_naming_the_segment(data, tmp_path, dama
     problem = refused.value.problems[0]
     assert problem.where == "unit narrative/financial.md, body.2" and expected in problem.message
     assert tree_digest(data) == before
+
+
+def test_the_labels_travel_as_a_file_of_their_own_with_their_fields_as_placeholders(data, tmp_path):
+    from translate.storage.xliff2 import Xliff2File
+
+    path = xliff_of(data / "canada" / "2023", "fr", tmp_path / "fr.xlf")
+    root = etree.parse(str(path)).getroot()
+    files = list(root.iter(f"{X}file"))
+    assert files[-1].get("id") == "labels" and files[-1].get("original") == "templates/labels/en.yaml"
+    units = label_units(path)
+    assert list(units) == label_keys()  # one unit per label, in the file's order; no typography or date pattern
+    assert "pdf_keywords.2" in units and not any(k.startswith(("typography", "date_format")) for k in units)
+    title = units["chart_title"].find(f"{X}segment")
+    assert title.get("state") == "translated"
+    for part in ("source", "target"):
+        element = title.find(f"{X}{part}")
+        assert [(p.get("disp"), p.get("equiv"), p.get("canDelete")) for p in element.iter(f"{X}ph")] == [
+            ("{possessive}", "{possessive}", "no"), ("{period_short}", "{period_short}", "no")]
+    assert title.find(f"{X}target/{X}ph").tail == " à l’OIT, "
+    # no label's field is text a translator could break
+    for unit in units.values():
+        for element in unit.iter(f"{X}source", f"{X}target"):
+            assert not any("{" in t or "}" in t for t in [element.text or ""] + [p.tail or "" for p in element])
+    # the independent reader sees them as translated units of the same document
+    store = Xliff2File.parsefile(str(path))
+    read_back = {u.getunitelement().get("name"): u for u in store.units if not u.isheader()
+                 and u.getunitelement().getparent().get("id") == "labels"}
+    assert read_back["contact_heading"].source == "Contact details"
+    assert read_back["contact_heading"].target == "Coordonnées"
+    assert all(u.istranslated() for u in read_back.values())
+
+
+def translate_label(path: Path, name: str, change) -> None:
+    """What a translation tool does with one label: the translator's target, marked translated."""
+    tree = etree.parse(str(path))
+    files = [f for f in tree.getroot().iter(f"{X}file") if f.get("id") == "labels"]
+    unit = next(u for u in files[0].iter(f"{X}unit") if u.get("name") == name)
+    segment = unit.find(f"{X}segment")
+    target = segment.find(f"{X}target")
+    if target is None:
+        target = etree.SubElement(segment, f"{X}target")
+    change(segment.find(f"{X}source"), target)
+    segment.set("state", "translated")
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def test_a_translated_label_is_written_into_the_labels_file_keeping_its_comments(data, tmp_path, labels):
+    from translation import into
+
+    sheet_dir = data / "canada" / "2023"
+    french = labels / "fr.yaml"
+    before = french.read_text(encoding="utf-8")
+    edit(french, "contact_heading: Coordonnées\n", "")  # a label French lacks: initial, no target
+    path = xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf", labels)
+    segment = label_units(path)["contact_heading"].find(f"{X}segment")
+    assert segment.get("state") == "initial" and segment.find(f"{X}target") is None
+
+    def coordinates(source, target):
+        target.text = "Coordonnées"
+
+    def title(source, target):  # the fields moved, as French word order has them
+        target.text = "Total des contributions "
+        first, second = (copy.deepcopy(p) for p in source.iter(f"{X}ph"))
+        target[:] = [first, second]
+        first.tail, second.tail = " à l’OIT, ", ""
+
+    translate_label(path, "contact_heading", coordinates)
+    translate_label(path, "chart_title", title)
+    into(path, data, labels)
+    after = french.read_text(encoding="utf-8")
+    loaded = yaml.safe_load(after)
+    assert loaded["contact_heading"] == "Coordonnées"
+    assert loaded["chart_title"] == "Total des contributions {possessive} à l’OIT, {period_short}"
+    changed = [line for line in after.splitlines() if line not in before.splitlines()]
+    assert changed == ['chart_title: "Total des contributions {possessive} à l’OIT, {period_short}"']
+    assert "contact_heading: Coordonnées" in after.splitlines()  # added back
+    assert after.startswith("# Words a reader sees that do not come from a sheet's data, in French.")
+    assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in before.splitlines() if line.lstrip().startswith("#")]  # every comment kept
+    assert (labels / "en.yaml").read_bytes() == (LABELS_DIR / "en.yaml").read_bytes()
+
+
+def test_a_new_languages_labels_file_starts_from_the_source_languages(data, tmp_path, labels):
+    from translation import into
+
+    sheet_dir = data / "canada" / "2023"
+    edit(sheet_dir / "sheet.yaml", "languages: [en, fr, es]", "languages: [en, fr, es, de]")
+    path = xliff_of(sheet_dir, "de", tmp_path / "de.xlf", labels)
+    assert {u.find(f"{X}segment").get("state") for u in label_units(path).values()} == {"initial"}
+    translate_label(path, "contact_heading", lambda source, target: setattr(target, "text", "Kontakt"))
+    into(path, data, labels)
+    german = (labels / "de.yaml").read_text(encoding="utf-8")
+    english = (labels / "en.yaml").read_text(encoding="utf-8")
+    assert german == english.replace("contact_heading: Contact details\n", "contact_heading: Kontakt\n")
+
+
+def _remove_ph(source, target):
+    target.remove(target.find(f"{X}ph"))
+
+
+def _add_ph(source, target):
+    target.append(etree.fromstring(f'<ph xmlns="{NS}" id="ph9" disp="{{donor}}" equiv="{{donor}}"/>'))
+
+
+def _repeat_ph(source, target):
+    target.append(copy.deepcopy(target.find(f"{X}ph")))
+
+
+def _typed_ph(source, target):
+    target.remove(target.find(f"{X}ph"))
+    target.text = "{possessive} " + (target.text or "")
+
+
+def _broken_ph(source, target):
+    target.remove(target.find(f"{X}ph"))
+    target.text = "{possessive " + (target.text or "")
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (_remove_ph, "the placeholder {possessive} (<ph id='ph1'>) is missing in the target"),
+    (_add_ph, "a placeholder <ph id='ph9'> in the target that the source does not have"),
+    (_repeat_ph, "the placeholder {possessive} (<ph id='ph1'>) is given 2 times in the target"),
+    (_typed_ph, "{ } typed as text"),
+    (_broken_ph, "{ } typed as text"),
+])
+def test_a_broken_label_placeholder_is_refused_naming_the_unit(data, tmp_path, labels, damage, expected):
+    from translation import into
+
+    path = xliff_of(data / "canada" / "2023", "fr", tmp_path / "fr.xlf", labels)
+    translate_label(path, "chart_title", damage)
+    before = tree_digest(data), tree_digest(labels)
+    with pytest.raises(DataError) as refused:
+        into(path, data, labels)
+    problems = refused.value.problems
+    assert {p.where for p in problems} == {"unit templates/labels/en.yaml, chart_title"}
+    assert any(expected in p.message for p in problems), [p.message for p in problems]
+    assert (tree_digest(data), tree_digest(labels)) == before
 
 
 def test_an_xliff_file_with_a_missing_unit_or_not_xliff_is_refused(data, tmp_path):

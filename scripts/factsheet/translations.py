@@ -481,8 +481,8 @@ def _set_nested(data: dict, keys: list[str], value: str) -> None:
 
 def _set_yaml(text: str, start: int, end: int, key: str, value: str, flatten) -> str:
     """``text`` (YAML between ``start`` and ``end``) with the scalar at ``key`` set to ``value``: in place,
-    keeping the comments and the other values as typed; a key the file lacks is added under its parent (the file
-    is written out again only when neither fits)."""
+    keeping the comments, the other values as typed and the value's double quotes if it had them; a key the
+    file lacks is added under its parent (the file is written out again only when neither fits)."""
     import json
 
     part = text[start:end]
@@ -497,7 +497,10 @@ def _set_yaml(text: str, start: int, end: int, key: str, value: str, flatten) ->
     keys = key.split(".")
     root = yaml.compose(part)
     node = _yaml_node(root, keys)
-    for written in (value, json.dumps(value, ensure_ascii=False)):
+    forms = [value, json.dumps(value, ensure_ascii=False)]
+    if isinstance(node, yaml.ScalarNode) and node.style == '"':
+        forms.reverse()  # a value typed in double quotes stays so
+    for written in forms:
         if isinstance(node, yaml.ScalarNode):
             new = part[:node.start_mark.index] + written + part[node.end_mark.index:]
         else:  # a key the file lacks: a line after its parent's last, at the indentation of its keys
@@ -575,3 +578,60 @@ def _set_body(text: str, file: str, found: dict[str, str], current: dict) -> str
         listed = s.marker and not s.marker.startswith("#") and before.marker and not before.marker.startswith("#")
         lines.append(("\n" if listed else "\n\n") + piece)
     return head + "".join(lines) + "\n"
+
+
+# ---------- The project's labels (templates/labels/<language>.yaml), in the same XLIFF file ----------
+
+# Keys of a labels file that are settings, not words: how quotation marks and spaces are set, and the Babel
+# (CLDR) date pattern, whose letters are codes. They stay out of the translator's file.
+LABEL_SETTINGS = ("typography", "date_format")
+LABEL_FIELD = re.compile(r"{[^{}]*}")  # a str.format field of a label: {possessive}, {period_short}
+
+
+def _labels(labels_dir: Path, language: str) -> dict:
+    path = Path(labels_dir) / f"{language}.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def label_texts(data: dict) -> dict[str, str]:
+    """The labels a reader sees, as {dotted key: text} (a list's items by index), settings left out."""
+    return _flat({k: v for k, v in data.items() if k not in LABEL_SETTINGS})
+
+
+def label_segments(labels_dir: Path, source_language: str, language: str) -> list[tuple[str, str, str | None]]:
+    """Each label of the source language as (key, source text, the text in ``language`` or None)."""
+    source, target = label_texts(_labels(labels_dir, source_language)), label_texts(_labels(labels_dir, language))
+    return [(key, text, target.get(key)) for key, text in source.items()]
+
+
+def label_fields(labels_dir: Path) -> dict[str, set[str]]:
+    """The {fields} each label may use: those of the label in every language of the project (the pipeline fills
+    the same fields whatever the language; a language may choose another, as year_range_short does)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(Path(labels_dir).glob("*.yaml")):
+        for key, text in label_texts(_labels(labels_dir, path.stem)).items():
+            found.setdefault(key, set()).update(LABEL_FIELD.findall(text))
+    return found
+
+
+def apply_labels(labels_dir: Path, source_language: str, language: str, found: dict[str, str]) -> Path | None:
+    """Write translated labels ({key: text}) into templates/labels/<language>.yaml, in place, keeping its
+    comments and order (a new language's file starts as a copy of the source language's); the file, when
+    written."""
+    from .files import write_text
+
+    path = Path(labels_dir) / f"{language}.yaml"
+    text = path.read_text(encoding="utf-8") if path.is_file() else \
+        (Path(labels_dir) / f"{source_language}.yaml").read_text(encoding="utf-8")
+    original = text if path.is_file() else None
+    current = label_texts(yaml.safe_load(text) or {})
+    for key, value in found.items():
+        if current.get(key) != value:
+            text = _set_yaml(text, 0, len(text), key, value, _flat)
+    if text == original:
+        return None
+    write_text(path, text)
+    return path
