@@ -43,6 +43,12 @@ def checkout(folder: Path) -> Path:
             shutil.copy2(source, folder / name)
     sheet_dir = folder / "data" / SUBJECT / EDITION
     shutil.copytree(CANADA, sheet_dir)
+    # The most a sheet may allow itself: the largest page budget, and stale translations printed with a warning,
+    # so that an input the limits allow is built (its cost measured), not refused for running over the Canada
+    # sheet's four pages or because the bench's own edits of the English made its translations stale.
+    path = sheet_dir / "sheet.yaml"
+    text = re.sub(r"^pages: .*$", f"pages: {sheet.MAX_PAGES}", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    path.write_text(text + "stale: warn\n", encoding="utf-8")
     return sheet_dir
 
 

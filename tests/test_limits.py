@@ -230,3 +230,16 @@ def test_the_chart_shows_millions_without_an_offset_or_powers_of_ten(tmp_path):
     assert ticks, texts
     assert not [t for t in texts if re.search(r"\d e[+−-]?\d|\de\d|×\s*10", t)], texts
     assert max(float(re.sub(r"[^\d.]", "", t)) for t in ticks if re.sub(r"[^\d.]", "", t)) > 1e6
+
+
+def test_a_table_wrong_in_every_row_is_reported_in_lines_a_person_reads():
+    """Every problem is found, but a file's are printed 30 at most, then one line counts the rest."""
+    from factsheet.errors import SHOWN_PER_FILE, Problem, shown_lines
+
+    problems = [Problem("data/x/2023/contributions.csv", f"row {n}, column year", "'x' is not a year")
+                for n in range(2, 10_002)] + [Problem("data/x/2023/sheet.yaml", "key title", "missing")]
+    lines = shown_lines(problems)
+    assert len(lines) == SHOWN_PER_FILE + 2
+    assert lines[-1].startswith("error: data/x/2023/contributions.csv: 9,970 more problems of this file")
+    assert "error: data/x/2023/sheet.yaml, key title: missing" in lines
+    assert len(shown_lines(problems, debug=True)) == len(problems)  # FACTSHEET_DEBUG=1: every one

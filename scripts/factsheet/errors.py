@@ -31,6 +31,26 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+# Problems printed for one file; past this, one line counts the rest (a table of 10,000 wrong rows would
+# otherwise print 30,000 lines, which no one reads; FACTSHEET_DEBUG=1 prints them all).
+SHOWN_PER_FILE = 30
+
+
+def shown_lines(problems: list[Problem], debug: bool = False) -> list[str]:
+    """The lines a user sees for ``problems``: every problem, or the first SHOWN_PER_FILE of each file and a
+    line counting the rest of that file's."""
+    lines, counts = [], {}
+    for problem in problems:
+        counts[problem.file] = counts.get(problem.file, 0) + 1
+        if debug or counts[problem.file] <= SHOWN_PER_FILE:
+            lines.append(f"error: {problem}")
+    for file, count in counts.items():
+        if not debug and count > SHOWN_PER_FILE:
+            lines.append(f"error: {file}: {count - SHOWN_PER_FILE:,} more problems of this file, like those above "
+                         f"({count:,} in all); fix those first, or run with FACTSHEET_DEBUG=1 to see every one")
+    return lines
+
+
 def display_path(path: str | Path) -> str:
     """A path as the user knows it: relative to the working folder when inside it."""
     path = Path(path)
@@ -54,8 +74,7 @@ def run_stage(main, *args, **kwargs) -> None:
     except DataError as err:
         if debug:
             traceback.print_exc()
-        for problem in err.problems:
-            print(f"error: {problem}", file=sys.stderr, flush=True)
+        print("\n".join(shown_lines(err.problems, debug)), file=sys.stderr, flush=True)
         sys.exit(1)
     except Exception as err:  # noqa: BLE001 - one line for the user, the whole story with FACTSHEET_DEBUG
         if debug:

@@ -22,6 +22,7 @@ from .files import confined, outside_problem, shown_as_given, special_file_probl
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+MAX_PAGES = 24  # the largest page budget a sheet may declare
 
 
 class Model(BaseModel):
@@ -134,7 +135,7 @@ class Sheet(Model):
     streams: Annotated[list[Stream], Field(min_length=1, max_length=4)]  # a key-figure card each
     window: Window | None = None  # the sheet's reporting window; default: the years of the table
     # The sheet's page budget: every language edition must fit it; default: the pages its first language runs to
-    pages: Annotated[int, Field(ge=1, le=24)] | None = None
+    pages: Annotated[int, Field(ge=1, le=MAX_PAGES)] | None = None
     partners: Annotated[list[Partner], Field(max_length=MAX_LIST_ITEMS["partners"])] = []
     priority_areas: Annotated[list[Text], Field(max_length=MAX_LIST_ITEMS["priority_areas"])] = []
     # where the donor's funding works, shown as a compact list
