@@ -68,7 +68,12 @@ def _start_and_wait(process: multiprocessing.Process) -> None:
     with _process_lock:
         if _stopping.is_set():  # see stop_all
             raise StageFailed(f"{process.name} not started: stopping")
-        process.start()
+        try:
+            process.start()
+        except (EOFError, ConnectionError):
+            # The warm process ended while this job was being handed to it (the standard library only finds
+            # it dead on the next start, and then starts another): the job is handed to the new one.
+            process.start()
     wait([process.sentinel])
     with _process_lock:
         process.join()
