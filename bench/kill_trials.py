@@ -30,24 +30,13 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 from factsheet.recovery import build_processes  # noqa: E402  (the project's own package, beside this script)
 
-SOURCES = ["Snakefile", "config", "data", "templates", "scripts", "environment.yml", "profiles"]
+from conftest import copy_checkout  # noqa: E402  (a fresh clone's files, as the tests copy them)
+
 IGNORED = ("logs/", ".build.lock")  # what a build writes that is not an output
 MAX_LINGER = 2.0  # seconds a process of a killed build may take to end
-
-
-def checkout(target: Path) -> Path:
-    """A copy of the project's sources and data, as a fresh clone has them."""
-    target.mkdir(parents=True)
-    for name in SOURCES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    return target
 
 
 def outputs_digest(out: Path) -> dict[str, str]:
@@ -187,7 +176,7 @@ def main(argv: list[str]) -> int:
     chance = random.Random(seed)
     print(f"seed {seed} (run again with --seed {seed}), {args.trials} trials", flush=True)
     with tempfile.TemporaryDirectory(prefix="kill-trials-") as tmp:
-        workdir = checkout(Path(tmp) / "checkout")
+        workdir = copy_checkout(Path(tmp) / "checkout")
         seconds, steps, failed = clean_build(workdir, args.cores)
         if failed:
             print(f"the clean build failed:\n{failed}")

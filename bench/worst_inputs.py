@@ -23,10 +23,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 from factsheet import contributions, markdown, sheet, validate  # noqa: E402  (the project's own package)
 
-CHECKOUT = ["Snakefile", "config", "templates", "scripts", "environment.yml", "profiles"]
+from conftest import copy_checkout, first_language_only  # noqa: E402  (as the tests copy and reduce a sheet)
+
 CANADA = ROOT / "data" / "canada" / "2023"
 SUBJECT, EDITION = "worst", "2023"
 TARGET_BUILT_S, TARGET_REFUSED_S, TARGET_MB = 60, 10, 1000
@@ -35,12 +36,8 @@ LANGUAGES = (None, "fr", "es")  # the Canada sheet's: None for its first languag
 
 def checkout(folder: Path) -> Path:
     """A copy of the checkout's sources with the Canada sheet as data/worst/2023; returns the sheet's folder."""
-    for name in CHECKOUT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, folder / name)
+    copy_checkout(folder)
+    shutil.rmtree(folder / "data")
     sheet_dir = folder / "data" / SUBJECT / EDITION
     shutil.copytree(CANADA, sheet_dir)
     # The most a sheet may allow itself: the largest page budget, and stale translations printed with a warning,
@@ -192,7 +189,7 @@ def crowded_workbook(sheet_dir: Path) -> None:
 def full_yaml(sheet_dir: Path) -> None:
     """sheet.yaml with every list at its most items, of long names, up to MAX_TEXT_BYTES (first language only:
     a translation lists the same items)."""
-    _first_language_only(sheet_dir)
+    first_language_only(sheet_dir)
     path = sheet_dir / "sheet.yaml"
     text = path.read_text(encoding="utf-8")
     most = sheet.MAX_LIST_ITEMS
@@ -207,16 +204,6 @@ def full_yaml(sheet_dir: Path) -> None:
     for key, count in lists.items():
         text += f"{key}:\n" + "".join(f"  - {'Wide' * (per_item // 4)} {i}\n" for i in range(count))
     path.write_text(text, encoding="utf-8")
-
-
-def _first_language_only(sheet_dir: Path) -> None:
-    for path in list(sheet_dir.rglob("*.*.*")):
-        if re.fullmatch(r".+\.[a-z]{2}(-[A-Z]{2})?\.(md|yaml)", path.name):
-            path.unlink()
-    path = sheet_dir / "sheet.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^languages: \[(\w+)[^\]]*\]", r"languages: [\1]", text, count=1, flags=re.MULTILINE),
-                    encoding="utf-8")
 
 
 def _photo(path: Path, pixels: int) -> None:

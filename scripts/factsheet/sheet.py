@@ -90,18 +90,11 @@ class Contact(Model):
     email: Text | None = None  # linked as mailto:, so checked as an address (factsheet/links.py)
     web: Text | None = None    # ilo.org/partnerships or https://...: an https: site
 
-    @field_validator("email")
+    @field_validator("email", "web")
     @classmethod
-    def _email(cls, value):
-        problem = value and links.email_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("web")
-    @classmethod
-    def _web(cls, value):
-        problem = value and links.web_site_problem(value)
+    def _address(cls, value, info):
+        check = links.email_problem if info.field_name == "email" else links.web_site_problem
+        problem = value and check(value)
         if problem:
             raise ValueError(problem)
         return value
