@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from factsheet.paths import CLUSTER_PYTHON  # noqa: E402  (the project's own package, beside this script)
 
-SOURCES = ["Snakefile", "config", "templates", "scripts", "environment.yml", "profiles"]
+SOURCES = ["Snakefile", "rules", "config", "templates", "scripts", "environment.yml", "profiles"]
 CORES = os.cpu_count() or 1
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SHEETS = int(os.environ.get("BENCH_SHEETS", "200"))

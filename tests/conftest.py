@@ -26,7 +26,7 @@ QUICK_SHEET = f"{QUICK_SUBJECT}-{QUICK_EDITION}"  # its outputs' name
 # Builds whose subject is not the web edition make the PDFs alone (`site: true` is the default).
 PDFS_ONLY = ["--config", "site=False"]
 # What a fresh checkout needs to build (everything else is generated).
-CHECKOUT = ["Snakefile", "config", "data", "templates", "scripts", "environment.yml", "profiles"]
+CHECKOUT = ["Snakefile", "rules", "config", "data", "templates", "scripts", "environment.yml", "profiles"]
 SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
 # A folder of the whole test run, which the pytest-xdist workers of `make test` share (made by the first process)
 RUN_FOLDER = "FACTSHEET_TEST_RUN"

@@ -190,8 +190,8 @@ def test_the_plausible_bound_is_a_setting_reaching_the_check(sheet, tmp_path):
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
     assert config["plausible_max_usd"] == PLAUSIBLE_MAX_USD
-    snakefile = (ROOT / "Snakefile").read_text(encoding="utf-8")
-    assert 'plausible_max_usd=config["plausible_max_usd"]' in snakefile
+    workflow = "".join(p.read_text(encoding="utf-8") for p in [ROOT / "Snakefile", *(ROOT / "rules").glob("*.smk")])
+    assert 'plausible_max_usd=config["plausible_max_usd"]' in workflow
     largest = max(float(a.replace(",", "")) for a in
                   re.findall(r'"([\d,]+)"', (sheet / "contributions.csv").read_text(encoding="utf-8")))
     with pytest.raises(DataError) as info:

@@ -1,0 +1,28 @@
+# Cluster runs in batches (config batch_size, set by profiles/slurm): a job builds a batch of sheets as a
+# local build inside its allocation, on all the cores it has.
+
+
+rule build_batch:
+    """Build a batch of sheets in one job, on all the cores it has: a local build of those sheets (each stage
+    in a fresh fork of the job's own warm process), which rebuilds only what changed."""
+    input:
+        sheets=lambda w: sorted(str(p) for s, _ in BATCHES[int(w.batch)] for p in (DATA / s).rglob("*") if p.is_file()),
+        code=[*HELPERS, *TEMPLATES, *WEB_TEMPLATES, *WORKFLOW_FILES, *STAGE_MODULES],
+        brand_assets=rules.write_brand_assets.output,
+        site_assets=lambda w: rules.write_site_assets.output if config["site"] else [],  # defined below
+    output:
+        summary=OUT / "batches" / "{batch}.json",
+    log:
+        LOGS / "build_batch" / "{batch}.log",
+    threads: lambda wildcards: workflow.cores  # all the cores the job is given (a node, see profiles/slurm)
+    resources:
+        # Snakemake and the warm process, and a stage running on each core
+        mem_mb=lambda wildcards, threads: 500 + 500 * threads,
+        runtime=60,
+    params:
+        sheets=lambda w: [f"{s}/{e}" for s, e in BATCHES[int(w.batch)]],
+        targets=lambda w: [str(t) for t in finished(BATCHES[int(w.batch)])],
+    run:
+        stages.build_batch(
+            params.sheets, params.targets, cores=threads, config=config, summary_file=output.summary, log=log[0]
+        )

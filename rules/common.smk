@@ -1,0 +1,312 @@
+# Shared by the workflow's rules. The sheets to build, the files a job reads, and the names of the files
+# the jobs write (factsheet/outputs.py names them).
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(workflow.basedir, "scripts")))
+from factsheet.brand import font_faces, load_brand, logo_languages  # noqa: E402
+from factsheet.editions import (  # noqa: E402
+    EDITION_RULE,
+    LANGUAGE_RULE,
+    SUBJECT_RULE,
+    find_sheets,
+    previous_edition,
+    sheet_languages,
+)
+from factsheet import site, stages  # noqa: E402
+from factsheet.outputs import Outputs  # noqa: E402
+
+DATA = Path(config["data_dir"])
+OUT = Path(config["output_dir"])
+FILES = Outputs(OUT)  # the name of every file the rules write (factsheet/outputs.py)
+LOGS = FILES.logs
+SITE = FILES.site
+# The web edition links to each sheet's archival PDF: with it, render_pdf writes both variants.
+ARCHIVAL = config["archival"] or config["site"]
+
+
+def source(path):
+    """A file of the workflow itself, as a local input (also when outputs go to cluster storage)."""
+    return local(os.path.relpath(path))
+
+
+# A rule's stage module and the helpers it imports are its inputs: changing them reruns what depends on them.
+HELPERS = [source(p) for p in sorted(Path(workflow.basedir, "scripts", "factsheet").glob("*.py"))]
+TEMPLATE_FILES = sorted(p for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file())
+WEB_DIR = Path(workflow.basedir, "templates", "web")
+TEMPLATES = [source(p) for p in TEMPLATE_FILES if not p.is_relative_to(WEB_DIR)]  # the PDF's
+WEB_TEMPLATES = [source(p) for p in TEMPLATE_FILES if p.is_relative_to(WEB_DIR)]
+BRAND = source(Path(workflow.basedir, "templates", "brand", "brand.yaml"))
+LOGOS = [source(p) for p in sorted(Path(workflow.basedir, "templates", "brand").glob("*.svg"))]
+# The languages with a logo of their own (brand.yaml logos:), and the logo a page in a language shows.
+LOGO_LANGUAGES = logo_languages(load_brand(Path(str(BRAND))))
+
+
+def logo_of(wildcards):
+    return FILES.logo_on_dark_in(wildcards.lang if wildcards.lang in LOGO_LANGUAGES else None)
+
+
+LABELS = [source(p) for p in sorted(Path(workflow.basedir, "templates", "labels").glob("*.yaml"))]
+
+
+def stage_module(stage):
+    return source(Path(workflow.basedir, "scripts", f"{stage}.py"))
+
+
+# The workflow's own files and every stage's script: a batch job's code (rules/cluster.smk).
+WORKFLOW_FILES = [
+    source(p) for p in [Path(workflow.basedir, "Snakefile"), *sorted(Path(workflow.basedir, "rules").glob("*.smk"))]
+]
+STAGE_MODULES = [source(p) for p in sorted(Path(workflow.basedir, "scripts").glob("*.py"))]
+
+
+onstart:
+    # The warm process imports the libraries while the first jobs are being scheduled.
+    stages.warm_up()
+    if config["site"] and not config["site_url"]:
+        print(
+            "note: config site_url is not set: the web edition's links stay relative, and a shared page "
+            "shows no card (set site_url to the address the site will be published at)",
+            file=sys.stderr,
+        )
+    # Temporary files of a build that was killed outright (outputs are written to a temporary
+    # file, then renamed); the directory is locked by now, so no other build is writing.
+    for leftover in OUT.rglob(".*.part"):
+        leftover.unlink(missing_ok=True)
+
+
+def discover_sheets():
+    """(subject, edition) of every data/<subject>/<edition>/ folder, or of the config's list. A folder that
+    does not fit the naming convention is named on stderr and skipped; the other sheets are still built."""
+    if config["sheets"]:
+        return [Path(s).parts for s in config["sheets"]]
+    sheets, problems = find_sheets(DATA)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    return sheets
+
+
+SHEETS = discover_sheets()
+
+
+# Run where the workflow is started, also on a cluster: the final target, the brand and site assets
+# (a second's work that every sheet of a group needs), the copies under plain names, the site's index.
+localrules:
+    all,
+    write_brand_assets,
+    write_site_assets,
+    name_first_language,
+    name_first_language_archival,
+    site_index,
+
+
+wildcard_constraints:
+    subject=SUBJECT_RULE,
+    edition=EDITION_RULE,
+    lang=LANGUAGE_RULE,
+    batch=r"\d+",
+
+
+# What a job's wildcards decide (its sheet's folder, ...) is worked out in its run block. `params:` are kept
+# for what can change while no input does (render_web's languages): Snakemake reruns a job whose params
+# changed, and comparing params makes it import pandas first.
+def sheet_dir(wildcards):
+    return str(DATA / wildcards.subject / wildcards.edition)
+
+
+@functools.cache
+def sheet_languages_of(subject, edition):
+    """A sheet's languages (sheet.yaml's languages:, the first that of its untranslated files), read once; also
+    for a sheet the build does not list but reads (the previous edition, whose pages a review page shows)."""
+    return sheet_languages(DATA / subject / edition)
+
+
+def languages(subject, edition):
+    """The languages of a sheet to build: all of them, or those of them the config asks for."""
+    found = sheet_languages_of(subject, edition)
+    return [code for code in found if code in config["languages"]] if config["languages"] else found
+
+
+def first_language(wildcards):
+    return sheet_languages_of(wildcards.subject, wildcards.edition)[0]
+
+
+def sheet_texts_all(wildcards):
+    """sheet.yaml and its translations into every language of the sheet."""
+    found = [
+        Path(sheet_dir(wildcards), "sheet.yaml"),
+        *(
+            Path(sheet_dir(wildcards), f"sheet.{code}.yaml")
+            for code in sheet_languages_of(wildcards.subject, wildcards.edition)
+        ),
+    ]
+    return [str(p) for p in found if p.exists()]
+
+
+def sheet_texts_of(wildcards):
+    """sheet.yaml, and its translation into the job's language if it has one (sheet.fr.yaml)."""
+    found = [Path(sheet_dir(wildcards), "sheet.yaml"), Path(sheet_dir(wildcards), f"sheet.{wildcards.lang}.yaml")]
+    return [str(p) for p in found if p.exists()]
+
+
+def previous(wildcards):
+    """The edition before this one, whose figures and texts the change report compares."""
+    return previous_edition(DATA, wildcards.subject, wildcards.edition)
+
+
+def previous_dir(wildcards):
+    return str(DATA / wildcards.subject / previous(wildcards))
+
+
+def previous_tidy(wildcards):
+    return str(FILES.tidy(f"{wildcards.subject}-{previous(wildcards)}"))
+
+
+def previous_files(wildcards):
+    return sorted(str(p) for p in Path(previous_dir(wildcards)).rglob("*") if p.is_file())
+
+
+def sheet_files(wildcards):
+    """Every file of a sheet's data folder: narrative, projects, quotes, photos."""
+    return sorted(str(p) for p in Path(sheet_dir(wildcards)).rglob("*") if p.is_file())
+
+
+def finished(sheets):
+    """What building ``sheets`` makes: each language's PDF (and archival PDF, when asked for by name: else
+    `make archive` after `make` finds every published PDF up to date) and change report, and its web page and
+    social card; and the first language's under the edition's plain name."""
+    found = []
+    for s, e in sheets:
+        editions = [f"{s}-{e}-{code}" for code in languages(s, e)]
+        found += [SITE / f(name) for name in editions for f in (site.page, site.card)] if config["site"] else []
+        if sheet_languages_of(s, e)[0] in languages(s, e):
+            editions.append(f"{s}-{e}")
+        found += [FILES.pdf(name) for name in editions]
+        found += [FILES.archival(name) for name in editions] if config["archival"] else []
+        found += [FILES.changes(name) for name in editions] if previous_edition(DATA, s, e) else []
+        found += [FILES.review(f"{s}-{e}")] if config["review"] else []
+    return found
+
+
+def batches(sheets, size):
+    """The sheets in batches of about ``size``, a subject's editions together (a change report reads the
+    previous edition's table)."""
+    found = []
+    for subject in dict.fromkeys(s for s, _ in sheets):
+        if not found or len(found[-1]) >= size:
+            found.append([])
+        found[-1] += [(s, e) for s, e in sheets if s == subject]
+    return found
+
+
+BATCHES = batches(SHEETS, config["batch_size"]) if config["batch_size"] else []
+
+
+BATCH_SUMMARIES = [OUT / "batches" / f"{n}.json" for n in range(len(BATCHES))]
+
+
+# A stage's arguments, from its job's input, output and wildcards.
+def chart_arguments(input, output, wildcards):
+    return dict(
+        tidy_file=input.tidy,
+        sheet_file=str(Path(sheet_dir(wildcards), "sheet.yaml")),
+        brand_file=input.brand,
+        style_file=input.style,
+        fonts_dir=FILES.fonts_dir,
+        svg_file=output.chart,
+        tall_svg_file=output.chart_tall,
+        phone_svg_file=output.chart_phone,
+        language=wildcards.lang,
+    )
+
+
+def html_arguments(input, output, wildcards):
+    # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
+    name = f"{wildcards.subject}-{wildcards.edition}-{wildcards.lang}"
+    return dict(
+        sheet_dir=sheet_dir(wildcards),
+        tidy_file=input.tidy,
+        chart_file=str(FILES.chart(name)),
+        logo_file=input.logo_on_dark,
+        fonts_dir=FILES.fonts_dir,
+        html_file=output.html,
+        tall_chart_file=str(FILES.tall_chart(name)),
+        language=wildcards.lang,
+    )
+
+
+def pdf_arguments(input, output, wildcards):
+    return dict(
+        html_file=input.html,
+        sheet_dir=sheet_dir(wildcards),
+        pdf_file=output.pdf,
+        archival_file=output.get("archival"),
+        tidy_file=input.tidy,
+        layout_file=output.layout,
+        budget_file=input.budget[0] if input.budget else None,
+        language=wildcards.lang,
+    )
+
+
+def budget_record(wildcards):
+    """The layout record of the sheet's first language, whose pages are the other languages' budget when
+    sheet.yaml states none, and whose chart they show (none for the first language itself, or when it is not
+    built)."""
+    first = first_language(wildcards)
+    if wildcards.lang == first or first not in languages(wildcards.subject, wildcards.edition):
+        return []
+    return [str(FILES.layout(f"{wildcards.subject}-{wildcards.edition}-{first}"))]
+
+
+def review_pdfs(wildcards, edition=None):
+    """The PDFs of an edition (by default the job's) in each of its languages, for its review page."""
+    edition = edition or wildcards.edition
+    return [
+        str(FILES.pdf(f"{wildcards.subject}-{edition}-{code}"))
+        for code in sheet_languages(DATA / wildcards.subject / edition)
+        if not config["languages"] or code in config["languages"]
+    ]
+
+
+def review_previous(wildcards):
+    """The previous edition's PDFs, table and files (none for a first edition)."""
+    if not previous(wildcards):
+        return []
+    return [*review_pdfs(wildcards, previous(wildcards)), previous_tidy(wildcards), *previous_files(wildcards)]
+
+
+def review_arguments(input, output, wildcards):
+    old = previous(wildcards)
+    return dict(
+        new_dir=sheet_dir(wildcards),
+        new_tidy=input.tidy,
+        new_pdfs=input.pdfs,
+        review_file=output.review,
+        old_dir=previous_dir(wildcards) if old else None,
+        old_tidy=previous_tidy(wildcards) if old else None,
+        old_pdfs=review_pdfs(wildcards, old) if old else [],
+    )
+
+
+def site_pages():
+    """Every web page the build makes, as (subject, edition, language)."""
+    return [(s, e, code) for s, e in SHEETS for code in languages(s, e)]
+
+
+def web_arguments(input, output, params, wildcards):
+    return dict(
+        sheet_dir=sheet_dir(wildcards),
+        tidy_file=input.tidy,
+        chart_file=input.chart,
+        phone_chart_file=input.chart_phone,
+        site_dir=SITE,
+        html_file=output.page,
+        entry_file=output.entry,
+        language=wildcards.lang,
+        languages=params.languages,
+        site_url=config["site_url"] or None,
+        site_language=config["site_language"],
+    )

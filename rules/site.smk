@@ -1,0 +1,187 @@
+# The web edition: <output_dir>/site/ (factsheet/site.py names its files).
+
+
+rule write_site_assets:
+    """Write the web edition's stylesheet, logo and fonts (the PDF's static fonts as WOFF2)."""
+    input:
+        stage=stage_module("write_site_assets"),
+        brand=BRAND,
+        fonts=rules.write_brand_assets.output.fonts,
+        templates=WEB_TEMPLATES,
+        helpers=HELPERS,
+    output:
+        stylesheet=SITE / site.STYLESHEET,
+        logo=SITE / site.LOGO,
+        language_logos=[SITE / site.logo(language) for language in LOGO_LANGUAGES],
+        icon=SITE / site.ICON,
+        fonts=[SITE / site.web_font(face["file"]) for face in font_faces(load_brand(Path(str(BRAND))))],
+    log:
+        LOGS / "write_site_assets.log",
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=2,
+    run:
+        stages.run(
+            "write_site_assets", log=log[0], brand_file=input.brand, fonts_dir=FILES.fonts_dir, site_dir=SITE
+        )
+
+
+rule publish_sheet_files:
+    """Put a sheet's cleaned table and its photos (at a web size, without camera metadata) into the site."""
+    input:
+        stage=stage_module("publish_sheet_files"),
+        tidy=rules.check_sheet.output.tidy,
+        sheet=sheet_files,
+        helpers=HELPERS,
+    output:
+        table=SITE / site.table("{subject}-{edition}"),
+        photos=directory(SITE / site.photos("{subject}-{edition}")),
+    log:
+        LOGS / "publish_sheet_files" / "{subject}-{edition}.log",
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=2,
+    run:
+        stages.run(
+            "publish_sheet_files",
+            log=log[0],
+            sheet_dir=sheet_dir(wildcards),
+            tidy_file=input.tidy,
+            table_file=output.table,
+            photos_dir=output.photos,
+        )
+
+
+rule publish_pdf:
+    """Put a sheet's PDF and archival PDF into the site, which links to them."""
+    input:
+        pdf=rules.render_pdf.output.pdf,
+        archival=FILES.archival("{subject}-{edition}-{lang}"),
+    output:
+        pdf=SITE / site.pdf("{subject}-{edition}-{lang}"),
+        archival=SITE / site.archival_pdf("{subject}-{edition}-{lang}"),
+    log:
+        LOGS / "publish_pdf" / "{subject}-{edition}-{lang}.log",
+    threads: 1
+    resources:
+        mem_mb=100,
+        runtime=1,
+    run:
+        stages.copy(input.pdf, output.pdf)
+        stages.copy(input.archival, output.archival)
+
+
+rule render_previews:
+    """Draw the PDF's pages as PNG images, and page 1 as the index's thumbnail."""
+    input:
+        stage=stage_module("render_previews"),
+        pdf=rules.render_pdf.output.pdf,
+        helpers=HELPERS,
+    output:
+        previews=directory(SITE / site.previews("{subject}-{edition}-{lang}")),
+    log:
+        LOGS / "render_previews" / "{subject}-{edition}-{lang}.log",
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=2,
+    run:
+        stages.run("render_previews", log=log[0], pdf_file=input.pdf, previews_dir=output.previews)
+
+
+rule render_web:
+    """Write a sheet's web page in one language: its texts and computed figures, the chart inline, links to
+    its files; and its entry for the index."""
+    input:
+        stage=stage_module("render_web"),
+        tidy=rules.check_sheet.output.tidy,
+        chart=rules.plot_contributions.output.chart,
+        chart_phone=rules.plot_contributions.output.chart_phone,
+        sheet=sheet_files,
+        templates=[*TEMPLATES, *WEB_TEMPLATES],
+        assets=rules.write_site_assets.output,
+        files=rules.publish_sheet_files.output,
+        pdfs=rules.publish_pdf.output,
+        previews=rules.render_previews.output.previews,
+        helpers=HELPERS,
+    output:
+        page=SITE / site.page("{subject}-{edition}-{lang}"),
+        entry=FILES.entry("{subject}-{edition}-{lang}"),
+    log:
+        LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=2,
+    params:
+        languages=lambda w: languages(w.subject, w.edition),  # a param: the page is made again when they change
+        site_url=config["site_url"],
+        site_language=config["site_language"],
+    run:
+        stages.run("render_web", log=log[0], **web_arguments(input, output, params, wildcards))
+
+
+rule render_card:
+    """Draw a sheet's social card (1200 x 630 PNG): title, date and key figures."""
+    input:
+        stage=stage_module("render_card"),
+        entry=rules.render_web.output.entry,
+        fonts=rules.write_brand_assets.output.fonts,
+        logo=logo_of,
+        logos=rules.write_brand_assets.output.language_logos,
+        templates=WEB_TEMPLATES,
+        brand=BRAND,
+        helpers=HELPERS,
+    output:
+        card=SITE / site.card("{subject}-{edition}-{lang}"),
+    log:
+        LOGS / "render_card" / "{subject}-{edition}-{lang}.log",
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=2,
+    run:
+        stages.run(
+            "render_card",
+            log=log[0],
+            entry_file=input.entry,
+            fonts_dir=FILES.fonts_dir,
+            logo_file=input.logo,
+            card_file=output.card,
+        )
+
+
+rule site_index:
+    """Write the site's index: every sheet by subject, edition and language, with page-1 thumbnails. In
+    batches, the pages are made by the batch jobs, so the index waits for those."""
+    input:
+        stage=stage_module("render_site_index"),
+        pages=BATCH_SUMMARIES if BATCHES else [FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
+        templates=WEB_TEMPLATES,
+        labels=LABELS,
+        helpers=HELPERS,
+    output:
+        index=SITE / site.INDEX,
+        # an index in each other language of the pages, beside it (index-fr.html)
+        others=[
+            SITE / site.index(code, config["site_language"])
+            for code in sorted({code for _, _, code in site_pages()} - {config["site_language"]})
+        ],
+    log:
+        LOGS / "site_index.log",
+    threads: 1
+    resources:
+        mem_mb=300,
+        runtime=2,
+    params:
+        entries=[FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
+    run:
+        stages.run(
+            "render_site_index",
+            log=log[0],
+            entry_files=params.entries,
+            index_file=output.index,
+            language=config["site_language"],
+        )
