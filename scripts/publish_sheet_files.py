@@ -8,6 +8,7 @@ from pathlib import Path
 
 from factsheet import paths, site
 from factsheet.cli import command_line
+from factsheet.contributions import neutralised_csv
 from factsheet.errors import display_path
 from factsheet.files import atomic_path, confined, inside, write_text
 from factsheet.sheet import entry_file, load_projects, load_sheet
@@ -33,7 +34,6 @@ def write_web_photo(source: Path, target: Path) -> None:
 
 def main(sheet_dir: Path, tidy_file: Path, table_file: Path, photos_dir: Path) -> None:
     """Write the sheet's table to ``table_file`` and the photos its projects show into ``photos_dir``."""
-    from render_pdf import neutralised_csv
 
     sheet_dir = Path(sheet_dir)
     write_text(table_file, neutralised_csv(Path(tidy_file).read_text(encoding="utf-8")))

@@ -13,13 +13,13 @@ from factsheet.cli import command_line
 from factsheet.files import atomic_path
 from factsheet.formatting import load_labels
 from factsheet.palette import stream_css
+from factsheet.web import amounts_kept_whole, templates
 
 CARD_TEMPLATE = "card.html.j2"
 
 
 def card_html(entry: dict, fonts_dir: Path, logo_file: Path) -> str:
     """The card's HTML, fonts and logo by file address."""
-    from render_web import amounts_kept_whole, templates
 
     brand_values = brand.load_brand()
     html = templates().get_template(CARD_TEMPLATE).render(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from factsheet import layout, paths, print_rules
 from factsheet.cli import command_line
+from factsheet.contributions import neutralised_csv
 from factsheet.errors import DataError, Problem, display_path
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 from factsheet.files import atomic_path
@@ -69,35 +70,6 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
     except layout.LayoutFailed as err:
         raise DataError([Problem(display_path(html_file), "", f"{err}: shorten or split the longest text or "
                                  "box of the sheet, and report the sheet to the pipeline's maintainers")]) from None
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised_csv(text: str) -> str:
-    """The CSV with every cell a spreadsheet would run as a formula made inert (OWASP, CSV injection): a cell
-    that starts with = + - @, a tab or a carriage return and is not a number gets a leading single quote.
-    A table without such cells is returned unchanged, byte for byte."""
-    import csv
-    import io
-
-    def risky(cell: str) -> bool:
-        if not cell.startswith(FORMULA_STARTS):
-            return False
-        try:
-            float(cell)
-        except ValueError:
-            return True
-        return False
-
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not any(risky(cell) for row in rows for cell in row):
-        return text
-
-    def quoted(cell: str) -> str:  # like the csv module's minimal quoting, and a carriage return quoted too
-        return f'"{cell.replace(chr(34), chr(34) * 2)}"' if any(c in cell for c in ',"\n\r') else cell
-
-    return "".join(",".join(quoted("'" + cell if risky(cell) else cell) for cell in row) + "\n" for row in rows)
 
 
 def scope_table_headers(document, pdf) -> None:

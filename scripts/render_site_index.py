@@ -11,6 +11,7 @@ from factsheet.brand import load_brand, logo_language
 from factsheet.cli import command_line
 from factsheet.files import write_text
 from factsheet.formatting import Formatter, load_labels
+from factsheet.web import menu_name, templates
 
 INDEX_TEMPLATE = "index.html.j2"
 
@@ -34,7 +35,6 @@ def main(entry_files: list[Path], index_file: Path, language: str = "en") -> Non
     """Write the index of the pages ``entry_files`` describe, its own words in ``language``, and beside it an
     index in each other language of the pages (site.index), each linking to the others. A page marked
     ``publish: false`` is left off."""
-    from render_web import language_name, templates
 
     entries = [json.loads(Path(f).read_text(encoding="utf-8")) for f in entry_files]
     codes = index_languages(entries, language)  # the same files whichever sheets are published
@@ -50,7 +50,7 @@ def main(entry_files: list[Path], index_file: Path, language: str = "en") -> Non
         html = templates().get_template(INDEX_TEMPLATE).render(
             labels=labels, language=code, subjects=subjects(entries), stylesheet=site.STYLESHEET,
             icon=site.ICON, logo=site.logo(logo_language(brand, code)), home=site.index(code, language),
-            indexes=[{"code": other, "name": language_name(other), "href": site.index(other, language)}
+            indexes=[{"code": other, "name": menu_name(other), "href": site.index(other, language)}
                      for other in codes if other != code],
             organisation=next((e["organisation"] for e in entries if e["language"] == code),
                               entries[0]["organisation"] if entries else ""),

@@ -6,51 +6,22 @@ also writes the page's entry for the site's index and social card (a small JSON 
 """
 
 import json
-import re
 from pathlib import Path
 
-import jinja2
-
-from factsheet import brand, paths, site
+from factsheet import brand, site
 from factsheet.cli import command_line
 from factsheet.contributions import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from factsheet.files import write_text
+from factsheet.page import context
+from factsheet.web import amounts_kept_whole, menu_name, templates
 
 PAGE_TEMPLATE = "sheet.html.j2"
-
-
-def language_name(code: str) -> str:
-    """A language's name in itself, as a language menu shows it: Français, Español."""
-    from babel import Locale
-
-    name = Locale.parse(code).get_display_name(code)
-    return name[:1].upper() + name[1:]
-
-
-WORD_JOINER = "\u2060"  # no line break here, and nothing drawn
-
-
-def amounts_kept_whole(html: str, labels: dict) -> str:
-    """The page with each hyphenated word of the money wording ("É.-U." of "dollars É.-U.") joined across its
-    hyphen: a browser would break a line after the hyphen, and leave "U." alone at the start of the next."""
-    for label in ("usd", "usd_millions"):
-        for word in set(re.findall(r"\S*-\S*", labels[label].partition("{value}")[2])):
-            html = html.replace(word, word.replace("-", "-" + WORD_JOINER))
-    return html
-
-
-def templates() -> jinja2.Environment:
-    """The web edition's templates (templates/web/), HTML-escaped, strict about unknown names."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.WEB_TEMPLATES_DIR), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, language: str | None,
                 languages: list[str], site_url: str | None = None, site_language: str = "en",
                 phone_chart_file: Path | None = None) -> dict:
     """What the page shows: the PDF's values (render_html.context), with the site's addresses."""
-    from render_html import context
-
     sheet_dir, site_dir = Path(sheet_dir), Path(site_dir)
     sheet_name = f"{sheet_dir.parent.name}-{sheet_dir.name}"
     values = context(sheet_dir, Path(tidy_file), "", {"on_dark": site.LOGO}, language=language,
@@ -97,7 +68,7 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
             streams=fmt.join(f"{s.id} = {s.label}" for s in sheet.streams))}
             for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)],
         "pages": [site.page_image(name, n) for n in range(1, page_count(site_dir / site.previews(name)) + 1)],
-        "languages": [{"code": code, "name": language_name(code), "href": site.page(f"{sheet_name}-{code}")}
+        "languages": [{"code": code, "name": menu_name(code), "href": site.page(f"{sheet_name}-{code}")}
                       for code in languages if code != sheet.language],
     }
     return values
@@ -116,7 +87,7 @@ def entry(values: dict) -> dict:
     sheet, name = values["sheet"], values["site"]["name"]
     return {"name": name, "subject": values["site"]["subject"], "edition": values["site"]["edition"],
             "edition_date": sheet.edition_date.isoformat(), "language": sheet.language,
-            "language_name": language_name(sheet.language), "title": sheet.title, "date": values["edition"],
+            "language_name": menu_name(sheet.language), "title": sheet.title, "date": values["edition"],
             "donor": sheet.donor.name, "organisation": sheet.contact.organisation,
             "key_figures": [{"value": f["value"], "caption": f["caption"], "stream": f["stream"]}
                             for f in values["key_figures"]],

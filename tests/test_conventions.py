@@ -18,7 +18,7 @@ from factsheet.sheet import load_sheet
 
 from conftest import CANADA
 from plot_contributions import axis_formatter, chart_title
-from render_html import context, render, rounding_shows
+from factsheet.page import context, render, rounding_shows
 
 LANGUAGES = ["en", "fr", "es"]
 

@@ -29,7 +29,7 @@ from factsheet.sheet import MAX_PHOTO_PIXELS, MAX_TEXT_BYTES, MAX_YAML_DEPTH, lo
 from factsheet.validate import check_sheet
 
 from conftest import CANADA, ROOT, first_language_only
-from render_pdf import neutralised_csv
+from factsheet.contributions import neutralised_csv
 
 SHEET = Path("canada") / "2023"
 PROJECT = "projects/01-jordan-garment-trade-unions.md"
@@ -398,7 +398,7 @@ def test_logo_link_leaving_templates_is_refused(templates, outside):
 
 
 def test_template_link_leaving_templates_is_refused(templates, outside):
-    from render_html import render
+    from factsheet.page import render
 
     link_out(templates, outside, "factsheet.html.j2")
     with pytest.raises(DataError) as info:
@@ -430,7 +430,7 @@ def test_markdown_subset_and_expressions_pass(sheet):
 
 
 def test_project_and_quote_bodies_are_filled(sheet, tmp_path):
-    from render_html import context
+    from factsheet.page import context
 
     append(sheet, PROJECT, "\nIt spent {{ totals.overall | usd_millions }} in {{ period.long }}.\n")
     append(sheet, QUOTE, " {{ donor.name }} helped_us_here.")

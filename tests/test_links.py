@@ -25,7 +25,7 @@ from factsheet.sheet import load_sheet
 from factsheet.validate import check_sheet
 
 from conftest import CANADA, first_language_only
-from render_html import context, render
+from factsheet.page import context, render
 
 SHEET = Path("canada") / "2023"
 PROJECT = "projects/01-jordan-garment-trade-unions.md"

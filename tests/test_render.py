@@ -13,7 +13,7 @@ from factsheet.errors import DataError
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 
 from conftest import CANADA, ROOT
-from render_html import context, render
+from factsheet.page import context, render
 
 
 @pytest.fixture()
@@ -115,7 +115,7 @@ def card(name, short, quotes=0):
      [("wide", "a"), ("pair", "b c"), ("columns", "d")]),
 ])
 def test_projects_in_columns_are_split_into_runs_at_their_quotes(cards, kinds):
-    from render_html import column_runs
+    from factsheet.page import column_runs
 
     runs = column_runs(cards)
     assert [(r["kind"], " ".join(p["id"] for p in r["projects"])) for r in runs] == kinds

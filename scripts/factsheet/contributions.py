@@ -524,3 +524,32 @@ def read_tidy(path: Path) -> pd.DataFrame:
     """Read a table written by :func:`write_tidy`."""
     return pd.read_csv(path, dtype={"year": int, "stream": str, "amount_usd": float, "note": str},
                        keep_default_na=False)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised_csv(text: str) -> str:
+    """The CSV with every cell a spreadsheet would run as a formula made inert (OWASP, CSV injection): a cell
+    that starts with = + - @, a tab or a carriage return and is not a number gets a leading single quote.
+    A table without such cells is returned unchanged, byte for byte."""
+    import csv
+    import io
+
+    def risky(cell: str) -> bool:
+        if not cell.startswith(FORMULA_STARTS):
+            return False
+        try:
+            float(cell)
+        except ValueError:
+            return True
+        return False
+
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not any(risky(cell) for row in rows for cell in row):
+        return text
+
+    def quoted(cell: str) -> str:  # like the csv module's minimal quoting, and a carriage return quoted too
+        return f'"{cell.replace(chr(34), chr(34) * 2)}"' if any(c in cell for c in ',"\n\r') else cell
+
+    return "".join(",".join(quoted("'" + cell if risky(cell) else cell) for cell in row) + "\n" for row in rows)
