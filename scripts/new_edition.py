@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.editions import sheet_languages, start_edition
+from factsheet.editions import sheet_languages
 from factsheet.errors import display_path, run_stage
 from factsheet.formatting import load_labels
+from factsheet.next_edition import start_edition
 from factsheet.outputs import Outputs
 
 

@@ -11,7 +11,8 @@ from factsheet.cli import command_line
 from factsheet.contributions import neutralised_csv
 from factsheet.errors import display_path
 from factsheet.files import atomic_path, confined, inside, write_text
-from factsheet.sheet import entry_file, load_projects, load_sheet
+from factsheet.languages import load_projects
+from factsheet.sheet import entry_file, load_sheet
 
 WEB_PHOTO_WIDTH = 1600  # px: sharp at twice the width a photo takes on a wide screen
 

@@ -14,11 +14,11 @@ from factsheet.contributions import read_raw, tidy, write_tidy
 from factsheet.figures import compute
 from factsheet.formatting import Formatter, load_labels
 from factsheet.languages import in_language
+from factsheet.page import context, render, rounding_shows
 from factsheet.sheet import load_sheet
 
 from conftest import CANADA
 from plot_contributions import axis_formatter, chart_title
-from factsheet.page import context, render, rounding_shows
 
 LANGUAGES = ["en", "fr", "es"]
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from factsheet.editions import TO_FILL, editions, previous_edition, start_edition
+from factsheet.editions import editions, previous_edition
 from factsheet.errors import DataError
+from factsheet.next_edition import TO_FILL, start_edition
 
 from conftest import CANADA, PDFS_ONLY, ROOT, copy_checkout, first_language_only, run_workflow
 

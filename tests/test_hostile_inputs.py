@@ -22,14 +22,13 @@ from PIL import Image
 
 from factsheet import fetcher as fetcher_module
 from factsheet.brand import load_brand, logo_in
-from factsheet.contributions import MAX_ROWS, MAX_TABLE_BYTES, read_raw, tidy, write_tidy
+from factsheet.contributions import MAX_ROWS, MAX_TABLE_BYTES, neutralised_csv, read_raw, tidy, write_tidy
 from factsheet.errors import DataError
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher, print_size
 from factsheet.sheet import MAX_PHOTO_PIXELS, MAX_TEXT_BYTES, MAX_YAML_DEPTH, load_sheet
 from factsheet.validate import check_sheet
 
 from conftest import CANADA, ROOT, first_language_only
-from factsheet.contributions import neutralised_csv
 
 SHEET = Path("canada") / "2023"
 PROJECT = "projects/01-jordan-garment-trade-unions.md"

@@ -21,11 +21,11 @@ import pytest
 from factsheet import links, markdown
 from factsheet.contributions import read_raw, tidy, write_tidy
 from factsheet.errors import DataError
+from factsheet.page import context, render
 from factsheet.sheet import load_sheet
 from factsheet.validate import check_sheet
 
 from conftest import CANADA, first_language_only
-from factsheet.page import context, render
 
 SHEET = Path("canada") / "2023"
 PROJECT = "projects/01-jordan-garment-trade-unions.md"

@@ -11,9 +11,9 @@ from factsheet import paths
 from factsheet.contributions import read_raw, tidy, write_tidy
 from factsheet.errors import DataError
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
+from factsheet.page import context, render
 
 from conftest import CANADA, ROOT
-from factsheet.page import context, render
 
 
 @pytest.fixture()

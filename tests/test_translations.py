@@ -10,8 +10,8 @@ import pytest
 import yaml
 from lxml import etree
 
-from factsheet.editions import start_edition
 from factsheet.errors import DataError
+from factsheet.next_edition import start_edition
 from factsheet.paths import LABELS_DIR
 from factsheet.translations import record_file, segments, stale_problems, text_hash, updated_record, write_record
 from factsheet.validate import check_sheet

@@ -13,7 +13,7 @@ import lxml.html
 from lxml import etree
 from pypdf import PdfReader
 
-from factsheet.editions import TO_FILL
+from factsheet.next_edition import TO_FILL
 from factsheet.xliff import NS
 
 from conftest import ROOT, copy_checkout, data_unchanged

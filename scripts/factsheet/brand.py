@@ -17,7 +17,8 @@ import fontpkg
 import yaml
 
 from . import paths
-from .files import read_template_file
+from .files import atomic_path, read_template_file
+from .site import web_font_file
 
 # Characters the role faces (heading, body) keep: Basic Latin to Latin Extended-B, combining marks,
 # Greek, Cyrillic, Latin Extended Additional, punctuation, currency, letterlike
@@ -121,8 +122,6 @@ def cached(face: dict) -> bool:
 
 def static_font(face: dict) -> Path:
     """The static instance of a face, cut once per environment."""
-    from .files import atomic_path
-
     path = static_font_path(face)
     if not cached(face):
         with atomic_path(path) as tmp:
@@ -157,7 +156,6 @@ def css(brand: dict, fonts_url: str, web: bool = False) -> str:
     copies of the web edition) and :root custom properties for the stylesheet."""
     def source(face):
         if web:
-            from .site import web_font_file
 
             return f'url("{fonts_url}/{web_font_file(face["file"])}") format("woff2"); font-display: swap'
         return f'url("{fonts_url}/{face["file"]}")'

@@ -10,7 +10,7 @@ import yaml
 from . import paths
 from .figures import Figures
 from .formatting import Formatter
-from .sheet import Sheet, read_text
+from .sheet import Sheet, read_text, translated_path, untranslated_texts
 
 TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
 SENTENCE_END = re.compile(r"(?<=[.!?…»”])\s+(?=[A-Z“«(])")
@@ -89,8 +89,6 @@ def _parts(path: Path) -> tuple[dict, list[str]]:
 def texts_in(folder: Path, language: str | None) -> dict[str, Path]:
     """A folder's texts in ``language`` (None: the first language; a text without its translation is the one
     the edition falls back to), by the name of their untranslated file."""
-    from .sheet import translated_path, untranslated_texts
-
     texts = {p.name: p for p in untranslated_texts(folder)}
     if language is None:
         return texts

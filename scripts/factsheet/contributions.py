@@ -20,7 +20,9 @@ import pandas as pd
 
 from .amounts import parse_amount
 from .errors import DataError, Problem, display_path
+from .figures import windows_of
 from .files import confined, special_file_problem
+from .sheet import MAX_WINDOW_YEARS
 
 ROW = "_row"  # column holding each record's row number as the user sees it
 REQUIRED_COLUMNS = ("year", "stream", "amount_usd")
@@ -453,9 +455,6 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path, declared: dict | N
 def _window_problems(table: pd.DataFrame, streams: list[str], declared: dict | None,
                      sheet_window: tuple[int, int] | None, shown: str) -> list[Problem]:
     """Each stream has one row for every year of its reporting window, and none outside it."""
-    from .figures import windows_of
-    from .sheet import MAX_WINDOW_YEARS
-
     period, windows = windows_of(streams, declared, sheet_window, table["year"])
     if period.years > MAX_WINDOW_YEARS:
         return [Problem(shown, "", f"the table runs from {period.first} to {period.last}, {period.years} years; "

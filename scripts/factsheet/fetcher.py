@@ -13,6 +13,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import display_path
 from .files import outside_problem
 from .paths import SHEET_SCHEME
+from .sheet import MAX_PHOTO_PIXELS, photo_pixels
 
 # A project photo prints at the column's width and a fixed height, the tallest being a featured project's
 # (templates/factsheet.css: .photo img, object-fit: cover); a photo with more pixels than that needs at
@@ -23,13 +24,11 @@ PHOTO_WIDTH_MM, PHOTO_HEIGHT_MM, PRINT_DPI = 88, 58, 300
 class ResourceRefused(FatalURLFetchingError):
     """A resource outside the allowed folders, or one that does not exist."""
 
-
 class SandboxedFetcher(URLFetcher):
     """Serve file: URLs inside ``allowed`` folders and sheet: URLs inside the sheet's folder; refuse the rest.
 
     Refusals and missing files stop the rendering (no silent blank image).
     """
-
     def __init__(self, allowed: list[Path], sheet_dir: Path):
         super().__init__(allowed_protocols=("file", SHEET_SCHEME), fail_on_errors=True)
         self.allowed = [Path(p).resolve() for p in allowed]
@@ -83,7 +82,6 @@ def print_copy(path: Path) -> bytes:
     note line saying so. Refuses an image larger than the sheet check allows."""
     from PIL import Image, ImageOps
 
-    from .sheet import MAX_PHOTO_PIXELS, photo_pixels
 
     raw = path.read_bytes()
     pixels = photo_pixels(path)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .formatting import year_ranges
+
 
 @dataclass(frozen=True)
 class Period:
@@ -51,7 +53,6 @@ class Period:
 @dataclass(frozen=True)
 class Figures:
     """What narrative blocks and templates can name: period, windows, totals, by_year."""
-
     period: Period  # the sheet's window: every year the chart and table show
     windows: dict[str, Period]  # per stream id: the years it reports
     totals: dict[str, float]  # per stream id, plus "overall"
@@ -99,7 +100,5 @@ def compute(table: pd.DataFrame, streams: list[str], declared: dict | None = Non
 def compute_for(table: pd.DataFrame, sheet, labels: dict | None = None) -> Figures:
     """:func:`compute` for a sheet's streams and windows; year ranges read as ``labels`` (of the sheet's
     language) say."""
-    from .formatting import year_ranges
-
     return compute(table, [s.id for s in sheet.streams], **sheet_windows(sheet),
                    ranges=year_ranges(labels) if labels else None)

@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import DataError, Problem
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path):
@@ -51,8 +53,6 @@ def outside_problem(path: str | Path, root: str | Path, what: str = "the sheet's
     Every file a sheet or the brand is read from goes through this check (``confined``): a sheet cannot
     make the build read /etc/passwd by linking narrative/intro.md to it.
     """
-    from .errors import Problem
-
     path, root = Path(path), Path(root)
     name = name or path.name
     base = root.resolve()
@@ -69,8 +69,6 @@ def outside_problem(path: str | Path, root: str | Path, what: str = "the sheet's
 
 def confined(path: str | Path, root: str | Path, what: str = "the sheet's folder") -> Path:
     """``path`` itself, once :func:`outside_problem` found nothing wrong; a DataError naming it otherwise."""
-    from .errors import DataError
-
     problem = outside_problem(path, root, what)
     if problem:
         raise DataError([problem])
@@ -84,8 +82,6 @@ def inside(path: str | Path, root: str | Path, file: str = "", place: str = "", 
     Every output whose name comes from data (a photo's copy in the web edition) goes through this before
     it is written, whatever the sheet's check let through: a build writes inside its output folder only.
     """
-    from .errors import DataError, Problem
-
     path, root = Path(path), Path(root)
     if root.resolve() in path.resolve().parents:
         return path
@@ -109,7 +105,6 @@ def special_file_problem(path: str | Path):
     forever, or never end), told from its status without opening it; else None (also when it is missing)."""
     import stat
 
-    from .errors import Problem
 
     try:
         mode = os.stat(path).st_mode

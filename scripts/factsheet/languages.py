@@ -21,16 +21,21 @@ from pydantic import ValidationError
 from . import paths
 from .errors import DataError, Problem, display_path
 from .sheet import (
+    MAX_PROJECTS,
+    MAX_QUOTES,
     Model,
     Photo,
     Project,
     Quote,
     Sheet,
     Text,
+    _load_entries,
     _problems,
     _yaml,
     base_stem,
+    entry_file,
     entry_id,
+    photo_problem,
     read_text,
     split_front_matter,
     text_language,
@@ -324,3 +329,37 @@ def translation_problems(sheet: Sheet, sheet_dir: Path) -> tuple[list[Problem], 
                                     f"{'; '.join(missing)}; expected each translated, or the text named under "
                                     f"fallback: {language}: in {paths.SHEET_FILE} to use the {first} text"))
     return problems, warnings
+
+
+def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
+    """Projects in file-name order, each checked against the declared partners; in the language of ``sheet``
+    (each project's translation, where the edition is in another language than the first)."""
+    projects, problems = _load_entries(sheet_dir / paths.PROJECTS_DIR, Project, MAX_PROJECTS)
+    codes = [p.code for p in sheet.partners]
+    for project in projects:
+        path = sheet_dir / paths.PROJECTS_DIR
+        if project.partner not in codes:
+            problems.append(Problem(display_path(entry_file(path, project.id)), "key partner",
+                                    f"{project.partner!r} is not a partner of this sheet; expected one of "
+                                    f"{', '.join(codes) or '(none declared under partners: in sheet.yaml)'}"))
+        if project.photo:
+            problem = photo_problem(sheet_dir, project.photo.file)
+            if problem:
+                problems.append(Problem(display_path(entry_file(path, project.id)), "key photo.file", problem))
+    if problems:
+        raise DataError(problems)
+    return in_language_entries(projects, sheet_dir / paths.PROJECTS_DIR, sheet, translated_project)
+
+
+def load_quotes(sheet_dir: Path, projects: list[Project], sheet: Sheet | None = None) -> list[Quote]:
+    """Testimonial quotes, each optionally placed after one project; in the language of ``sheet``, if given."""
+    quotes, problems = _load_entries(sheet_dir / paths.QUOTES_DIR, Quote, MAX_QUOTES)
+    ids = [p.id for p in projects]
+    for quote in quotes:
+        if quote.project is not None and quote.project not in ids:
+            problems.append(Problem(display_path(entry_file(sheet_dir / paths.QUOTES_DIR, quote.id)), "key project",
+                                    f"{quote.project!r} is not a project of this sheet; "
+                                    f"expected one of {', '.join(ids)}"))
+    if problems:
+        raise DataError(problems)
+    return in_language_entries(quotes, sheet_dir / paths.QUOTES_DIR, sheet, translated_quote) if sheet else quotes

@@ -16,6 +16,7 @@ from . import markdown, paths
 from .errors import DataError, Problem, display_path
 from .figures import Figures
 from .files import confined
+from .languages import sheet_text_file, text_file
 from .sheet import Sheet, base_stem, body_first_line, read_text, text_language, untranslated_texts
 from .sheet import entry_id as entry_id_of
 
@@ -56,10 +57,8 @@ def environment(filters: dict) -> SandboxedEnvironment:
 class _Refused(Exception):
     """An expression outside the language: what is wrong with it."""
 
-
 class _Unknown(Exception):
     """A name, key or filter that does not exist: the bad name and the names that would work there."""
-
     def __init__(self, bad: str, owner: str | None, options: list[str]):
         super().__init__(bad)
         self.bad, self.owner, self.options = bad, owner, options
@@ -212,8 +211,6 @@ def load_blocks(sheet_dir: Path, names: dict, env: SandboxedEnvironment, sheet: 
     """Every narrative block of a sheet as {"heading": str | None, "html": str}, in the language of ``sheet``
     (its translation, intro.fr.md, where the edition is in another language than the first), set in its
     ``typography`` (the labels file's)."""
-    from .languages import text_file
-
     folder = sheet_dir / paths.NARRATIVE_DIR
     if folder.exists() or folder.is_symlink():
         confined(folder, sheet_dir)
@@ -249,8 +246,6 @@ def fill_entry(folder: Path, entry_id: str, body: str, names: dict, env: Sandbox
     """A project's or quote's body (``folder``/NN-<entry_id>.md, or its translation into the language of
     ``sheet``) with its {{ }} filled in and its Markdown checked, like a narrative block; problems name the file
     and its line."""
-    from .languages import text_file
-
     path = next(p for p in untranslated_texts(folder) if entry_id_of(p) == entry_id)
     if sheet is not None:
         path = text_file(path, sheet)
@@ -279,8 +274,6 @@ def entry_problems(sheet_dir: Path, projects: list, quotes: list, names: dict,
 def chart_lines(sheet: Sheet, sheet_dir: Path, names: dict, env: SandboxedEnvironment) -> dict[str, str | None]:
     """The chart's source and note with their {{ }} filled in (``{{ edition_date | month_year }}``: the
     source names the edition's date without it being typed each year); a problem names the key."""
-    from .languages import sheet_text_file
-
     path = Path(sheet_dir) / paths.SHEET_FILE if sheet.language == sheet.languages[0] \
         else sheet_text_file(sheet_dir, sheet.language)
     found, problems = {}, []

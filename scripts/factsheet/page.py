@@ -11,10 +11,10 @@ from .errors import DataError, Problem, display_path
 from .figures import Figures, compute_for
 from .files import confined, read_template_file
 from .formatting import Formatter, isolated, load_labels
-from .languages import in_language
+from .languages import in_language, load_projects, load_quotes
 from .narrative import BLOCKS, chart_lines, environment, fill_entry, load_blocks, narrative_names
 from .palette import stream_css
-from .sheet import Sheet, load_projects, load_quotes, load_sheet
+from .sheet import Sheet, load_sheet
 
 SHORT_PROJECT_WORDS = 70  # a project this short is kept whole in one column
 

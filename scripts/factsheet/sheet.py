@@ -442,28 +442,6 @@ def _load_entries(folder: Path, model, most: int):
     return entries, problems
 
 
-def load_projects(sheet_dir: Path, sheet: Sheet) -> list[Project]:
-    """Projects in file-name order, each checked against the declared partners; in the language of ``sheet``
-    (each project's translation, where the edition is in another language than the first)."""
-    from .languages import in_language_entries, translated_project
-
-    projects, problems = _load_entries(sheet_dir / paths.PROJECTS_DIR, Project, MAX_PROJECTS)
-    codes = [p.code for p in sheet.partners]
-    for project in projects:
-        path = sheet_dir / paths.PROJECTS_DIR
-        if project.partner not in codes:
-            problems.append(Problem(display_path(entry_file(path, project.id)), "key partner",
-                                    f"{project.partner!r} is not a partner of this sheet; expected one of "
-                                    f"{', '.join(codes) or '(none declared under partners: in sheet.yaml)'}"))
-        if project.photo:
-            problem = photo_problem(sheet_dir, project.photo.file)
-            if problem:
-                problems.append(Problem(display_path(entry_file(path, project.id)), "key photo.file", problem))
-    if problems:
-        raise DataError(problems)
-    return in_language_entries(projects, sheet_dir / paths.PROJECTS_DIR, sheet, translated_project)
-
-
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 # Pixels of a photo (a phone's 4000 x 3000), and of all the photos of a sheet together: each PDF decodes and
 # downsamples every photo, at a cost that grows with its pixels, to about 1,000 px wide (what print needs).
@@ -577,22 +555,6 @@ def _header_size(path: Path) -> tuple[int, int] | None:
             return width, height
         position += 2 + length
     return None
-
-
-def load_quotes(sheet_dir: Path, projects: list[Project], sheet: Sheet | None = None) -> list[Quote]:
-    """Testimonial quotes, each optionally placed after one project; in the language of ``sheet``, if given."""
-    from .languages import in_language_entries, translated_quote
-
-    quotes, problems = _load_entries(sheet_dir / paths.QUOTES_DIR, Quote, MAX_QUOTES)
-    ids = [p.id for p in projects]
-    for quote in quotes:
-        if quote.project is not None and quote.project not in ids:
-            problems.append(Problem(display_path(entry_file(sheet_dir / paths.QUOTES_DIR, quote.id)), "key project",
-                                    f"{quote.project!r} is not a project of this sheet; "
-                                    f"expected one of {', '.join(ids)}"))
-    if problems:
-        raise DataError(problems)
-    return in_language_entries(quotes, sheet_dir / paths.QUOTES_DIR, sheet, translated_quote) if sheet else quotes
 
 
 def entry_file(folder: Path, entry: str) -> Path:

@@ -19,6 +19,11 @@ import sys
 import threading
 from pathlib import Path
 
+from .errors import exit_on_sigterm, run_stage
+from .files import atomic_path, write_text
+from .paths import SCRIPTS_DIR
+from .recovery import WARM_PARENT_VARIABLE
+
 # What the forkserver imports before it forks the first job, the stage modules included. Its first step,
 # factsheet.ends_with_parent, ends it and its jobs with the process that started it; the next,
 # factsheet.preload_start, keeps what no stage needs out; its last, factsheet.preload, loads what the libraries
@@ -38,7 +43,6 @@ _stopping = threading.Event()
 class StageFailed(Exception):
     """A stage stopped on bad input or an internal error (its messages are printed and in its log)."""
 
-
 def context() -> multiprocessing.context.ForkServerContext:
     """This process's forkserver context, its preload list set (the server starts on first use)."""
     global _context
@@ -47,8 +51,6 @@ def context() -> multiprocessing.context.ForkServerContext:
             # The server imports PRELOAD at its start; the stage modules and this package live in scripts/,
             # which it finds through PYTHONPATH (Python 3.11's forkserver does not take the parent's sys.path:
             # its preload would skip them silently, and every job would import them again).
-            from .paths import SCRIPTS_DIR
-            from .recovery import WARM_PARENT_VARIABLE
 
             os.environ[WARM_PARENT_VARIABLE] = str(os.getpid())  # whose end the server watches
             found = os.environ.get("PYTHONPATH", "").split(os.pathsep)
@@ -97,7 +99,6 @@ def compile_modules() -> None:
     as it is."""
     import compileall
 
-    from .paths import SCRIPTS_DIR
 
     compileall.compile_dir(SCRIPTS_DIR, quiet=2)
 
@@ -165,7 +166,6 @@ def copy(source: str | Path, target: str | Path) -> None:
     """Copy a file whole or not at all (a build stopped meanwhile leaves no half-written copy)."""
     import shutil
 
-    from .files import atomic_path
 
     with atomic_path(Path(target)) as tmp:
         shutil.copyfile(source, tmp)
@@ -180,7 +180,6 @@ def _job(stage: str, arguments: dict, log: str, cwd: str, settings: dict) -> Non
     import signal
     import time
 
-    from .errors import exit_on_sigterm, run_stage
 
     gc.disable()  # a job is short: what it allocates is freed when it ends
     signal.signal(signal.SIGTERM, exit_on_sigterm)  # a stopped job still removes its temporary files
@@ -205,8 +204,6 @@ def _job(stage: str, arguments: dict, log: str, cwd: str, settings: dict) -> Non
 def snakemake_environment(env) -> dict:
     """``env`` for a Snakemake process that reports through the pipeline's logger plugin (``--logger
     factsheet``): Snakemake finds plugins as importable packages, and this one lives in scripts/."""
-    from .paths import SCRIPTS_DIR
-
     return {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(SCRIPTS_DIR), env.get("PYTHONPATH")]))}
 
 
@@ -232,6 +229,5 @@ def build_batch(sheets: list[str], targets: list[str], cores: int, config: dict,
         print("\n".join(lines or [f"error: the batch of {len(sheets)} sheets stopped (its log: {log})"]),
               file=sys.stderr, flush=True)
         raise StageFailed("build_batch stopped")
-    from .files import write_text
 
     write_text(summary_file, json.dumps({"sheets": list(sheets), "built": list(targets)}, indent=2) + "\n")

@@ -36,6 +36,8 @@ import yaml
 from . import paths
 from .editions import LANGUAGE_RULE
 from .errors import DataError, Problem, display_path
+from .files import write_text
+from .languages import language_name
 from .sheet import _FRONT, read_text, translated_path, untranslated_texts
 
 RECORD_STEM = "translations"  # translations.<language>.yaml beside sheet.yaml
@@ -68,7 +70,6 @@ def text_hash(text: str) -> str:
 @dataclass(frozen=True)
 class Block:
     """A block of a Markdown body: its text's span in the file (after its marker: '# ', '- ', '2. ')."""
-
     start: int
     end: int
     marker: str
@@ -151,7 +152,6 @@ def entry_fields(data: dict, folder: str) -> dict[str, str]:
 @dataclass
 class Segment:
     """One segment of a source file and where its translation stands."""
-
     file: str  # the source file, relative to the sheet folder: sheet.yaml, narrative/intro.md
     key: str  # title, chart.source, body.3
     source: str
@@ -341,7 +341,6 @@ def write_record(sheet_dir: Path, language: str, record: dict, source_language: 
         record, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=False)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    from .files import write_text
 
     write_text(path, text)
     return True
@@ -398,8 +397,6 @@ def stale_problems(sheet, sheet_dir: Path) -> tuple[list[Problem], list[str]]:
     naming the translation's file and paragraph or key with a word diff of its source's change; one line per
     language for translations carried over from an earlier edition and not yet checked for this one; and a
     warning for translations the record does not know."""
-    from .languages import language_name
-
     sheet_dir = Path(sheet_dir)
     subject_sheet = f"{sheet_dir.parent.name}/{sheet_dir.name}"
     problems, warnings = [], []
@@ -523,8 +520,6 @@ def _set_yaml(text: str, start: int, end: int, key: str, value: str, flatten) ->
 def apply(sheet_dir: Path, language: str, found: dict[tuple[str, str], str]) -> list[Path]:
     """Write translated segments ({(file, key): text}) into the translation files, changing only what
     differs; return the files written."""
-    from .files import write_text
-
     sheet_dir = Path(sheet_dir)
     current = {(s.file, s.key): s for s in segments(sheet_dir, language)}
     changed: dict[Path, str] = {}
@@ -621,8 +616,6 @@ def apply_labels(labels_dir: Path, source_language: str, language: str, found: d
     """Write translated labels ({key: text}) into templates/labels/<language>.yaml, in place, keeping its
     comments and order (a new language's file starts as a copy of the source language's); the file, when
     written."""
-    from .files import write_text
-
     path = Path(labels_dir) / f"{language}.yaml"
     text = path.read_text(encoding="utf-8") if path.is_file() else \
         (Path(labels_dir) / f"{source_language}.yaml").read_text(encoding="utf-8")

@@ -10,14 +10,20 @@ from .errors import DataError, Problem, display_path
 from .figures import compute_for, sheet_windows
 from .files import outside_problem, special_file_problem
 from .formatting import Formatter, load_labels
-from .languages import in_language, sheet_text_complete, sheet_text_file, text_file, translation_problems
+from .languages import (
+    in_language,
+    load_projects,
+    load_quotes,
+    sheet_text_complete,
+    sheet_text_file,
+    text_file,
+    translation_problems,
+)
 from .narrative import chart_lines, entry_problems, environment, load_blocks, narrative_names
 from .sheet import (
     MAX_SHEET_PHOTO_PIXELS,
     MAX_TEXT_BYTES,
     entry_file,
-    load_projects,
-    load_quotes,
     load_sheet,
     photo_pixels,
     read_text,
