@@ -7,7 +7,7 @@ rule build_batch:
     in a fresh fork of the job's own warm process), which rebuilds only what changed."""
     input:
         sheets=lambda w: sorted(str(p) for s, _ in BATCHES[int(w.batch)] for p in (DATA / s).rglob("*") if p.is_file()),
-        code=[*HELPERS, *TEMPLATES, *WEB_TEMPLATES, *WORKFLOW_FILES, *STAGE_MODULES],
+        code=[FILES.package_version, *TEMPLATES, *WEB_TEMPLATES, *WORKFLOW_FILES, *STAGE_MODULES],
         brand_assets=rules.write_brand_assets.output,
         site_assets=lambda w: rules.write_site_assets.output if config["site"] else [],  # defined below
     output:

@@ -33,8 +33,11 @@ def source(path):
     return local(os.path.relpath(path))
 
 
-# A rule's stage module and the helpers it imports are its inputs: changing them reruns what depends on them.
-HELPERS = [source(p) for p in sorted(Path(workflow.basedir, "scripts", "factsheet").glob("*.py"))]
+# The package's files: one input of every stage, through their hash (rule package_version), so that a change
+# to the package rebuilds what it makes; a stage's own script is an input of its rule.
+PACKAGE = [
+    source(p) for p in sorted(Path(workflow.basedir, "scripts", "factsheet").iterdir()) if p.suffix in (".py", ".json")
+]
 TEMPLATE_FILES = sorted(p for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file())
 WEB_DIR = Path(workflow.basedir, "templates", "web")
 TEMPLATES = [source(p) for p in TEMPLATE_FILES if not p.is_relative_to(WEB_DIR)]  # the PDF's
@@ -96,6 +99,7 @@ SHEETS = discover_sheets()
 # (a second's work that every sheet of a group needs), the copies under plain names, the site's index.
 localrules:
     all,
+    package_version,
     write_brand_assets,
     write_site_assets,
     name_first_language,
@@ -134,44 +138,24 @@ def first_language(wildcards):
     return sheet_languages_of(wildcards.subject, wildcards.edition)[0]
 
 
-def sheet_texts_all(wildcards):
-    """sheet.yaml and its translations into every language of the sheet."""
-    found = [
-        Path(sheet_dir(wildcards), "sheet.yaml"),
-        *(
-            Path(sheet_dir(wildcards), f"sheet.{code}.yaml")
-            for code in sheet_languages_of(wildcards.subject, wildcards.edition)
-        ),
-    ]
-    return [str(p) for p in found if p.exists()]
-
-
-def sheet_texts_of(wildcards):
-    """sheet.yaml, and its translation into the job's language if it has one (sheet.fr.yaml)."""
-    found = [Path(sheet_dir(wildcards), "sheet.yaml"), Path(sheet_dir(wildcards), f"sheet.{wildcards.lang}.yaml")]
-    return [str(p) for p in found if p.exists()]
-
-
 def previous(wildcards):
     """The edition before this one, whose figures and texts the change report compares."""
     return previous_edition(DATA, wildcards.subject, wildcards.edition)
 
 
-def previous_dir(wildcards):
-    return str(DATA / wildcards.subject / previous(wildcards))
-
-
-def previous_tidy(wildcards):
-    return str(FILES.tidy(f"{wildcards.subject}-{previous(wildcards)}"))
-
-
-def previous_files(wildcards):
-    return sorted(str(p) for p in Path(previous_dir(wildcards)).rglob("*") if p.is_file())
+def previous_checked(wildcards):
+    """The previous edition's checked sheet."""
+    return str(FILES.checked(f"{wildcards.subject}-{previous(wildcards)}"))
 
 
 def sheet_files(wildcards):
-    """Every file of a sheet's data folder: narrative, projects, quotes, photos."""
+    """Every file of a sheet's data folder: narrative, projects, quotes, photos (what check_sheet reads)."""
     return sorted(str(p) for p in Path(sheet_dir(wildcards)).rglob("*") if p.is_file())
+
+
+def sheet_photos(wildcards):
+    """The photos of a sheet's data folder: the one part of it that stages after the check read."""
+    return sorted(str(p) for p in Path(sheet_dir(wildcards), "photos").rglob("*") if p.is_file())
 
 
 def finished(sheets):
@@ -211,8 +195,7 @@ BATCH_SUMMARIES = [OUT / "batches" / f"{n}.json" for n in range(len(BATCHES))]
 # A stage's arguments, from its job's input, output and wildcards.
 def chart_arguments(input, output, wildcards):
     return dict(
-        tidy_file=input.tidy,
-        sheet_file=str(Path(sheet_dir(wildcards), "sheet.yaml")),
+        checked_file=input.checked,
         brand_file=input.brand,
         style_file=input.style,
         fonts_dir=FILES.fonts_dir,
@@ -227,8 +210,7 @@ def html_arguments(input, output, wildcards):
     # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
     name = f"{wildcards.subject}-{wildcards.edition}-{wildcards.lang}"
     return dict(
-        sheet_dir=sheet_dir(wildcards),
-        tidy_file=input.tidy,
+        checked_file=input.checked,
         chart_file=str(FILES.chart(name)),
         logo_file=input.logo_on_dark,
         fonts_dir=FILES.fonts_dir,
@@ -241,10 +223,9 @@ def html_arguments(input, output, wildcards):
 def pdf_arguments(input, output, wildcards):
     return dict(
         html_file=input.html,
-        sheet_dir=sheet_dir(wildcards),
+        checked_file=input.checked,
         pdf_file=output.pdf,
         archival_file=output.get("archival"),
-        tidy_file=input.tidy,
         layout_file=output.layout,
         budget_file=input.budget[0] if input.budget else None,
         language=wildcards.lang,
@@ -272,21 +253,19 @@ def review_pdfs(wildcards, edition=None):
 
 
 def review_previous(wildcards):
-    """The previous edition's PDFs, table and files (none for a first edition)."""
+    """The previous edition's PDFs and checked sheet (none for a first edition)."""
     if not previous(wildcards):
         return []
-    return [*review_pdfs(wildcards, previous(wildcards)), previous_tidy(wildcards), *previous_files(wildcards)]
+    return [*review_pdfs(wildcards, previous(wildcards)), previous_checked(wildcards)]
 
 
 def review_arguments(input, output, wildcards):
     old = previous(wildcards)
     return dict(
-        new_dir=sheet_dir(wildcards),
-        new_tidy=input.tidy,
+        new_checked=input.checked,
         new_pdfs=input.pdfs,
         review_file=output.review,
-        old_dir=previous_dir(wildcards) if old else None,
-        old_tidy=previous_tidy(wildcards) if old else None,
+        old_checked=previous_checked(wildcards) if old else None,
         old_pdfs=review_pdfs(wildcards, old) if old else [],
     )
 
@@ -298,8 +277,7 @@ def site_pages():
 
 def web_arguments(input, output, params, wildcards):
     return dict(
-        sheet_dir=sheet_dir(wildcards),
-        tidy_file=input.tidy,
+        checked_file=input.checked,
         chart_file=input.chart,
         phone_chart_file=input.chart_phone,
         site_dir=SITE,

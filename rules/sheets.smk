@@ -3,13 +3,31 @@
 # edition's plain name.
 
 
+rule package_version:
+    """The hash of the package's files: an input of every stage, so that a change to the package rebuilds."""
+    input:
+        PACKAGE,
+    output:
+        FILES.package_version,
+    log:
+        LOGS / "package_version.log",
+    conda:
+        "../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=50,
+        runtime=1,
+    shell:
+        "sha256sum {input:q} > {output:q} 2> {log:q}"
+
+
 rule write_brand_assets:
     """Write the matplotlib style, the logo in its print colour and the static fonts from the brand file."""
     input:
         stage=stage_module("write_brand_assets"),
         brand=BRAND,
         logos=LOGOS,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         style=FILES.style,
         logo_on_dark=FILES.logo_on_dark,
@@ -34,17 +52,17 @@ rule write_brand_assets:
 
 
 rule check_sheet:
-    """Check every file of a sheet (table, sheet.yaml, texts, photos) before anything is drawn; the table,
-    read and checked once, is written tidy for the stages after it."""
+    """Check every file of a sheet (table, sheet.yaml, texts, photos) before anything is drawn, and write the
+    checked sheet: every language's texts and fields, the tidy table and the figures, which the stages after
+    it read instead of the sheet's folder."""
     input:
         stage=stage_module("check_sheet"),
         sheet=sheet_files,
         labels=LABELS,
         brand=BRAND,  # the fonts it declares decide which characters print (read from the environment's cache)
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
-        summary=FILES.summary("{subject}-{edition}"),
-        tidy=FILES.tidy("{subject}-{edition}"),
+        checked=FILES.checked("{subject}-{edition}"),
     log:
         LOGS / "check_sheet" / "{subject}-{edition}.log",
     threads: 1
@@ -56,8 +74,7 @@ rule check_sheet:
             "check_sheet",
             log=log[0],
             sheet_dir=sheet_dir(wildcards),
-            summary_file=output.summary,
-            tidy_file=output.tidy,
+            checked_file=output.checked,
             plausible_max_usd=config["plausible_max_usd"],
         )
 
@@ -66,13 +83,12 @@ rule plot_contributions:
     """Draw the contributions chart as SVG, text kept as text."""
     input:
         stage=stage_module("plot_contributions"),
-        tidy=rules.check_sheet.output.tidy,
-        sheet=sheet_texts_all,  # one chart design for every language: their legends decide it together
+        checked=rules.check_sheet.output.checked,  # every language's: their legends decide one chart design
         labels=LABELS,
         brand=BRAND,
         style=rules.write_brand_assets.output.style,
         fonts=rules.write_brand_assets.output.fonts,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         chart=FILES.chart("{subject}-{edition}-{lang}"),
         chart_tall=FILES.tall_chart("{subject}-{edition}-{lang}"),
@@ -91,13 +107,13 @@ rule render_html:
     """Fill the sheet template with the sheet's texts and computed figures."""
     input:
         stage=stage_module("render_html"),
-        tidy=rules.check_sheet.output.tidy,
+        checked=rules.check_sheet.output.checked,
         logo_on_dark=logo_of,
         logos=rules.write_brand_assets.output.language_logos,
         fonts=rules.write_brand_assets.output.fonts,
-        sheet=sheet_files,
+        labels=LABELS,
         templates=TEMPLATES,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         html=FILES.html("{subject}-{edition}-{lang}"),
     log:
@@ -116,13 +132,13 @@ rule render_pdf:
         stage=stage_module("render_pdf"),
         html=rules.render_html.output.html,
         budget=budget_record,
-        tidy=rules.check_sheet.output.tidy,
+        checked=rules.check_sheet.output.checked,
         chart=rules.plot_contributions.output.chart,
         chart_tall=rules.plot_contributions.output.chart_tall,
         logos=rules.write_brand_assets.output,
-        sheet=sheet_files,
+        photos=sheet_photos,
         templates=TEMPLATES,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         **({"archival": FILES.archival("{subject}-{edition}-{lang}")} if ARCHIVAL else {}),
         pdf=FILES.pdf("{subject}-{edition}-{lang}"),
@@ -141,11 +157,10 @@ rule report_changes:
     """Write what changed since the previous edition: figures old and new, texts added or removed."""
     input:
         stage=stage_module("report_changes"),
-        old_tidy=previous_tidy,
-        new_tidy=rules.check_sheet.output.tidy,
-        old_sheet=previous_files,
-        new_sheet=sheet_files,
-        helpers=HELPERS,
+        old=previous_checked,
+        new=rules.check_sheet.output.checked,
+        labels=LABELS,
+        package=FILES.package_version,
     output:
         report=FILES.changes("{subject}-{edition}-{lang}"),
     log:
@@ -158,10 +173,8 @@ rule report_changes:
         stages.run(
             "report_changes",
             log=log[0],
-            old_dir=previous_dir(wildcards),
-            new_dir=sheet_dir(wildcards),
-            old_tidy=input.old_tidy,
-            new_tidy=input.new_tidy,
+            old_checked=input.old,
+            new_checked=input.new,
             report_file=output.report,
             language=wildcards.lang,
         )
@@ -172,12 +185,11 @@ rule render_review:
     text's changes as a word diff, the translations to check, and the pages of both editions."""
     input:
         stage=stage_module("render_review"),
-        tidy=rules.check_sheet.output.tidy,
+        checked=rules.check_sheet.output.checked,
         pdfs=review_pdfs,
         previous=review_previous,
-        sheet=sheet_files,
         labels=LABELS,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         review=FILES.review("{subject}-{edition}"),
     log:

@@ -8,7 +8,7 @@ rule write_site_assets:
         brand=BRAND,
         fonts=rules.write_brand_assets.output.fonts,
         templates=WEB_TEMPLATES,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         stylesheet=SITE / site.STYLESHEET,
         logo=SITE / site.LOGO,
@@ -31,9 +31,9 @@ rule publish_sheet_files:
     """Put a sheet's cleaned table and its photos (at a web size, without camera metadata) into the site."""
     input:
         stage=stage_module("publish_sheet_files"),
-        tidy=rules.check_sheet.output.tidy,
-        sheet=sheet_files,
-        helpers=HELPERS,
+        checked=rules.check_sheet.output.checked,
+        photos=sheet_photos,
+        package=FILES.package_version,
     output:
         table=SITE / site.table("{subject}-{edition}"),
         photos=directory(SITE / site.photos("{subject}-{edition}")),
@@ -47,8 +47,7 @@ rule publish_sheet_files:
         stages.run(
             "publish_sheet_files",
             log=log[0],
-            sheet_dir=sheet_dir(wildcards),
-            tidy_file=input.tidy,
+            checked_file=input.checked,
             table_file=output.table,
             photos_dir=output.photos,
         )
@@ -78,7 +77,7 @@ rule render_previews:
     input:
         stage=stage_module("render_previews"),
         pdf=rules.render_pdf.output.pdf,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         previews=directory(SITE / site.previews("{subject}-{edition}-{lang}")),
     log:
@@ -96,16 +95,16 @@ rule render_web:
     its files; and its entry for the index."""
     input:
         stage=stage_module("render_web"),
-        tidy=rules.check_sheet.output.tidy,
+        checked=rules.check_sheet.output.checked,
         chart=rules.plot_contributions.output.chart,
         chart_phone=rules.plot_contributions.output.chart_phone,
-        sheet=sheet_files,
+        labels=LABELS,
         templates=[*TEMPLATES, *WEB_TEMPLATES],
         assets=rules.write_site_assets.output,
         files=rules.publish_sheet_files.output,
         pdfs=rules.publish_pdf.output,
         previews=rules.render_previews.output.previews,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         page=SITE / site.page("{subject}-{edition}-{lang}"),
         entry=FILES.entry("{subject}-{edition}-{lang}"),
@@ -133,7 +132,7 @@ rule render_card:
         logos=rules.write_brand_assets.output.language_logos,
         templates=WEB_TEMPLATES,
         brand=BRAND,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         card=SITE / site.card("{subject}-{edition}-{lang}"),
     log:
@@ -161,7 +160,7 @@ rule site_index:
         pages=BATCH_SUMMARIES if BATCHES else [FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
         templates=WEB_TEMPLATES,
         labels=LABELS,
-        helpers=HELPERS,
+        package=FILES.package_version,
     output:
         index=SITE / site.INDEX,
         # an index in each other language of the pages, beside it (index-fr.html)

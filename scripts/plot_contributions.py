@@ -11,16 +11,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager, patheffects, ticker  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
+from factsheet import checked  # noqa: E402
 from factsheet.brand import UNICODE_RANGES, font_stack, load_brand  # noqa: E402
+from factsheet.checked import CheckedSheet  # noqa: E402
 from factsheet.cli import command_line  # noqa: E402
-from factsheet.contributions import read_tidy  # noqa: E402
-from factsheet.figures import Figures, compute_for  # noqa: E402
+from factsheet.figures import Figures  # noqa: E402
 from factsheet.files import write_text  # noqa: E402
 from factsheet.formatting import Formatter, load_labels  # noqa: E402
-from factsheet.languages import in_language  # noqa: E402
 from factsheet.markdown import typeset_model  # noqa: E402
 from factsheet.palette import series_colours  # noqa: E402
-from factsheet.sheet import Sheet, load_sheet  # noqa: E402
+from factsheet.sheet import Sheet  # noqa: E402
 
 LEFT_TO_RIGHT_MARK = "\u200e"
 PHONE_EM_PER_CHARACTER = 0.55  # a character's mean width, for wrapping the phone drawing's title and legend
@@ -183,14 +183,14 @@ def drawn(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm
     return draw(sheet, figures, fmt, brand, height_mm, one_column=bool(one_column), width_mm=width_mm)
 
 
-def legend_in_one_column(sheet: Sheet, sheet_dir: Path, tidy, brand: dict) -> bool:
+def legend_in_one_column(model: CheckedSheet, brand: dict) -> bool:
     """One chart design per sheet: whether its legend stands one entry per row, in every language alike if it
     must in any of them (a longer legend would make that language's chart taller, with other axis steps). Only
     the words and number formats then differ between the languages' charts."""
-    for language in sheet.languages:
-        edition = in_language(sheet, sheet_dir, language)
+    for language in model.languages:
+        edition = model.sheet(language)
         labels = load_labels(language)
-        fig = draw(edition, compute_for(tidy, edition, labels), Formatter(language, labels), brand)
+        fig = draw(edition, model.figures(labels), Formatter(language, labels), brand)
         too_wide = len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig)
         plt.close(fig)
         if too_wide:
@@ -198,19 +198,17 @@ def legend_in_one_column(sheet: Sheet, sheet_dir: Path, tidy, brand: dict) -> bo
     return False
 
 
-def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, fonts_dir: Path,
-         svg_file: Path, tall_svg_file: Path | None = None, language: str | None = None,
-         phone_svg_file: Path | None = None) -> None:
+def main(checked_file: Path, brand_file: Path, style_file: Path, fonts_dir: Path, svg_file: Path,
+         tall_svg_file: Path | None = None, language: str | None = None, phone_svg_file: Path | None = None) -> None:
     """Draw the chart in ``language`` (one of the sheet's; by default the first) at the brand's size into
     ``svg_file`` and, if asked, at its taller size (which the PDF stage may choose to fill a short sheet's page)
     into ``tall_svg_file`` and at its phone size (the web page's on a narrow screen) into ``phone_svg_file``."""
-    untranslated = load_sheet(Path(sheet_file))
-    sheet = in_language(untranslated, Path(sheet_file).parent, language)
+    model = checked.read(Path(checked_file))
+    sheet = model.sheet(language)
     brand = load_brand(Path(brand_file))
     labels = load_labels(sheet.language)
     sheet = typeset_model(sheet, labels.get("typography"))  # Canada’s, as the page sets it
-    tidy = read_tidy(Path(tidy_file))
-    figures = compute_for(tidy, sheet, labels)
+    figures = model.figures(labels)
     fmt = Formatter(sheet.language, labels)
     register_fonts(Path(fonts_dir))
     drawings = [(svg_file, None, None)] \
@@ -218,7 +216,7 @@ def main(tidy_file: Path, sheet_file: Path, brand_file: Path, style_file: Path, 
         + ([(phone_svg_file, brand["chart"]["phone_size_mm"][1], brand["chart"]["phone_size_mm"][0])]
            if phone_svg_file else [])
     with plt.style.context(str(style_file)):
-        one_column = legend_in_one_column(untranslated, Path(sheet_file).parent, tidy, brand)
+        one_column = legend_in_one_column(model, brand)
         for target, height_mm, width_mm in drawings:
             fig = drawn(sheet, figures, fmt, brand, height_mm, width_mm, None if width_mm else one_column)
             write_text(target, svg_text(fig))

@@ -115,17 +115,15 @@ class SheetPreview:
                  site_dir=self.out.site)
 
     def check(self) -> None:
-        self.run("check_sheet", sheet_dir=self.sheet_dir, summary_file=self.out.summary(self.sheet),
-                 tidy_file=self.out.tidy(self.sheet))
+        self.run("check_sheet", sheet_dir=self.sheet_dir, checked_file=self.out.checked(self.sheet))
 
     def sheet_files(self) -> None:
-        self.run("publish_sheet_files", sheet_dir=self.sheet_dir, tidy_file=self.out.tidy(self.sheet),
+        self.run("publish_sheet_files", checked_file=self.out.checked(self.sheet),
                  table_file=self.out.site / site.table(self.sheet),
                  photos_dir=self.out.site / site.photos(self.sheet))
 
     def chart(self) -> None:
-        self.run("plot_contributions", tidy_file=self.out.tidy(self.sheet),
-                 sheet_file=self.sheet_dir / paths.SHEET_FILE, brand_file=paths.BRAND_FILE,
+        self.run("plot_contributions", checked_file=self.out.checked(self.sheet), brand_file=paths.BRAND_FILE,
                  style_file=self.out.style, fonts_dir=self.out.fonts_dir, svg_file=self.out.chart(self.name),
                  tall_svg_file=self.out.tall_chart(self.name), language=self.language)
 
@@ -136,22 +134,21 @@ class SheetPreview:
     def page(self, staged: bool = False) -> None:
         """The web page (``staged``: under its staged name, for publish())."""
         page = self.out.site / site.page(self.name)
-        self.run("render_web", sheet_dir=self.sheet_dir, tidy_file=self.out.tidy(self.sheet),
-                 chart_file=self.out.chart(self.name), site_dir=self.out.site,
+        self.run("render_web", checked_file=self.out.checked(self.sheet), chart_file=self.out.chart(self.name),
+                 site_dir=self.out.site,
                  html_file=self.staged(page) if staged else page, entry_file=self.out.entry(self.name),
                  language=self.language, languages=[self.language])
 
     def pdf(self, staged: bool = False) -> None:
         """The PDF, without its archival variant (the preview shows the published one); ``staged``: under its
         staged name, for publish()."""
-        self.run("render_html", sheet_dir=self.sheet_dir, tidy_file=self.out.tidy(self.sheet),
-                 chart_file=self.out.chart(self.name),
+        self.run("render_html", checked_file=self.out.checked(self.sheet), chart_file=self.out.chart(self.name),
                  logo_file=self.out.logo_on_dark_in(brand.logo_language(brand.load_brand(), self.language)),
                  fonts_dir=self.out.fonts_dir, html_file=self.out.html(self.name),
                  tall_chart_file=self.out.tall_chart(self.name), language=self.language)
         pdf = self.out.pdf(self.name)
-        self.run("render_pdf", html_file=self.out.html(self.name), sheet_dir=self.sheet_dir,
-                 pdf_file=self.staged(pdf) if staged else pdf, tidy_file=self.out.tidy(self.sheet))
+        self.run("render_pdf", html_file=self.out.html(self.name), checked_file=self.out.checked(self.sheet),
+                 pdf_file=self.staged(pdf) if staged else pdf)
         if not staged:
             self.publish("pdf")
 

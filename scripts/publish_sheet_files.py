@@ -6,13 +6,11 @@ PDF's attachment). Each photo is copied at a web size, without its camera metada
 
 from pathlib import Path
 
-from factsheet import paths, site
+from factsheet import checked, paths, site
 from factsheet.cli import command_line
 from factsheet.contributions import neutralised_csv
 from factsheet.errors import display_path
 from factsheet.files import atomic_path, confined, inside, write_text
-from factsheet.languages import load_projects
-from factsheet.sheet import entry_file, load_sheet
 
 WEB_PHOTO_WIDTH = 1600  # px: sharp at twice the width a photo takes on a wide screen
 
@@ -33,19 +31,18 @@ def write_web_photo(source: Path, target: Path) -> None:
                 image.convert("RGB").save(tmp, format="JPEG", quality=82, optimize=True, progressive=True)
 
 
-def main(sheet_dir: Path, tidy_file: Path, table_file: Path, photos_dir: Path) -> None:
+def main(checked_file: Path, table_file: Path, photos_dir: Path) -> None:
     """Write the sheet's table to ``table_file`` and the photos its projects show into ``photos_dir``."""
-
-    sheet_dir = Path(sheet_dir)
-    write_text(table_file, neutralised_csv(Path(tidy_file).read_text(encoding="utf-8")))
-    sheet = load_sheet(sheet_dir / paths.SHEET_FILE)
+    model = checked.read(Path(checked_file))
+    write_text(table_file, neutralised_csv(model.data["table_csv"]))
     Path(photos_dir).mkdir(parents=True, exist_ok=True)
-    for project in load_projects(sheet_dir, sheet):
-        if project.photo:
-            source = confined(sheet_dir / project.photo.file, sheet_dir)
-            given_in = display_path(entry_file(sheet_dir / paths.PROJECTS_DIR, project.id))
-            target = inside(Path(photos_dir) / site.photo_file(project.photo.file), photos_dir, given_in,
-                            "key photo.file", project.photo.file)
+    for entry in model.projects():
+        photo = entry.model.photo
+        if photo:
+            source = confined(model.sheet_dir / photo.file, model.sheet_dir)
+            given_in = display_path(model.sheet_dir / paths.PROJECTS_DIR / entry.file)
+            target = inside(Path(photos_dir) / site.photo_file(photo.file), photos_dir, given_in, "key photo.file",
+                            photo.file)
             write_web_photo(source, target)
 
 

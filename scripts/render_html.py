@@ -1,21 +1,22 @@
-"""Stage: fill the Jinja2 sheet template with a sheet's data and figures."""
+"""Stage: fill the Jinja2 sheet template with the checked sheet's texts and figures in one language."""
 
 import os
 from pathlib import Path
 
+from factsheet import checked
 from factsheet.cli import command_line
 from factsheet.files import write_text
 from factsheet.page import context, render
 
 
-def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, logo_file: Path, fonts_dir: Path,
-         html_file: Path, tall_chart_file: Path | None = None, language: str | None = None) -> None:
+def main(checked_file: Path, chart_file: Path, logo_file: Path, fonts_dir: Path, html_file: Path,
+         tall_chart_file: Path | None = None, language: str | None = None) -> None:
     """Write the sheet's HTML in ``language`` (one of its languages; by default the first); the files it refers
     to are given relative to it."""
     def relative(path):
         return os.path.relpath(path, Path(html_file).parent)
 
-    values = context(Path(sheet_dir), Path(tidy_file), relative(chart_file), {"on_dark": relative(logo_file)},
+    values = context(checked.read(Path(checked_file)), relative(chart_file), {"on_dark": relative(logo_file)},
                      fonts_url=relative(fonts_dir), language=language)
     values["chart"]["tall_src"] = relative(tall_chart_file) if tall_chart_file else None
     write_text(html_file, render(values))

@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-from factsheet import layout, paths, print_rules
+from factsheet import checked, layout, paths, print_rules
 from factsheet.cli import command_line
 from factsheet.contributions import neutralised_csv
 from factsheet.errors import DataError, Problem, display_path
@@ -21,7 +21,7 @@ PUBLISHED = "pdf/ua-1"
 ARCHIVAL = "pdf/a-3a"
 
 
-def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file: Path | None = None,
+def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], table: tuple[str, str] | None = None,
            edition_date: dt.date | None = None, budget: int | None = None, layout_file: Path | None = None,
            edition: str = "", tall_chart: bool | None = None) -> None:
     """Lay the HTML out and write it as each requested variant: {"pdf/ua-1": path, ...}; refuse it when it runs
@@ -46,11 +46,11 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], tidy_file
               + (f" (budget {budget})" if budget else ""))
         for variant, target in targets.items():
             attachments = []
-            if variant == ARCHIVAL and tidy_file is not None:
+            if variant == ARCHIVAL and table is not None:
                 stamp = dt.datetime.combine(edition_date, dt.time(), tzinfo=dt.UTC)
                 attachments.append(Attachment(
-                    string=neutralised_csv(Path(tidy_file).read_text(encoding="utf-8")), url_fetcher=fetcher,
-                    name=f"{Path(tidy_file).stem}-contributions.csv", relationship="Data", created=stamp,
+                    string=neutralised_csv(table[1]), url_fetcher=fetcher,
+                    name=f"{table[0]}-contributions.csv", relationship="Data", created=stamp,
                     modified=stamp, description="The contributions table the figures of this fact sheet come from"))
             with atomic_path(target) as tmp:
                 document.write_pdf(tmp, pdf_variant=variant, pdf_identifier=True, attachments=attachments,
@@ -88,25 +88,24 @@ def scope_table_headers(document, pdf) -> None:
             attributes["Scope"] = "/Column" if row == "0" else "/Row"
 
 
-def main(html_file: Path, sheet_dir: Path, pdf_file: Path, archival_file: Path | None = None,
-         tidy_file: Path | None = None, layout_file: Path | None = None, budget_file: Path | None = None,
-         language: str | None = None) -> None:
+def main(html_file: Path, checked_file: Path, pdf_file: Path, archival_file: Path | None = None,
+         layout_file: Path | None = None, budget_file: Path | None = None, language: str | None = None) -> None:
     """``budget_file``: the layout record of the sheet's first language, whose pages are the budget of the
     others when sheet.yaml states none, and whose chart they all show."""
     from factsheet.languages import language_name
-    from factsheet.sheet import load_sheet
 
+    model = checked.read(Path(checked_file))
     targets = {PUBLISHED: Path(pdf_file)}
     if archival_file:
         targets[ARCHIVAL] = Path(archival_file)
-    sheet = load_sheet(Path(sheet_dir) / paths.SHEET_FILE)
+    sheet = model.sheet()
     budget, tall_chart = sheet.pages, None
     if budget_file:  # the first language's pages (the budget, unless sheet.yaml states one) and chart
         first = json.loads(Path(budget_file).read_text(encoding="utf-8"))
         budget, tall_chart = budget or first["pages"], first["tall_chart"]
     edition = f"the {language_name(language)} edition ({language})" if language else ""
-    render(Path(html_file), Path(sheet_dir), targets, tidy_file, sheet.edition_date, budget, layout_file, edition,
-           tall_chart)
+    render(Path(html_file), model.sheet_dir, targets, (model.name, model.data["table_csv"]), sheet.edition_date,
+           budget, layout_file, edition, tall_chart)
 
 
 if __name__ == "__main__":

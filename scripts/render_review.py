@@ -7,18 +7,15 @@ language."""
 import base64
 import html
 import io
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from factsheet import paths
+from factsheet import checked, paths
 from factsheet.cli import command_line
-from factsheet.contributions import read_tidy
-from factsheet.figures import compute_for
 from factsheet.files import write_text
 from factsheet.formatting import Formatter, load_labels
-from factsheet.languages import in_language, language_name
+from factsheet.languages import language_name
 from factsheet.page_images import drawn_pages
-from factsheet.sheet import load_sheet
-from factsheet.translations import segments, sheet_fields, word_diff_html
+from factsheet.translations import TEXT_FOLDERS, sheet_fields, word_diff_html
 
 PAGE_WIDTH = 300  # pixels of a page image: the layout and the headings show, at a glance
 
@@ -48,14 +45,13 @@ def _images(pdf: Path | None, labels: dict) -> str:
     return "".join(found)
 
 
-def _figures(old_dir, old_tidy, new_sheet, new_tidy, labels, fmt) -> list[tuple[str, str, str]]:
-    new = compute_for(read_tidy(Path(new_tidy)), new_sheet, labels)
+def _figures(old_model, new_model, new_sheet, labels, fmt) -> list[tuple[str, str, str]]:
+    new = new_model.figures(labels)
     old = old_sheet = None
-    if old_dir:
-        old_base = load_sheet(Path(old_dir) / paths.SHEET_FILE)
-        old_sheet = in_language(old_base, Path(old_dir), new_sheet.language if new_sheet.language in
-                                old_base.languages else None)
-        old = compute_for(read_tidy(Path(old_tidy)), old_sheet, labels)
+    if old_model:
+        old_base = old_model.sheet()
+        old_sheet = old_model.sheet(new_sheet.language if new_sheet.language in old_base.languages else None)
+        old = old_model.figures(labels)
     rows = [(labels["changes_period"], old.period.long if old else "—", new.period.long)]
     streams = {s.id: s.label for s in (old_sheet.streams if old_sheet else [])} | {s.id: s.label
                                                                                   for s in new_sheet.streams}
@@ -74,33 +70,28 @@ def _figures(old_dir, old_tidy, new_sheet, new_tidy, labels, fmt) -> list[tuple[
     return rows
 
 
-def _texts(old_dir: Path | None, new_dir: Path, labels: dict) -> list[str]:
-    """One section per text of the first language (and sheet.yaml's fields) that changed: a word diff."""
+def _texts(old: dict[str, str] | None, new: dict[str, str], labels: dict) -> list[str]:
+    """One section per text of the first language (and sheet.yaml's fields) that changed: a word diff. ``old``
+    and ``new``: the two editions' texts by path in the sheet's folder (a checked sheet's sources)."""
     import yaml
 
-    from factsheet.translations import TEXT_FOLDERS
+    found, old = [], old or {}
 
-    found = []
-
-    def read(folder: Path | None, name: str) -> str:
-        path = folder / name if folder else None
-        return path.read_text(encoding="utf-8") if path and path.is_file() else ""
-
-    def fields(folder: Path | None) -> dict:
-        text = read(folder, paths.SHEET_FILE)
+    def fields(sources: dict[str, str]) -> dict:
+        text = sources.get(paths.SHEET_FILE, "")
         return sheet_fields(yaml.safe_load(text) or {}) if text else {}
 
-    old_fields, new_fields = fields(old_dir), fields(new_dir)
+    old_fields, new_fields = fields(old), fields(new)
     changed = [(k, old_fields.get(k, ""), new_fields.get(k, "")) for k in dict.fromkeys([*new_fields, *old_fields])
                if old_fields.get(k) != new_fields.get(k)]
     if changed:
         rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{word_diff_html(a, b)}</td></tr>"
                        for k, a, b in changed)
         found.append(f"<h3>{paths.SHEET_FILE}</h3><table>{rows}</table>")
-    names = sorted({p.relative_to(d).as_posix() for d in filter(None, [old_dir, new_dir]) for f in TEXT_FOLDERS
-                    for p in (d / f).glob("*.md") if p.stem.count(".") == 0})
+    names = sorted(name for name in {*old, *new} if PurePosixPath(name).parent.as_posix() in TEXT_FOLDERS
+                   and name.endswith(".md") and PurePosixPath(name).stem.count(".") == 0)
     for name in names:
-        before, after = read(old_dir, name), read(new_dir, name)
+        before, after = old.get(name, ""), new.get(name, "")
         if before != after:
             paragraphs = [word_diff_html(a, b) for a, b in _paragraph_pairs(before, after)]
             found.append(f"<h3>{html.escape(name)}</h3>" + "".join(f"<p>{p}</p>" for p in paragraphs))
@@ -121,12 +112,10 @@ def _paragraph_pairs(before: str, after: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _translations(new_dir: Path, sheet, labels: dict) -> str:
+def _translations(model, sheet, labels: dict) -> str:
     rows = []
     for language in sheet.languages[1:]:
-        for s in segments(new_dir, language):
-            if s.state == "translated":
-                continue
+        for s in model.translation_status(language):
             missing = s.target is None
             state = labels["review_state_missing"] if missing else labels[f"review_state_{s.state}"].format(
                 edition=s.recorded_for or "")
@@ -139,21 +128,23 @@ def _translations(new_dir: Path, sheet, labels: dict) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
-def main(new_dir: Path, new_tidy: Path, new_pdfs: list[Path], review_file: Path, old_dir: Path | None = None,
-         old_tidy: Path | None = None, old_pdfs: list[Path] | None = None) -> None:
-    """Write the review page of the edition in ``new_dir`` (compared with ``old_dir``, if it has one);
-    ``new_pdfs`` and ``old_pdfs`` are its PDFs and the previous edition's, in the order of its languages."""
-    new_dir = Path(new_dir)
-    sheet = load_sheet(new_dir / paths.SHEET_FILE)
+def main(new_checked: Path, new_pdfs: list[Path], review_file: Path, old_checked: Path | None = None,
+         old_pdfs: list[Path] | None = None) -> None:
+    """Write the review page of the checked sheet ``new_checked`` (compared with the previous edition's,
+    ``old_checked``, if it has one); ``new_pdfs`` and ``old_pdfs`` are its PDFs and the previous edition's, in
+    the order of its languages."""
+    model = checked.read(Path(new_checked))
+    old_model = checked.read(Path(old_checked)) if old_checked else None
+    sheet = model.sheet()
     labels = load_labels(sheet.language)
     fmt = Formatter(sheet.language, labels)
-    old_sheet = load_sheet(Path(old_dir) / paths.SHEET_FILE) if old_dir else None
+    old_sheet = old_model.sheet() if old_model else None
     old_date = fmt.month_year(old_sheet.edition_date) if old_sheet else "—"
     new_date = fmt.month_year(sheet.edition_date)
     e = html.escape
     rows = "".join(f'<tr class="{"changed" if a != b else ""}"><td>{e(name)}</td><td class="n">{e(a)}</td>'
                    f'<td class="n">{e(b)}</td></tr>'
-                   for name, a, b in _figures(old_dir, old_tidy, sheet, new_tidy, labels, fmt))
+                   for name, a, b in _figures(old_model, model, sheet, labels, fmt))
     def by_language(pdfs) -> dict[str, Path]:  # <subject>-<edition>-<language>.pdf
         return {code: Path(pdf) for pdf in pdfs or [] for code in sheet.languages
                 if Path(pdf).stem.endswith(f"-{code}")}
@@ -164,7 +155,7 @@ def main(new_dir: Path, new_tidy: Path, new_pdfs: list[Path], review_file: Path,
         pages.append(f"<h3>{e(language_name(language, sheet.language))}</h3><div class=\"pages\">"
                      f"<figure><figcaption>{e(old_date)}</figcaption>{_images(old_by_language.get(language), labels)}"
                      f"</figure><figure><figcaption>{e(new_date)}</figcaption>{_images(pdf, labels)}</figure></div>")
-    texts = "".join(_texts(Path(old_dir) if old_dir else None, new_dir, labels))
+    texts = "".join(_texts(old_model.data["sources"] if old_model else None, model.data["sources"], labels))
     title = labels["review_title"].format(title=sheet.title, edition=new_date)
     intro = labels["review_intro"].format(previous=old_date) if old_sheet else labels["review_first"]
     page = (f'<!DOCTYPE html>\n<html lang="{e(sheet.language)}"><head><meta charset="utf-8">'
@@ -173,7 +164,7 @@ def main(new_dir: Path, new_tidy: Path, new_pdfs: list[Path], review_file: Path,
             f'<h2 id="figures">{e(labels["review_figures"])}</h2><table><thead><tr><th></th><th>{e(old_date)}</th>'
             f"<th>{e(new_date)}</th></tr></thead><tbody>{rows}</tbody></table>"
             f'<h2 id="texts">{e(labels["review_texts"])}</h2>{texts}'
-            f'<h2 id="translations">{e(labels["review_translations"])}</h2>{_translations(new_dir, sheet, labels)}'
+            f'<h2 id="translations">{e(labels["review_translations"])}</h2>{_translations(model, sheet, labels)}'
             f'<h2 id="pages">{e(labels["review_pages"])}</h2>{"".join(pages)}</main></body></html>\n')
     write_text(review_file, page)
 

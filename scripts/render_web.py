@@ -8,7 +8,8 @@ also writes the page's entry for the site's index and social card (a small JSON 
 import json
 from pathlib import Path
 
-from factsheet import brand, site
+from factsheet import brand, checked, site
+from factsheet.checked import CheckedSheet
 from factsheet.cli import command_line
 from factsheet.contributions import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from factsheet.files import write_text
@@ -18,13 +19,12 @@ from factsheet.web import amounts_kept_whole, menu_name, templates
 PAGE_TEMPLATE = "sheet.html.j2"
 
 
-def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, language: str | None,
+def page_values(model: CheckedSheet, chart_file: Path, site_dir: Path, language: str | None,
                 languages: list[str], site_url: str | None = None, site_language: str = "en",
                 phone_chart_file: Path | None = None) -> dict:
-    """What the page shows: the PDF's values (render_html.context), with the site's addresses."""
-    sheet_dir, site_dir = Path(sheet_dir), Path(site_dir)
-    sheet_name = f"{sheet_dir.parent.name}-{sheet_dir.name}"
-    values = context(sheet_dir, Path(tidy_file), "", {"on_dark": site.LOGO}, language=language,
+    """What the page shows: the PDF's values (factsheet.page.context), with the site's addresses."""
+    site_dir, sheet_name = Path(site_dir), model.name
+    values = context(model, "", {"on_dark": site.LOGO}, language=language,
                      photo_src=lambda file: site.photo(sheet_name, file))
     values["logos"]["on_dark"] = site.logo(brand.logo_language(brand.load_brand(), values["sheet"].language))
     sheet, labels, fmt = values["sheet"], values["labels"], values["formatter"]
@@ -45,8 +45,8 @@ def page_values(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Pa
         if phone_chart_file else None
     values["site"] = {
         "name": name,
-        "subject": sheet_dir.parent.name,
-        "edition": sheet_dir.name,
+        "subject": model.data["subject"],
+        "edition": model.data["edition"],
         "stylesheet": site.STYLESHEET,
         "icon": site.ICON,
         "index": site.index(sheet.language, site_language),
@@ -95,13 +95,13 @@ def entry(values: dict) -> dict:
             "pdf": site.pdf(name), "order": sheet.languages.index(sheet.language), "publish": sheet.publish}
 
 
-def main(sheet_dir: Path, tidy_file: Path, chart_file: Path, site_dir: Path, html_file: Path, entry_file: Path,
+def main(checked_file: Path, chart_file: Path, site_dir: Path, html_file: Path, entry_file: Path,
          language: str | None = None, languages: list[str] | None = None, site_url: str | None = None,
          site_language: str = "en", phone_chart_file: Path | None = None) -> None:
     """Write the sheet's web page in ``language`` (by default its first), linking to its other ``languages``
     built beside it and to the index in its language, and the page's entry for the index; the addresses it
     shares (Open Graph) absolute from ``site_url`` (config), where the site is published."""
-    values = page_values(sheet_dir, tidy_file, chart_file, site_dir, language, languages or [], site_url,
+    values = page_values(checked.read(Path(checked_file)), chart_file, site_dir, language, languages or [], site_url,
                          site_language, phone_chart_file)
     write_text(html_file, amounts_kept_whole(templates().get_template(PAGE_TEMPLATE).render(**values),
                                              values["labels"]))

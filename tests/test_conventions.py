@@ -8,9 +8,8 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from factsheet import markdown
+from factsheet import checked, markdown
 from factsheet.brand import load_brand, logo_in, logo_languages
-from factsheet.contributions import read_raw, tidy, write_tidy
 from factsheet.figures import compute
 from factsheet.formatting import Formatter, load_labels
 from factsheet.languages import in_language
@@ -24,17 +23,18 @@ LANGUAGES = ["en", "fr", "es"]
 
 
 @pytest.fixture(scope="module")
-def tidy_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("conventions") / "tidy.csv"
-    write_tidy(tidy(read_raw(CANADA / "contributions.csv"), ["assessed", "voluntary"], CANADA), path)
+def checked_file(tmp_path_factory):
+    """The Canada sheet, checked, as check_sheet writes it."""
+    path = tmp_path_factory.mktemp("conventions") / "canada-2023.json"
+    checked.write(path, checked.check(CANADA).data)
     return path
 
 
 @pytest.fixture(scope="module")
-def pages(tidy_file):
+def pages(checked_file):
     """The Canada sheet's values and HTML in each language."""
-    values = {code: context(CANADA, tidy_file, "chart.svg", {"on_dark": "logo.svg"}, language=code)
-              for code in LANGUAGES}
+    model = checked.read(checked_file)
+    values = {code: context(model, "chart.svg", {"on_dark": "logo.svg"}, language=code) for code in LANGUAGES}
     return {code: (v, render(v)) for code, v in values.items()}
 
 
@@ -192,7 +192,7 @@ SVG = ('<?xml version="1.0"?>\n'
 
 
 @pytest.fixture(scope="module")
-def web(tidy_file, tmp_path_factory):
+def web(checked_file, tmp_path_factory):
     """The Canada sheet's web pages in each language, written as the build writes them, with and without
     site_url, and the indexes of those pages."""
     import json
@@ -208,7 +208,7 @@ def web(tidy_file, tmp_path_factory):
         site_dir = folder / ("published" if site_url else "relative")
         for code in LANGUAGES:
             page, entry = site_dir / f"canada-2023-{code}.html", folder / f"{site_dir.name}-{code}.json"
-            render_web.main(CANADA, tidy_file, chart, site_dir, page, entry, language=code, languages=LANGUAGES,
+            render_web.main(checked_file, chart, site_dir, page, entry, language=code, languages=LANGUAGES,
                             site_url=site_url, site_language="en", phone_chart_file=chart)
             written[site_url, code] = page.read_text(encoding="utf-8")
     entries = [folder / f"published-{code}.json" for code in LANGUAGES]

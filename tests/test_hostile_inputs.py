@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from PIL import Image
 
+from factsheet import checked
 from factsheet import fetcher as fetcher_module
 from factsheet.brand import load_brand, logo_in
 from factsheet.contributions import MAX_ROWS, MAX_TABLE_BYTES, neutralised_csv, read_raw, tidy, write_tidy
@@ -433,10 +434,7 @@ def test_project_and_quote_bodies_are_filled(sheet, tmp_path):
 
     append(sheet, PROJECT, "\nIt spent {{ totals.overall | usd_millions }} in {{ period.long }}.\n")
     append(sheet, QUOTE, " {{ donor.name }} helped_us_here.")
-    tidy_file = tmp_path / "tidy.csv"
-    write_tidy(tidy(read_raw(sheet / "contributions.csv"), ["assessed", "voluntary"],
-                    sheet / "contributions.csv"), tidy_file)
-    values = context(sheet, tidy_file, "chart.svg", {"on_dark": "logo.svg"})
+    values = context(checked.check(sheet), "chart.svg", {"on_dark": "logo.svg"})
     project = next(p for g in values["partner_groups"] for p in g["projects"]
                    if p["id"] == "jordan-garment-trade-unions")
     html = project["lead_html"] + project["rest_html"]

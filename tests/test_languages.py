@@ -6,6 +6,7 @@ in-process on copies of the Canada sheet.
 
 import csv
 import datetime as dt
+import io
 import json
 import re
 import shutil
@@ -62,11 +63,12 @@ def languages_of(subject: str, edition: str) -> list[str]:
 
 
 def totals_in_millions(output, subject: str, edition: str) -> dict[str, Decimal]:
-    """Each stream's total from the cleaned table, in millions rounded down to 0.1, as the sheets print it."""
+    """Each stream's total from the cleaned table (the checked sheet's), in millions rounded down to 0.1, as the
+    sheets print it."""
     sums: dict[str, Decimal] = {}
-    with open(output / "clean" / f"{subject}-{edition}.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            sums[row["stream"]] = sums.get(row["stream"], Decimal(0)) + Decimal(row["amount_usd"])
+    table = json.loads((output / "checked" / f"{subject}-{edition}.json").read_text(encoding="utf-8"))["table_csv"]
+    for row in csv.DictReader(io.StringIO(table)):
+        sums[row["stream"]] = sums.get(row["stream"], Decimal(0)) + Decimal(row["amount_usd"])
     return {s: (v / 1_000_000).quantize(Decimal("0.1"), rounding=ROUND_DOWN) for s, v in sums.items()}
 
 
@@ -218,8 +220,7 @@ def test_a_named_fallback_builds_with_a_warning_per_text(canada):
     assert len(summary["warnings"]) == 2
     assert all("French" in w and "fallback.fr" in w for w in summary["warnings"])
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_sheet.py"), "--sheet-dir", str(canada),
-                           "--summary-file", str(canada.parent / "s.json"),
-                           "--tidy-file", str(canada.parent / "t.csv")], capture_output=True, text=True)
+                           "--checked-file", str(canada.parent / "s.json")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("warning: ") == 2 and "intro.md" in done.stderr
 

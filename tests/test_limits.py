@@ -195,9 +195,9 @@ def test_the_plausible_bound_is_a_setting_reaching_the_check(sheet, tmp_path):
     largest = max(float(a.replace(",", "")) for a in
                   re.findall(r'"([\d,]+)"', (sheet / "contributions.csv").read_text(encoding="utf-8")))
     with pytest.raises(DataError) as info:
-        check_sheet.main(sheet, tmp_path / "summary.json", tmp_path / "tidy.csv", plausible_max_usd=largest - 1)
+        check_sheet.main(sheet, tmp_path / "checked.json", plausible_max_usd=largest - 1)
     assert f"plausible bound of US$ {largest - 1:,.0f}" in str(info.value)
-    assert not (tmp_path / "tidy.csv").exists()
+    assert not (tmp_path / "checked.json").exists()
 
 
 def test_the_chart_shows_millions_without_an_offset_or_powers_of_ten(tmp_path):

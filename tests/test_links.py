@@ -18,8 +18,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from factsheet import links, markdown
-from factsheet.contributions import read_raw, tidy, write_tidy
+from factsheet import checked, links, markdown
 from factsheet.errors import DataError
 from factsheet.page import context, render
 from factsheet.sheet import load_sheet
@@ -167,10 +166,7 @@ def test_the_contact_links_in_the_pdf(sheet, tmp_path, web, href):
     yaml = sheet / "sheet.yaml"
     yaml.write_text(yaml.read_text(encoding="utf-8").replace("web: ilo.org/partnerships", f"web: {web}", 1),
                     encoding="utf-8")
-    tidy_file = tmp_path / "tidy.csv"
-    write_tidy(tidy(read_raw(sheet / "contributions.csv"), ["assessed", "voluntary"], sheet / "contributions.csv"),
-               tidy_file)
-    html = render(context(sheet, tidy_file, "chart.svg", {"on_dark": "logo.svg"}))
+    html = render(context(checked.check(sheet), "chart.svg", {"on_dark": "logo.svg"}))
     assert f'<a href="{href}">{web}</a>' in html and '<a href="mailto:partnerships@ilo.org">' in html
 
 

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from factsheet import checked, languages
 from factsheet import sheet as sheet_module
-from factsheet.contributions import read_raw, tidy, write_tidy
+from factsheet.contributions import read_raw, tidy
 from factsheet.errors import DataError
 from factsheet.files import inside
 from factsheet.validate import check_sheet
@@ -60,13 +61,18 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# What the check would have summed up; the stage does not read it.
+SUMMARY = {"sheet": "", "table": "", "rows": 0, "years": [0, 0], "narrative": [], "projects": 0, "quotes": 0,
+           "languages": ["en"], "warnings": [], "photos": 0}
+
+
 def publish(sheet: Path, out: Path) -> None:
-    """The web edition's stage for the sheet's table and photos, in-process, into ``out``/site/."""
-    tidy_file = out / "clean" / "canada-2023.csv"
-    tidy_file.parent.mkdir(parents=True)
-    write_tidy(tidy(read_raw(sheet / "contributions.csv"), ["assessed", "voluntary"], sheet / "contributions.csv"),
-               tidy_file)
-    publish_sheet_files.main(sheet, tidy_file, out / "site" / "files" / "canada-2023-contributions.csv",
+    """The web edition's stage for the sheet's table and photos, in-process, into ``out``/site/, from the sheet
+    as the check would write it (built without the check: the stage must refuse on its own)."""
+    table = tidy(read_raw(sheet / "contributions.csv"), ["assessed", "voluntary"], sheet / "contributions.csv")
+    checked_file = out / "checked" / "canada-2023.json"
+    checked.write(checked_file, checked.build(sheet, table, SUMMARY))
+    publish_sheet_files.main(checked_file, out / "site" / "files" / "canada-2023-contributions.csv",
                              out / "site" / "photos" / "canada-2023")
 
 
@@ -135,6 +141,7 @@ def test_the_stage_refuses_a_copy_outside_its_folder_even_if_the_check_let_it_th
     photo(tmp_path / "elsewhere" / "x.png")
     give_photo(sheet, file)
     monkeypatch.setattr(sheet_module, "photo_problem", lambda sheet_dir, file: None)
+    monkeypatch.setattr(languages, "photo_problem", lambda sheet_dir, file: None)
     monkeypatch.setattr(publish_sheet_files, "confined", lambda path, root: Path(path))  # the source side too
     before = {path: digest(path) for path in (source, tmp_path / "elsewhere" / "x.png")}
     with pytest.raises(DataError) as info:

@@ -104,8 +104,8 @@ def test_a_refused_text_shows_the_builds_line_and_keeps_the_last_good_page(previ
     preview.save(good + "\nThe total was {{ totals.no_such_stream }}.\n")
     state, _ = preview.wait(lambda s: s["problems"])
     shell = subprocess.run([sys.executable, "scripts/check_sheet.py", "--sheet-dir", str(preview.intro.parents[1]),
-                            "--summary-file", str(tmp_path / "summary.json"),
-                            "--tidy-file", str(tmp_path / "tidy.csv")], cwd=ROOT, capture_output=True, text=True)
+                            "--checked-file", str(tmp_path / "checked.json")], cwd=ROOT, capture_output=True,
+                           text=True)
     assert shell.returncode == 1
     assert state["problems"] == [line for line in shell.stderr.splitlines() if line.startswith("error: ")]
     assert preview.get("canada-2023-en.html") == page_before, "the last good page stays in place"

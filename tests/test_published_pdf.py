@@ -172,7 +172,8 @@ def test_archival_variant_is_pdfa3_with_the_cleaned_table_attached(builds):
         files = {name: spec for name, spec in pdf.attachments.items()}
         assert list(files) == [f"{SHEET}-contributions.csv"]
         attached = files[f"{SHEET}-contributions.csv"].get_file().read_bytes()
-    assert attached == (workdir / "output" / "clean" / f"{SHEET}.csv").read_bytes()
+    table = json.loads((workdir / "output" / "checked" / f"{SHEET}.json").read_text(encoding="utf-8"))["table_csv"]
+    assert attached == table.encode("utf-8")
 
 
 # Text colour on background, for every kind of text the stylesheet sets (names from brand.yaml).

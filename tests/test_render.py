@@ -7,27 +7,25 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from factsheet import paths
-from factsheet.contributions import read_raw, tidy, write_tidy
+from factsheet import checked, paths
 from factsheet.errors import DataError
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 from factsheet.page import context, render
 
-from conftest import CANADA, ROOT
+from conftest import CANADA, ROOT, first_language_only
 
 
 @pytest.fixture()
 def sheet_copy(tmp_path):
     folder = tmp_path / "data" / "canada" / "2023"
     shutil.copytree(CANADA, folder)
-    tidy_file = tmp_path / "tidy.csv"
-    write_tidy(tidy(read_raw(folder / "contributions.csv"), ["assessed", "voluntary"], folder), tidy_file)
-    return folder, tidy_file
+    first_language_only(folder)  # its texts edited here have no translations to go stale
+    return folder
 
 
 def test_html_has_language_title_and_chart_alt_text(sheet_copy):
-    folder, tidy_file = sheet_copy
-    html = render(context(folder, tidy_file, "../charts/x.svg", {"on_dark": "logo.svg"}))
+    folder = sheet_copy
+    html = render(context(checked.check(folder), "../charts/x.svg", {"on_dark": "logo.svg"}))
     assert '<html lang="en">' in html
     assert "<title>Canada ILO cooperation</title>" in html
     assert 'alt="Stacked bar chart of Canada’s contributions' in html
@@ -35,28 +33,28 @@ def test_html_has_language_title_and_chart_alt_text(sheet_copy):
 
 
 def test_text_from_data_is_escaped(sheet_copy):
-    folder, tidy_file = sheet_copy
+    folder = sheet_copy
     project = folder / "projects" / "01-jordan-garment-trade-unions.md"
     text = project.read_text(encoding="utf-8")
     project.write_text(text.replace('title: "Jordan:', 'title: "<script>x</script> Jordan:', 1), encoding="utf-8")
-    html = render(context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"}))
+    html = render(context(checked.check(folder), "chart.svg", {"on_dark": "logo.svg"}))
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt; Jordan" in html
 
 
 def test_html_typed_into_a_text_is_refused(sheet_copy):
-    folder, tidy_file = sheet_copy
+    folder = sheet_copy
     intro = folder / "narrative" / "intro.md"
     intro.write_text("<img src=x onerror=alert(1)> Canada joined.\n", encoding="utf-8")
     with pytest.raises(DataError) as info:
-        context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"})
+        context(checked.check(folder), "chart.svg", {"on_dark": "logo.svg"})
     [problem] = info.value.problems
     assert problem.file.endswith("narrative/intro.md") and problem.where == "line 1"
     assert "'<img src=x onerror=alert(1)>'" in problem.message and "HTML" in problem.message
 
 
 def test_template_fails_loudly_on_a_missing_value(sheet_copy):
-    folder, tidy_file = sheet_copy
-    values = context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"})
+    folder = sheet_copy
+    values = context(checked.check(folder), "chart.svg", {"on_dark": "logo.svg"})
     del values["key_figures"]
     with pytest.raises(jinja2.UndefinedError):
         render(values)
@@ -130,13 +128,13 @@ def shorten(project: Path) -> None:
 def test_a_lone_short_project_spans_the_columns_and_two_sit_side_by_side(sheet_copy):
     """Canada's second partner has a project with a quote, then three in columns. Made short, the first spans
     the columns; of the three, two made short (the third removed) sit side by side."""
-    folder, tidy_file = sheet_copy
+    folder = sheet_copy
     for name in ("05-forteress-tunisia", "06-opening-doors-peru", "07-asean-triangle-migrant-workers"):
         for project in (folder / "projects").glob(f"{name}*.md"):
             shorten(project)
     for project in (folder / "projects").glob("08-progress-bangladesh*.md"):
         project.unlink()
-    html = render(context(folder, tidy_file, "chart.svg", {"on_dark": "logo.svg"}))
+    html = render(context(checked.check(folder), "chart.svg", {"on_dark": "logo.svg"}))
     assert re.search(r'<article class="project project-wide" id="project-forteress-tunisia"', html)
     pair = r'<div class="project-pair">\s*<article class="project project-short" id="project-opening-doors-peru"'
     pair += r'.*?</article>\s*<article class="project project-short" id="project-asean-triangle'

@@ -1,6 +1,7 @@
 """Stages in warm processes (the standard library's forkserver): each job is a fresh fork, writes its own
 log, and every way a job can end is reported; every stage also runs alone from the shell."""
 
+import json
 import os
 import subprocess
 import sys
@@ -161,18 +162,18 @@ def test_every_stage_documents_its_command_line(stage):
 
 def test_a_stage_runs_alone_from_the_shell(tmp_path):
     done = subprocess.run([sys.executable, "scripts/check_sheet.py", "--sheet-dir", str(CANADA),
-                           "--summary-file", str(tmp_path / "summary.json"), "--tidy-file", str(tmp_path / "t.csv")],
+                           "--checked-file", str(tmp_path / "checked.json")],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "t.csv").read_text().startswith("year,stream,amount_usd")
+    assert json.loads((tmp_path / "checked.json").read_text())["table_csv"].startswith("year,stream,amount_usd")
     broken = tmp_path / "sheet"
     subprocess.run(["cp", "-r", str(CANADA), str(broken)], check=True)
     (broken / "sheet.yaml").write_text((broken / "sheet.yaml").read_text().replace("title:", "titel:", 1))
     done = subprocess.run([sys.executable, "scripts/check_sheet.py", "--sheet-dir", str(broken),
-                           "--summary-file", str(tmp_path / "s2.json"), "--tidy-file", str(tmp_path / "t2.csv")],
+                           "--checked-file", str(tmp_path / "checked2.json")],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "key titel: unknown key 'titel'" in done.stderr
-    assert "Traceback" not in done.stderr and not (tmp_path / "t2.csv").exists()
+    assert "Traceback" not in done.stderr and not (tmp_path / "checked2.json").exists()
 
 
 

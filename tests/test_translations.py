@@ -468,11 +468,11 @@ def test_a_new_editions_translations_start_stale(data):
     assert {s.state for s in segments(target, "fr")} == {"carried"}
 
 
-def tidy_table(sheet_dir: Path, target: Path) -> Path:
-    from factsheet.contributions import write_tidy
-    from factsheet.validate import checked_sheet
+def checked_file(sheet_dir: Path, target: Path) -> Path:
+    """The sheet checked, as check_sheet writes it."""
+    from factsheet import checked
 
-    write_tidy(checked_sheet(sheet_dir)[1], target)
+    checked.write(target, checked.check(sheet_dir).data)
     return target
 
 
@@ -481,7 +481,7 @@ def test_the_review_page_shows_figures_side_by_side_text_changes_and_translation
     import render_review
 
     old_dir = data / "canada" / "2023"
-    old_tidy = tidy_table(old_dir, tmp_path / "old.csv")
+    old_checked = checked_file(old_dir, tmp_path / "old.json")
     start_edition(data, "canada", 2024)
     new_dir = data / "canada" / "2024"
     table = new_dir / "contributions.csv"
@@ -490,10 +490,9 @@ def test_the_review_page_shows_figures_side_by_side_text_changes_and_translation
     edit(new_dir / "narrative" / "intro.md", "in 1919", "in 1919, a founding member,")
     edit(new_dir / "sheet.yaml", "languages: [en, fr, es]", "languages: [en, fr, es]\nstale: warn")
     edit(new_dir / "sheet.yaml", "year is illustrative", "year is estimated")
-    new_tidy = tidy_table(new_dir, tmp_path / "new.csv")
+    new_checked = checked_file(new_dir, tmp_path / "new.json")
     page = tmp_path / "review.html"
-    render_review.main(new_dir=new_dir, new_tidy=new_tidy, new_pdfs=[], review_file=page, old_dir=old_dir,
-                       old_tidy=old_tidy, old_pdfs=[])
+    render_review.main(new_checked=new_checked, new_pdfs=[], review_file=page, old_checked=old_checked, old_pdfs=[])
     root = lxml.html.parse(str(page)).getroot()
     def shown(cell) -> str:
         return cell.text_content().replace("\u00a0", " ")

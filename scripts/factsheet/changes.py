@@ -3,14 +3,14 @@ or removed; the report's own words come from the language's labels file."""
 
 import difflib
 import re
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import yaml
 
 from . import paths
 from .figures import Figures
 from .formatting import Formatter
-from .sheet import Sheet, read_text, translated_path, untranslated_texts
+from .sheet import Sheet, text_language, translated_path
 
 TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
 SENTENCE_END = re.compile(r"(?<=[.!?…»”])\s+(?=[A-Z“«(])")
@@ -55,8 +55,9 @@ def _usd(value, fmt: Formatter) -> str:
     return "—" if value is None else fmt.usd(value)
 
 
-def setting_rows(old_dir: Path, new_dir: Path, file_name: str = paths.SHEET_FILE) -> list[tuple]:
-    """(key, old, new) for every value of sheet.yaml (or of its translation ``file_name``) that differs."""
+def setting_rows(old: dict[str, str], new: dict[str, str], file_name: str = paths.SHEET_FILE) -> list[tuple]:
+    """(key, old, new) for every value of sheet.yaml (or of its translation ``file_name``) that differs between
+    two editions' texts (``old`` and ``new``: a checked sheet's sources, by path in its folder)."""
     def flat(value, prefix=""):
         if isinstance(value, dict):
             return {k: v for key, sub in value.items() for k, v in flat(sub, f"{prefix}{key}.").items()}
@@ -64,17 +65,16 @@ def setting_rows(old_dir: Path, new_dir: Path, file_name: str = paths.SHEET_FILE
             return {k: v for i, sub in enumerate(value) for k, v in flat(sub, f"{prefix}{i + 1}.").items()}
         return {prefix.rstrip("."): str(value)}
 
-    def values(folder: Path) -> dict:
-        return flat(yaml.safe_load(read_text(folder / file_name))) if (folder / file_name).is_file() else {}
+    def values(sources: dict[str, str]) -> dict:
+        return flat(yaml.safe_load(sources[file_name])) if file_name in sources else {}
 
-    old, new = values(old_dir), values(new_dir)
-    return [(key, old.get(key, "—"), new.get(key, "—")) for key in sorted(set(old) | set(new))
-            if old.get(key) != new.get(key)]
+    before, after = values(old), values(new)
+    return [(key, before.get(key, "—"), after.get(key, "—")) for key in sorted(set(before) | set(after))
+            if before.get(key) != after.get(key)]
 
 
-def _parts(path: Path) -> tuple[dict, list[str]]:
+def _parts(text: str) -> tuple[dict, list[str]]:
     """A text file's front matter fields (flattened) and its sentences, whitespace normalised."""
-    text = read_text(path)
     meta = {}
     if text.startswith("---"):
         front, _, text = text[3:].partition("\n---")
@@ -86,46 +86,48 @@ def _parts(path: Path) -> tuple[dict, list[str]]:
     return meta, sentences
 
 
-def texts_in(folder: Path, language: str | None) -> dict[str, Path]:
+def texts_in(sources: dict[str, str], folder: str, language: str | None) -> dict[str, str]:
     """A folder's texts in ``language`` (None: the first language; a text without its translation is the one
-    the edition falls back to), by the name of their untranslated file."""
-    texts = {p.name: p for p in untranslated_texts(folder)}
+    the edition falls back to), by the name of their untranslated file: the path of the text used."""
+    texts = {path.name: path for path in map(PurePosixPath, sorted(sources))
+             if path.parent.as_posix() == folder and path.suffix == ".md" and text_language(path) is None}
     if language is None:
-        return texts
-    return {name: translated_path(p, language) if translated_path(p, language).is_file() else p
-            for name, p in texts.items()}
+        return {name: path.as_posix() for name, path in texts.items()}
+    return {name: translated_path(path, language).as_posix()
+            if translated_path(path, language).as_posix() in sources else path.as_posix()
+            for name, path in texts.items()}
 
 
-def text_changes(old_dir: Path, new_dir: Path, labels: dict, old_language: str | None = None,
+def text_changes(old: dict[str, str], new: dict[str, str], labels: dict, old_language: str | None = None,
                  new_language: str | None = None) -> list[str]:
     """Markdown lines: text files added or removed; in the others, fields and sentences added or removed. The
     texts compared are those of each edition's language (None: its first), shown by their file's name."""
     lines = []
     for folder in TEXT_FOLDERS:
-        old, new = texts_in(old_dir / folder, old_language), texts_in(new_dir / folder, new_language)
+        before, after = texts_in(old, folder, old_language), texts_in(new, folder, new_language)
 
-        def shown(path: Path, folder: str = folder) -> str:
-            return f"`{folder}/{path.name}`"
+        def shown(path: str, folder: str = folder) -> str:
+            return f"`{folder}/{PurePosixPath(path).name}`"
 
-        for name in sorted(set(new) - set(old)):
-            lines.append(f"- **{labels['changes_added']}** {shown(new[name])}: {_summary(new[name])}")
-        for name in sorted(set(old) - set(new)):
-            lines.append(f"- **{labels['changes_removed']}** {shown(old[name])}: {_summary(old[name])}")
-        for name in sorted(set(old) & set(new)):
-            (old_meta, before), (new_meta, after) = _parts(old[name]), _parts(new[name])
+        for name in sorted(set(after) - set(before)):
+            lines.append(f"- **{labels['changes_added']}** {shown(after[name])}: {_summary(new[after[name]])}")
+        for name in sorted(set(before) - set(after)):
+            lines.append(f"- **{labels['changes_removed']}** {shown(before[name])}: {_summary(old[before[name]])}")
+        for name in sorted(set(before) & set(after)):
+            (old_meta, old_sentences), (new_meta, new_sentences) = _parts(old[before[name]]), _parts(new[after[name]])
             details = [f"  - `{key}`: “{_clip(old_meta.get(key, '—'))}” → “{_clip(new_meta.get(key, '—'))}”"
                        for key in sorted(set(old_meta) | set(new_meta)) if old_meta.get(key) != new_meta.get(key)]
-            for op in difflib.ndiff(before, after):
+            for op in difflib.ndiff(old_sentences, new_sentences):
                 if op[:2] in ("- ", "+ "):
                     word = labels["changes_sentence_removed" if op[0] == "-" else "changes_sentence_added"]
                     details.append(f"  - {word}: “{_clip(op[2:])}”")
             if details:
-                lines += [f"- **{labels['changes_changed']}** {shown(new[name])}:", *details]
+                lines += [f"- **{labels['changes_changed']}** {shown(after[name])}:", *details]
     return lines
 
 
-def _summary(path: Path) -> str:
-    meta, sentences = _parts(path)
+def _summary(text: str) -> str:
+    meta, sentences = _parts(text)
     return _clip(meta.get("title") or meta.get("speaker") or (sentences[0] if sentences else ""))
 
 

@@ -1,7 +1,6 @@
 """Every stage runs alone from the shell, as a failed job can be repeated by hand:
 
-    python scripts/check_sheet.py --sheet-dir data/canada/2023 --summary-file output/checked/canada-2023.json \\
-        --tidy-file output/clean/canada-2023.csv
+    python scripts/check_sheet.py --sheet-dir data/canada/2023 --checked-file output/checked/canada-2023.json
 
 The options are the parameters of the stage's ``main()``, named as the rules name them: a path, a text
 (``str``) or a list of either (``list[Path]``: the option takes several values).

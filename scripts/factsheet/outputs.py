@@ -35,15 +35,18 @@ class Outputs:
         return self.root / "fonts"
 
     @property
+    def package_version(self) -> Path:
+        """The hash of the package's files (rule package_version), an input of every stage."""
+        return self.root / "package.sha256"
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
 
     # Per sheet
-    def summary(self, sheet: str) -> Path:
+    def checked(self, sheet: str) -> Path:
+        """The checked sheet (factsheet/checked.py), which the stages after the check read."""
         return self.root / "checked" / f"{sheet}.json"
-
-    def tidy(self, sheet: str) -> Path:
-        return self.root / "clean" / f"{sheet}.csv"
 
     def review(self, sheet: str) -> Path:
         """The edition's review page, read before publishing (figures, text changes, translations, pages)."""

@@ -6,15 +6,14 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, brand, links, markdown, paths
-from .contributions import read_tidy
+from .checked import CheckedSheet
 from .errors import DataError, Problem, display_path
-from .figures import Figures, compute_for
+from .figures import Figures
 from .files import confined, read_template_file
 from .formatting import Formatter, isolated, load_labels
-from .languages import in_language, load_projects, load_quotes
-from .narrative import BLOCKS, chart_lines, environment, fill_entry, load_blocks, narrative_names
+from .narrative import BLOCKS
 from .palette import stream_css
-from .sheet import Sheet, load_sheet
+from .sheet import Sheet
 
 SHORT_PROJECT_WORDS = 70  # a project this short is kept whole in one column
 
@@ -105,44 +104,42 @@ def sheet_photo(file: str) -> str:
     return f"{paths.SHEET_SCHEME}:{file}"
 
 
-def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts_url: str = "../fonts",
+def context(model: CheckedSheet, chart_src: str, logos: dict, fonts_url: str = "../fonts",
             labels_dir: Path = paths.LABELS_DIR, brand_file: Path = paths.BRAND_FILE,
             language: str | None = None, photo_src=sheet_photo) -> dict:
-    """Everything the template shows, computed and formatted, in ``language`` (by default the sheet's first);
-    ``photo_src`` gives a photo's address from its file name in the sheet folder."""
-    sheet = in_language(load_sheet(sheet_dir / paths.SHEET_FILE), sheet_dir, language)
+    """Everything the template shows, computed and formatted, in ``language`` (by default the sheet's first),
+    from the checked sheet; ``photo_src`` gives a photo's address from its file name in the sheet folder."""
+    sheet = model.sheet(language)
     labels = load_labels(sheet.language, labels_dir)
     typography = labels.get("typography")
     fmt = Formatter(sheet.language, labels)
-    figures = compute_for(read_tidy(tidy_file), sheet, labels)
-    names, env = narrative_names(sheet, figures), environment(fmt.filters())
-    blocks = load_blocks(sheet_dir, names, env, sheet, typography)
-    projects = [markdown.typeset_model(p, typography) for p in load_projects(sheet_dir, sheet)]
-    quotes = [markdown.typeset_model(q, typography) for q in load_quotes(sheet_dir, projects, sheet)]
+    figures = model.figures(labels)
+    edition = model.edition(language)
+    blocks = edition["blocks"]
+    projects, quotes = model.projects(language), model.quotes(language)
     sheet = markdown.typeset_model(sheet, typography)
 
     def quote_view(quote):
-        body = fill_entry(sheet_dir / paths.QUOTES_DIR, quote.id, quote.body, names, env, sheet)
-        return {"html": markdown.inline_html(" ".join(body.split()), typography), "speaker": quote.speaker,
-                "role_html": markdown.inline_html(quote.role, typography) if quote.role else None}
+        return {"html": markdown.inline_html(" ".join(quote.filled.split()), typography),
+                "speaker": quote.model.speaker,
+                "role_html": markdown.inline_html(quote.model.role, typography) if quote.model.role else None}
 
-    def project_view(project):
-        photo = None
+    def project_view(entry):
+        project, photo = entry.model, None
         if project.photo:
             photo = {"src": photo_src(project.photo.file), "caption": project.photo.caption,
                      "credit": project.photo.credit}
-        html = markdown.to_html(fill_entry(sheet_dir / paths.PROJECTS_DIR, project.id, project.body, names, env,
-                                           sheet), typography)
+        html = markdown.to_html(entry.filled, typography)
         lead, _, rest = html.partition("</p>\n")  # a photo follows the first paragraph, so the card can
         lead = lead + "</p>\n" if rest else html   # begin at the foot of a column and its photo move on
         return {"id": project.id, "title": project.title, "countries": project.countries,
                 "lead_html": lead, "rest_html": rest, "photo": photo,
                 "short": len(project.body.split()) < SHORT_PROJECT_WORDS, "featured": project.featured,
-                "quotes": [quote_view(q) for q in quotes if q.project == project.id]}
+                "quotes": [quote_view(q) for q in quotes if q.model.project == project.id]}
 
-    groups = []
-    for partner, members in project_order(projects, sheet.partners):
-        views = [project_view(p) for p in members]
+    groups, entries = [], {entry.model.id: entry for entry in projects}
+    for partner, members in project_order([entry.model for entry in projects], sheet.partners):
+        views = [project_view(entries[p.id]) for p in members]
         # The featured projects, or the only one, across the page; the others in two columns.
         wide = views if len(views) == 1 else [v for v in views if v["featured"]]
         groups.append({"heading": labels["partner_heading"].format(name=partner.name, code=partner.shown_code),
@@ -163,14 +160,14 @@ def context(sheet_dir: Path, tidy_file: Path, chart_src: str, logos: dict, fonts
             for i, s in enumerate(sheet.streams, start=1)
         ],
         "chart": {"src": chart_src, "tall_src": None, "alt": chart_alt(sheet, figures, fmt),
-                  **chart_lines(sheet, sheet_dir, names, env), "table": chart_table(sheet, figures, fmt),
+                  **edition["chart"], "table": chart_table(sheet, figures, fmt),
                   "rounding_note": labels["rounding_note"] if rounding_shows(sheet, figures, fmt) else None},
         "description": description(sheet, figures, fmt),
         "keywords": [*labels["pdf_keywords"], sheet.donor.name,
                      *dict.fromkeys(w.long for w in [figures.period, *figures.windows.values()]),
                      *[p.name for p in sheet.partners]],
         "partner_groups": groups,
-        "loose_quotes": [quote_view(q) for q in quotes if q.project is None],
+        "loose_quotes": [quote_view(q) for q in quotes if q.model.project is None],
         "stream_css": colours,
         "css": brand.css(brand_values, fonts_url) + colours + "\n"
                + read_template_file(paths.STYLESHEET),
