@@ -46,7 +46,7 @@ preview: $(READY) ## Live preview of one sheet: make preview SHEET=canada/2023 [
 	@test -n "$(SHEET)" || { echo "usage: make preview SHEET=<subject>/<edition> [SHEET_LANGUAGE=fr] [PORT=8000]" >&2; exit 2; }
 	$(BIN)/python scripts/preview.py $(SHEET) --port $(or $(PORT),8000) $(if $(SHEET_LANGUAGE),--language $(SHEET_LANGUAGE))
 
-cluster-env: $(CLUSTER)/.ready ## Create .venv-cluster: .venv plus Snakemake's executor plugins (see README, Cluster)
+cluster-env: $(CLUSTER)/.ready ## Create .venv-cluster: .venv plus Snakemake's executor plugins (docs/operations.md)
 
 browser: node_modules/.package-lock.json ## Install the browser tests' Chromium (Debian packages) and axe-core (npm)
 	bash scripts/browser/install.sh
