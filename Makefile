@@ -1,6 +1,6 @@
 # The fact sheet pipeline. `make` builds every sheet; `make test` runs the tests; `make check` runs everything
 # (make test, the linters, and the tests that need Chromium, a real Slurm or root: docs/testing.md).
-# Both create the Python environment (.venv, from requirements.lock) on first run.
+# Each creates the Python environment (.venv, from requirements.lock) on first run.
 
 PYTHON  ?= python3
 VENV    := .venv
