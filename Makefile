@@ -1,5 +1,6 @@
-# The fact sheet pipeline. `make` builds every sheet; `make test` runs the tests.
-# Both create the Python environment (.venv, from requirements.lock) on first run.
+# The fact sheet pipeline. `make` builds every sheet; `make test` runs the tests; `make check` runs everything
+# (make test, the linters, and the tests that need Chromium, a real Slurm or root: docs/testing.md).
+# Each creates the Python environment (.venv, from requirements.lock) on first run.
 
 PYTHON  ?= python3
 VENV    := .venv
@@ -10,9 +11,12 @@ CLUSTER := .venv-cluster
 CORES   ?= all
 # pytest-xdist workers of `make test`, each given whole test files (a file's fixtures are built once per worker)
 TEST_WORKERS ?= 2
+# The tests make test leaves to make check (pytest markers, pyproject.toml): Chromium and axe-core (browser), the
+# cluster environment and a real Slurm started as root (cluster), root and apt-get (system)
+MACHINE_TESTS := cluster or browser or system
 
 .DEFAULT_GOAL := all
-.PHONY: all sheets archive edition translation-out translation-in translation-reviewed preview cluster-env browser test approve bench kill-trials lint lock clean help
+.PHONY: all sheets archive edition translation-out translation-in translation-reviewed preview cluster-env browser test test-machine check approve bench kill-trials lint lock clean help
 
 all: sheets ## Build every fact sheet into output/ (the default)
 
@@ -42,13 +46,18 @@ preview: $(READY) ## Live preview of one sheet: make preview SHEET=canada/2023 [
 	@test -n "$(SHEET)" || { echo "usage: make preview SHEET=<subject>/<edition> [SHEET_LANGUAGE=fr] [PORT=8000]" >&2; exit 2; }
 	$(BIN)/python scripts/preview.py $(SHEET) --port $(or $(PORT),8000) $(if $(SHEET_LANGUAGE),--language $(SHEET_LANGUAGE))
 
-cluster-env: $(CLUSTER)/.ready ## Create .venv-cluster: .venv plus Snakemake's executor plugins (see README, Cluster)
+cluster-env: $(CLUSTER)/.ready ## Create .venv-cluster: .venv plus Snakemake's executor plugins (docs/operations.md)
 
 browser: node_modules/.package-lock.json ## Install the browser tests' Chromium (Debian packages) and axe-core (npm)
 	bash scripts/browser/install.sh
 
-test: $(READY) $(CLUSTER)/.ready browser ## Run the tests (unit, chart, end-to-end, cluster, browser, lint)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+test: $(READY) ## Run the tests: unit, chart, in-process and end-to-end (no root, browser, cluster or daemon needed)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not ($(MACHINE_TESTS))"
+
+test-machine: $(READY) $(CLUSTER)/.ready browser ## The tests make test leaves out: browser, cluster (real Slurm), system
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "$(MACHINE_TESTS)"
+
+check: test lint test-machine ## Everything: make test, the linters, then the browser, cluster and system tests
 
 approve: $(READY) ## Accept the page images of the last failed visual test as approved (only some: SHEETS="canada-2023")
 	$(BIN)/python scripts/approve_pages.py $(SHEETS)
@@ -59,9 +68,11 @@ bench: $(READY) $(CLUSTER)/.ready ## Measure build times, memory and sizes on th
 kill-trials: $(READY) ## kill -9 a whole build at random moments, make again, compare with a clean build (TRIALS=20 SEED=n)
 	$(BIN)/python bench/kill_trials.py $(if $(TRIALS),--trials $(TRIALS)) $(if $(SEED),--seed $(SEED))
 
-lint: $(READY) ## Check the code (ruff) and the workflow (snakemake --lint)
+lint: $(READY) ## Check the code (ruff), the workflow (snakemake --lint, snakefmt) and the CI workflow file
 	$(BIN)/ruff check .
 	$(BIN)/snakemake --lint
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/snakefmt --check Snakefile $(wildcard rules/*.smk)
 
 lock: ## Re-resolve the pins of pyproject.toml into requirements.lock, requirements-cluster.lock, environment.yml
 	rm -rf .lock-venv

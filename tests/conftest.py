@@ -102,9 +102,9 @@ def first_language_only(sheet_dir: Path) -> Path:
 
 
 def cluster_python() -> str:
-    """The interpreter of the cluster environment (`make test` creates it): Snakemake with its executor plugins."""
+    """The interpreter of the cluster environment (`make check` creates it): Snakemake with its executor plugins."""
     if not CLUSTER_PYTHON.is_file():
-        pytest.fail(f"{CLUSTER_PYTHON.relative_to(ROOT)} is missing: `make test` (or `make cluster-env`) creates it")
+        pytest.fail(f"{CLUSTER_PYTHON.relative_to(ROOT)} is missing: `make check` (or `make cluster-env`) creates it")
     return str(CLUSTER_PYTHON)
 
 

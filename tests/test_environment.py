@@ -5,6 +5,8 @@ import re
 import subprocess
 import tomllib
 
+import pytest
+
 from conftest import ROOT, cluster_python
 
 
@@ -45,6 +47,7 @@ def test_the_local_environment_has_no_executor_plugin():
     assert plugins == []
 
 
+@pytest.mark.cluster
 def test_the_cluster_environment_adds_the_executor_plugins_to_the_local_one():
     # Their distributions are read, not imported: the Slurm plugin asks Slurm for its configuration on import.
     listed = subprocess.run([cluster_python(), "-c", "import importlib.metadata as m, snakemake, weasyprint; "

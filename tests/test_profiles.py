@@ -1,4 +1,5 @@
-"""The Snakemake profiles: each is valid, and a dry run with it plans every job (no cluster needed)."""
+"""The Snakemake profiles: each is valid, and a dry run with it plans every job (no cluster needed; the executor
+profiles' dry runs need the cluster environment, and are marked `cluster`)."""
 
 import re
 import shutil
@@ -19,6 +20,11 @@ STAGES = {"write_brand_assets", "check_sheet", "plot_contributions", "render_htm
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory):
     return copy_checkout(tmp_path_factory.mktemp("profiles") / "checkout")
+
+
+# Dry runs: the default profile's in make test; the executor profiles' with the cluster environment (make check)
+DRY_RUNS = [profile if profile == "default" else pytest.param(profile, marks=pytest.mark.cluster)
+            for profile in PROFILES]
 
 
 def planned(output: str) -> dict[str, int]:
@@ -48,7 +54,7 @@ def test_profile_settings_are_sound(profile):
         assert len(set(groups.values())) == 1 and settings["group-components"][next(iter(groups.values()))] > 1
 
 
-@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("profile", DRY_RUNS)
 def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path, request):
     if profile != "default":  # not needed, but a dry run is quicker with a Slurm to answer the plugin
         request.getfixturevalue("slurm_running")

@@ -1,4 +1,5 @@
-"""`make test` shares the machine with other runs: an installation waits for another's apt lock.
+"""`make check` shares the machine with other runs: an installation waits for another's apt lock (marked `system`:
+root and apt-get).
 
 (The cluster test's own Slurm, in the run's folder beside another cluster, is tested in test_cluster.py.)"""
 
@@ -11,6 +12,8 @@ import time
 import pytest
 
 from conftest import ROOT
+
+pytestmark = pytest.mark.system
 
 # Holds apt's locks as another apt-get would (fcntl locks), for the seconds given, and says when it has them.
 HOLD_APT_LOCKS = """

@@ -4,7 +4,7 @@
 #
 #   bash scripts/browser/install.sh    # install chromium and chromium-driver if missing
 #
-# `make browser` (and so `make test`) runs it, then installs axe-core from the npm
+# `make browser` (and so `make check`) runs it, then installs axe-core from the npm
 # registry into node_modules/ (`npm ci`, pinned by package-lock.json).
 #
 # With both binaries present it only checks that their major versions agree and

@@ -25,7 +25,7 @@ BLOCKS = ("intro", "partnership", "priorities", "commitments", "financial")
 
 
 def narrative_names(sheet: Sheet, figures: Figures) -> dict:
-    """The names a narrative block may use (listed in the README)."""
+    """The names a narrative block may use (listed in docs/writing-a-sheet.md)."""
     return {
         "donor": sheet.donor.model_dump(),
         "title": sheet.title,
