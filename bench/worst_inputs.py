@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
-from factsheet import contributions, markdown, sheet, validate  # noqa: E402  (the project's own package)
+from factsheet import contributions, markdown, paths, sheet, validate  # noqa: E402  (the project's own package)
 
 from conftest import copy_checkout, first_language_only  # noqa: E402  (as the tests copy and reduce a sheet)
 
@@ -92,7 +92,7 @@ PATTERNS = [_brackets, _emphasis, _link_soup, _long_word, _lists_and_links]
 def fill_texts(sheet_dir: Path, folders=("narrative",), patterns=PATTERNS) -> None:
     """Each language's texts of ``folders`` replaced by pathological Markdown (``patterns`` in turn), of equal
     sizes: each text at most MAX_TEXT_BYTES, every language's texts together MAX_LANGUAGE_TEXT_BYTES."""
-    texts = [p for folder in validate.TEXT_FOLDERS for p in sheet.untranslated_texts(sheet_dir / folder)]
+    texts = [p for folder in paths.TEXT_FOLDERS for p in sheet.untranslated_texts(sheet_dir / folder)]
     for language in LANGUAGES:
         files = [language_file(p, language) if language_file(p, language).is_file() else p for p in texts]
         targets = [f for f in files if f.parent.name in folders and sheet.text_language(f) == language]

@@ -15,7 +15,7 @@ from factsheet.files import write_text
 from factsheet.formatting import Formatter, load_labels
 from factsheet.languages import language_name
 from factsheet.page_images import drawn_pages
-from factsheet.translations import TEXT_FOLDERS, sheet_fields, word_diff_html
+from factsheet.translations import sheet_fields, word_diff_html
 
 PAGE_WIDTH = 300  # pixels of a page image: the layout and the headings show, at a glance
 
@@ -88,7 +88,7 @@ def _texts(old: dict[str, str] | None, new: dict[str, str], labels: dict) -> lis
         rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{word_diff_html(a, b)}</td></tr>"
                        for k, a, b in changed)
         found.append(f"<h3>{paths.SHEET_FILE}</h3><table>{rows}</table>")
-    names = sorted(name for name in {*old, *new} if PurePosixPath(name).parent.as_posix() in TEXT_FOLDERS
+    names = sorted(name for name in {*old, *new} if PurePosixPath(name).parent.as_posix() in paths.TEXT_FOLDERS
                    and name.endswith(".md") and PurePosixPath(name).stem.count(".") == 0)
     for name in names:
         before, after = old.get(name, ""), new.get(name, "")

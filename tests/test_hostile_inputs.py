@@ -27,7 +27,7 @@ from factsheet.contributions import MAX_ROWS, MAX_TABLE_BYTES, neutralised_csv, 
 from factsheet.errors import DataError
 from factsheet.fetcher import ResourceRefused, SandboxedFetcher, print_size
 from factsheet.sheet import MAX_PHOTO_PIXELS, MAX_TEXT_BYTES, MAX_YAML_DEPTH, load_sheet
-from factsheet.validate import check_sheet
+from factsheet.validate import checked_sheet
 
 from conftest import CANADA, ROOT, first_language_only
 
@@ -281,7 +281,7 @@ def test_hostile_input_is_refused(sheet, outside, edit, file, where, expected):
     where = _place(where, sheet, file) if (sheet / file).is_file() and not (sheet / file).is_symlink() else where
     started = time.perf_counter()
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     seconds = time.perf_counter() - started
     problems = info.value.problems
     shown = "\n".join(map(str, problems))
@@ -304,7 +304,7 @@ def test_cases_cover_every_category():
 def test_the_bad_expression_is_the_one_named(sheet, outside):
     append(sheet, "narrative/intro.md", "In {{ period.first }} and {{ by_year[2018].asessed }}, {{ title }}.\n")
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     [problem] = info.value.problems
     assert problem.message.startswith("{{ by_year[2018].asessed }} names 'asessed', which is not a name of "
                                       "by_year[2018]")
@@ -316,7 +316,7 @@ def test_nested_loops_are_refused_at_once(sheet, outside):
                                         "range(100000) %}x{% endfor %}{% endfor %}{% endfor %}\n")
     started = time.perf_counter()
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     assert time.perf_counter() - started < 5
     assert [p.where for p in info.value.problems] == [f"line {_last_line(sheet / 'narrative/intro.md')}"]
 
@@ -329,7 +329,7 @@ def _last_line(path: Path) -> int:
 def test_jinja_globals_are_not_names(sheet, name):
     append(sheet, "narrative/intro.md", f"{{{{ {name} }}}}\n")
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     [problem] = info.value.problems
     assert problem.message.startswith(f"{{{{ {name} }}}} names {name!r}, which is not a name a text can use")
     assert "totals" in problem.message and "period" in problem.message  # the names that would work
@@ -339,14 +339,14 @@ def test_jinja_globals_are_not_names(sheet, name):
 def test_excel_stray_cell_is_one_problem(sheet):
     xlsx(sheet, {"XFD7": "x"})
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     assert len(info.value.problems) == 1
 
 
 def test_many_stray_cells_are_summed_up(sheet):
     xlsx(sheet, {f"G{r}": "x" for r in range(1, 40)})
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     problems = info.value.problems
     assert [p.where.split(", ")[-1] for p in problems[:10]] == [f"cell G{r}" for r in range(1, 11)]
     assert len(problems) == 11 and problems[-1].message.startswith("29 more cells hold values outside")
@@ -356,7 +356,7 @@ def test_many_duplicates_are_answered_in_seconds(sheet):
     many_rows(sheet, MAX_ROWS)
     started = time.perf_counter()
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     assert time.perf_counter() - started < 10
     problems = info.value.problems
     distinct = len({(2018 + (i // 2) % 5, i % 2) for i in range(MAX_ROWS)})
@@ -376,7 +376,7 @@ def templates(tmp_path) -> Path:
 def test_labels_link_leaving_templates_is_refused(sheet, templates, outside):
     link_out(templates, outside, "labels/en.yaml")
     with pytest.raises(DataError) as info:
-        check_sheet(sheet, labels_dir=templates / "labels")
+        checked_sheet(sheet, labels_dir=templates / "labels")
     [problem] = info.value.problems
     assert problem.file.endswith("templates/labels/en.yaml")
     assert "'en.yaml' is a link to a file outside the templates folder" in problem.message
@@ -414,7 +414,7 @@ def test_link_inside_the_sheet_is_fine(sheet):
     Image.new("RGB", (40, 30), "#1E2DBE").save(sheet / "photos" / "real.jpg")
     (sheet / "photos" / "link.jpg").symlink_to("real.jpg")
     add_photo(sheet, "photos/link.jpg")
-    assert check_sheet(sheet)["photos"] == 1
+    assert checked_sheet(sheet)[0]["photos"] == 1
 
 
 def test_markdown_subset_and_expressions_pass(sheet):
@@ -425,7 +425,7 @@ def test_markdown_subset_and_expressions_pass(sheet):
                                         "{{ donor.possessive }}\n")
     append(sheet, PROJECT, "\nIn total {{ totals.overall | usd_millions }} over {{ period.long }}.\n")
     append(sheet, QUOTE, " ({{ donor.name }})\n")
-    summary = check_sheet(sheet)
+    summary = checked_sheet(sheet)[0]
     assert summary["narrative"] and summary["projects"] == 9
 
 
@@ -464,7 +464,7 @@ def test_yaml_at_the_nesting_limit_is_read(sheet):
 
 def test_excel_table_with_a_gap_in_the_header_still_reads(sheet):
     xlsx(sheet, {})
-    assert check_sheet(sheet)["rows"] == 10
+    assert checked_sheet(sheet)[0]["rows"] == 10
 
 
 # --- CSV formula neutralisation ------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from factsheet import checked, links, markdown
 from factsheet.errors import DataError
 from factsheet.page import context, render
 from factsheet.sheet import load_sheet
-from factsheet.validate import check_sheet
+from factsheet.validate import checked_sheet
 
 from conftest import CANADA, first_language_only
 
@@ -94,7 +94,7 @@ def test_the_check_names_each_refused_link_by_file_and_line(sheet):
     quote.write_text(quote.read_text(encoding="utf-8").replace(
         'role: "President', 'role: "[Head](//intranet/office) and President', 1), encoding="utf-8")
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     found = {(p.file, p.where) for p in info.value.problems if p.message.startswith("a link to ")}
     last = {file: (sheet / file).read_text(encoding="utf-8").count("\n") for file in texts}
     expected = {*((f"{sheet}/{file}", f"line {last[file]}") for file in texts), (f"{sheet}/{QUOTE}", "key role")}

@@ -22,7 +22,7 @@ from factsheet import sheet as sheet_module
 from factsheet.contributions import read_raw, tidy
 from factsheet.errors import DataError
 from factsheet.files import inside
-from factsheet.validate import check_sheet
+from factsheet.validate import checked_sheet
 
 import publish_sheet_files
 from conftest import CANADA, data_unchanged, first_language_only
@@ -100,7 +100,7 @@ def test_a_photo_path_that_could_leave_its_folder_is_refused(sheet, file, real, 
     photo(sheet / (real or file))
     give_photo(sheet, file)
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     named = [p for p in info.value.problems if p.file.endswith(f"{SHEET.as_posix()}/{PROJECT}")
              and p.where == "key photo.file"]
     shown = "\n".join(map(str, info.value.problems))
@@ -112,7 +112,7 @@ def test_a_photo_path_that_could_leave_its_folder_is_refused(sheet, file, real, 
 def test_a_plain_photo_path_still_passes(sheet):
     photo(sheet / "photos" / "2023" / "Training (Amman), day 1.png")
     give_photo(sheet, "photos/2023/Training (Amman), day 1.png")
-    assert check_sheet(sheet)["photos"] == 1
+    assert checked_sheet(sheet)[0]["photos"] == 1
 
 
 # --- refused where the copies are written ----------------------------------------------------------------------------

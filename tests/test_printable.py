@@ -10,7 +10,7 @@ import pytest
 
 from factsheet.brand import css, font_faces, font_stack, load_brand, printable, static_font_path
 from factsheet.errors import DataError
-from factsheet.validate import check_sheet
+from factsheet.validate import checked_sheet
 
 from conftest import CANADA, first_language_only
 
@@ -42,7 +42,7 @@ def line_with(sheet: Path, file: str, text: str) -> int:
 
 def refused(sheet: Path) -> list:
     with pytest.raises(DataError) as info:
-        check_sheet(sheet)
+        checked_sheet(sheet)
     return info.value.problems
 
 
@@ -94,7 +94,7 @@ def test_arabic_and_invisible_characters_pass(sheet):
     replace(sheet, "sheet.yaml", "    label: Assessed contributions", f"    label: {ARABIC_LABEL}")
     append(sheet, "narrative/intro.md", f"\n{ARABIC}: Canada\u200b and the ILO, co\u00adoperation\u200d.\t\n")
     replace(sheet, PROJECT, "countries: [Jordan]", f"countries: [Jordan, {ARABIC}]")
-    assert check_sheet(sheet)["projects"] == 9
+    assert checked_sheet(sheet)[0]["projects"] == 9
 
 
 def test_the_covered_characters_are_the_cut_fonts_maps():

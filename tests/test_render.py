@@ -94,7 +94,7 @@ def test_fetcher_fails_on_a_missing_file(fetcher, tmp_path):
 def test_project_layout_constants_point_at_real_files():
     assert paths.PROJECT_ROOT == ROOT
     for path in (paths.BRAND_FILE, paths.STYLESHEET, paths.TEMPLATES_DIR / paths.SHEET_TEMPLATE,
-                 paths.labels_file("en")):
+                 paths.LABELS_DIR / "en.yaml"):
         assert Path(path).is_file(), path
 
 

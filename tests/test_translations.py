@@ -14,7 +14,7 @@ from factsheet.errors import DataError
 from factsheet.next_edition import start_edition
 from factsheet.paths import LABELS_DIR
 from factsheet.translations import record_file, segments, stale_problems, text_hash, updated_record, write_record
-from factsheet.validate import check_sheet
+from factsheet.validate import checked_sheet
 from factsheet.xliff import NS, export, read
 
 from conftest import CANADA, ROOT, tree_digest
@@ -61,7 +61,7 @@ def test_a_changed_paragraph_is_stale_in_every_language_with_a_word_diff(data):
         assert found[("narrative/intro.md", "body.1")] == "stale"
         assert sum(state == "stale" for state in found.values()) == 1
     with pytest.raises(DataError) as refused:
-        check_sheet(sheet_dir)
+        checked_sheet(sheet_dir)
     lines = [str(p) for p in refused.value.problems]
     assert len(lines) == 2
     for language in ("fr", "es"):
@@ -462,7 +462,7 @@ def test_a_new_editions_translations_start_stale(data):
     start_edition(data, "canada", 2024)
     target = data / "canada" / "2024"
     with pytest.raises(DataError) as refused:
-        check_sheet(target)
+        checked_sheet(target)
     carried = [str(p) for p in refused.value.problems if "translations were checked for the 2023 edition" in str(p)]
     assert len(carried) == 2 and all("not yet for 2024" in line for line in carried)
     assert {s.state for s in segments(target, "fr")} == {"carried"}
@@ -541,6 +541,6 @@ def test_segments_the_translation_lacks_are_added_by_translation_in(data, tmp_pa
     assert "note: \"FR The split by year" in text or "note: FR The split by year" in text
     assert text.startswith("# Canada ILO cooperation — texts of the French edition.")  # comments kept
     with pytest.raises(DataError) as refused:  # only the Spanish translation of the new project is missing now
-        check_sheet(sheet_dir)
+        checked_sheet(sheet_dir)
     assert [p.message.split(":")[0] for p in refused.value.problems] == ["the Spanish edition (es) is missing 1 "
                                                                           "translation"]

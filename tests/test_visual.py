@@ -10,18 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from visual import TOLERANCE, compare, diff_file, render_pages, save_page
 
 from factsheet.page_images import (
     APPROVED_DIR,
     ARTEFACTS_DIR,
-    TOLERANCE,
-    compare,
-    diff_file,
     numbered_from_one,
     page_file,
     page_files,
-    render_pages,
-    save_page,
 )
 
 from conftest import ROOT

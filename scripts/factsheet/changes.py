@@ -12,7 +12,6 @@ from .figures import Figures
 from .formatting import Formatter
 from .sheet import Sheet, text_language, translated_path
 
-TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
 SENTENCE_END = re.compile(r"(?<=[.!?…»”])\s+(?=[A-Z“«(])")
 
 
@@ -103,7 +102,7 @@ def text_changes(old: dict[str, str], new: dict[str, str], labels: dict, old_lan
     """Markdown lines: text files added or removed; in the others, fields and sentences added or removed. The
     texts compared are those of each edition's language (None: its first), shown by their file's name."""
     lines = []
-    for folder in TEXT_FOLDERS:
+    for folder in paths.TEXT_FOLDERS:
         before, after = texts_in(old, folder, old_language), texts_in(new, folder, new_language)
 
         def shown(path: str, folder: str = folder) -> str:

@@ -32,8 +32,6 @@ from .validate import checked_sheet
 
 FORMAT = 1
 SCHEMA_FILE = Path(__file__).with_name("checked_sheet.schema.json")
-# The text files whose raw text the model keeps, besides sheet.yaml and its translations.
-TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
 
 
 def check(sheet_dir: Path, plausible_max_usd: float = PLAUSIBLE_MAX_USD,
@@ -104,7 +102,7 @@ def _edition(sheet_dir: Path, base: Sheet, table: pd.DataFrame, language: str, l
 def _sources(sheet_dir: Path) -> dict[str, str]:
     """The text of sheet.yaml, its translations and every text file, by its path in the sheet's folder."""
     files = sorted(sheet_dir.glob("sheet*.yaml"))
-    files += [p for folder in TEXT_FOLDERS if (sheet_dir / folder).is_dir()
+    files += [p for folder in paths.TEXT_FOLDERS if (sheet_dir / folder).is_dir()
               for p in sorted((sheet_dir / folder).glob("*.md"))]
     return {p.relative_to(sheet_dir).as_posix(): read_text(p, sheet_dir) for p in files}
 

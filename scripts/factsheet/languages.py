@@ -43,8 +43,6 @@ from .sheet import (
     untranslated_texts,
 )
 
-TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
-
 
 class DonorText(Model):
     name: Text
@@ -286,9 +284,9 @@ def translation_problems(sheet: Sheet, sheet_dir: Path) -> tuple[list[Problem], 
     texts that fall back to the first language, as declared."""
     sheet_dir = Path(sheet_dir)
     first, problems, warnings = sheet.languages[0], [], []
-    texts = [p for folder in TEXT_FOLDERS for p in untranslated_texts(sheet_dir / folder)]
+    texts = [p for folder in paths.TEXT_FOLDERS for p in untranslated_texts(sheet_dir / folder)]
     names = {text_name(p) for p in texts}
-    for folder in TEXT_FOLDERS:
+    for folder in paths.TEXT_FOLDERS:
         for path in sorted((sheet_dir / folder).glob("*.md")) if (sheet_dir / folder).is_dir() else []:
             language = text_language(path)
             if language is None:

@@ -14,7 +14,6 @@ SHEET_TEMPLATE = "factsheet.html.j2"
 WEB_TEMPLATES_DIR = TEMPLATES_DIR / "web"
 WEB_STYLESHEET = WEB_TEMPLATES_DIR / "site.css"
 DATA_DIR = PROJECT_ROOT / "data"
-CONFIG_DIR = PROJECT_ROOT / "config"
 # The environment for cluster runs: .venv plus the executor plugins (`make cluster-env`).
 CLUSTER_PYTHON = PROJECT_ROOT / ".venv-cluster" / "bin" / "python"
 
@@ -25,11 +24,8 @@ NARRATIVE_DIR = "narrative"
 PROJECTS_DIR = "projects"
 QUOTES_DIR = "quotes"
 PHOTOS_DIR = "photos"
+TEXT_FOLDERS = (NARRATIVE_DIR, PROJECTS_DIR, QUOTES_DIR)  # the folders of Markdown texts, translated beside them
 
-
-def labels_file(language: str) -> Path:
-    """The reader-visible labels for one language."""
-    return LABELS_DIR / f"{language}.yaml"
 
 # URL scheme naming a file in the sheet's data folder (sheet:photos/x.jpg),
 # resolved by the PDF stage's sandboxed URL fetcher.

@@ -41,7 +41,6 @@ from .languages import language_name
 from .sheet import _FRONT, read_text, translated_path, untranslated_texts
 
 RECORD_STEM = "translations"  # translations.<language>.yaml beside sheet.yaml
-TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
 RECORD_HEADER = ("# Which text of the {source} edition each {target} translation was made from (a hash, and the\n"
                  "# text for the word diff shown when it changes), and the edition it was checked for.\n"
                  "# Kept by make translation-in, make translation-reviewed and make edition: not edited by hand.\n")
@@ -172,7 +171,7 @@ class Segment:
 def source_files(sheet_dir: Path) -> list[str]:
     """Every file with segments: sheet.yaml, then each untranslated text."""
     sheet_dir = Path(sheet_dir)
-    return [paths.SHEET_FILE] + [p.relative_to(sheet_dir).as_posix() for folder in TEXT_FOLDERS
+    return [paths.SHEET_FILE] + [p.relative_to(sheet_dir).as_posix() for folder in paths.TEXT_FOLDERS
                                  for p in untranslated_texts(sheet_dir / folder)]
 
 

@@ -46,14 +46,7 @@ INVISIBLE = frozenset("\t\n\r\u00ad\ufeff" + "".join(map(chr, [*range(0x200B, 0x
 # grows with its pages: twice the Canada sheet's texts leaves room to add projects, and bench/worst_inputs.py
 # measures a sheet at this limit.
 MAX_LANGUAGE_TEXT_BYTES = 40_000
-TEXT_FOLDERS = (paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR)
 MAX_SHOWN = 10  # characters named in one problem, and lines of one file named, before "and N more"
-
-
-def check_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR,
-                plausible_max_usd: float = PLAUSIBLE_MAX_USD) -> dict:
-    """Load and check sheet.yaml, the table, the texts and the photos; return a summary of what was checked."""
-    return checked_sheet(sheet_dir, labels_dir, plausible_max_usd)[0]
 
 
 def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR,
@@ -188,7 +181,7 @@ def _special_files(sheet_dir: Path) -> list[Problem]:
     """Named pipes, devices and sockets in the sheet's folder or its folders: named, never opened (reading a
     named pipe waits for a writer that may never come)."""
     entries = sorted(sheet_dir.iterdir()) if sheet_dir.is_dir() else []
-    for folder in (*TEXT_FOLDERS, paths.PHOTOS_DIR):
+    for folder in (*paths.TEXT_FOLDERS, paths.PHOTOS_DIR):
         inside = (sheet_dir / folder).resolve().is_relative_to(sheet_dir.resolve())  # else: _links_leaving
         entries += sorted((sheet_dir / folder).rglob("*")) if (sheet_dir / folder).is_dir() and inside else []
     return [problem for entry in entries if (problem := special_file_problem(entry))]
@@ -197,9 +190,9 @@ def _special_files(sheet_dir: Path) -> list[Problem]:
 def _text_totals(sheet_dir: Path) -> list[Problem]:
     """A problem for each language whose texts together are larger than MAX_LANGUAGE_TEXT_BYTES (from the
     files' sizes: nothing is read). A language without a translation of a text prints the text untranslated."""
-    texts = [path for folder in TEXT_FOLDERS for path in untranslated_texts(sheet_dir / folder)
+    texts = [path for folder in paths.TEXT_FOLDERS for path in untranslated_texts(sheet_dir / folder)
              if path.resolve().is_relative_to(sheet_dir.resolve())]
-    languages = {text_language(path) for folder in TEXT_FOLDERS for path in (sheet_dir / folder).glob("*.md")
+    languages = {text_language(path) for folder in paths.TEXT_FOLDERS for path in (sheet_dir / folder).glob("*.md")
                  if text_language(path) and path.resolve().is_relative_to(sheet_dir.resolve())}
 
     def size(path: Path) -> int:  # a text over MAX_TEXT_BYTES is named on its own where it is read (unread)
@@ -288,7 +281,7 @@ def _unprintable_texts(sheet_dir: Path, unprintable) -> list[Problem]:
     """A problem for each line of the Markdown texts (narrative, projects and quotes: front matter and body)
     holding characters the fonts cannot print; past MAX_SHOWN lines of one file, one more sums up the rest."""
     problems = []
-    for folder in TEXT_FOLDERS:
+    for folder in paths.TEXT_FOLDERS:
         for path in sorted((sheet_dir / folder).glob("*.md")):
             try:
                 lines = read_text(path, sheet_dir).split("\n")
