@@ -17,7 +17,8 @@
 # free ones from 6817 up. Slurm's commands find the cluster by SLURM_CONF
 # (`eval "$(bash scripts/cluster/slurm.sh env)"` sets it), except one: the `srun`
 # that Snakemake's Slurm job-step plugin runs inside a job, whose environment the
-# plugin clears of every SLURM_ variable, SLURM_CONF included, so that it reads
+# plugin clears of every SLURM_ variable, SLURM_CONF included (upstream:
+# snakemake/snakemake-executor-plugin-slurm#164), so that it reads
 # /etc/slurm/slurm.conf. While the cluster runs, that path is a link to its
 # slurm.conf; `start` refuses, and says so, while another cluster of this script
 # holds the link (a second test run on the same machine), or where the machine

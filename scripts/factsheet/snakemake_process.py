@@ -11,7 +11,8 @@ It is ``python -m snakemake`` with three differences, all outside Snakemake:
   after each round of scheduling, and each timer that fires wakes the scheduler for one more round, which
   starts one more timer: with the default of one second, every finished job adds a round per second until
   the build ends (300 threads and a third of a core by the 700th job of 1000). With a day, no timer fires
-  during a build, and a million jobs a day limit nothing.
+  during a build, and a million jobs a day limit nothing. (The limiter's wake-ups are discussed upstream in
+  snakemake/snakemake#3744.)
 - The process ends as soon as Snakemake's ``main()`` has returned: by then Snakemake has written its
   records, released its lock and stopped its logging, and only those sleeping timers are left, which would
   keep the interpreter waiting.
