@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
+import types
 import typing
 from pathlib import Path
 
@@ -26,7 +27,9 @@ def command_line(main, argv: list[str] | None = None) -> None:
     hints = typing.get_type_hints(main)
     for name, parameter in inspect.signature(main).parameters.items():
         required = parameter.default is inspect.Parameter.empty
-        kind = [t for t in typing.get_args(hints.get(name)) if t is not type(None)] or [hints.get(name, Path)]
+        hint = hints.get(name, Path)
+        optional = typing.get_origin(hint) in (typing.Union, types.UnionType)  # X | None
+        kind = [t for t in typing.get_args(hint) if t is not type(None)] if optional else [hint]
         many = typing.get_origin(kind[0]) is list
         value_type = typing.get_args(kind[0])[0] if many else kind[0]
         parser.add_argument(f"--{name.replace('_', '-')}", dest=name, required=required,

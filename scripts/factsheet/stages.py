@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -34,6 +35,9 @@ PRELOAD = ["factsheet.ends_with_parent", "factsheet.preload_start", "numpy", "pa
            "render_review", "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews",
            "render_web", "render_card", "render_site_index", "factsheet.preload"]
 SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever runs it
+# Set, every job runs its stage's command line in a new process instead (the standard design, which make bench
+# measures against this one).
+FRESH_PROCESSES = "FACTSHEET_FRESH_PROCESSES"
 _context_lock = threading.Lock()
 _process_lock = threading.Lock()
 _context = None
@@ -141,25 +145,42 @@ def run(stage: str, log: str | Path, **arguments) -> None:
     the stage reports a problem, fails or is stopped."""
     Path(log).parent.mkdir(parents=True, exist_ok=True)
     arguments = {name: str(value) if isinstance(value, Path) else value for name, value in arguments.items()}
-    settings = {name: value for name, value in os.environ.items() if name.startswith(SETTINGS_PREFIX)}
-    process = context().Process(target=_job, args=(stage, arguments, str(log), os.getcwd(), settings), name=stage)
-    _start_and_wait(process)
-    if _stopping.is_set():
-        raise StageFailed(f"{stage} stopped")
+    command = _command(stage, arguments) if os.environ.get(FRESH_PROCESSES) else None
+    if command:
+        with open(log, "w", encoding="utf-8") as sink:
+            exitcode = subprocess.run(command, stdout=sink, stderr=subprocess.STDOUT, check=False).returncode
+    else:
+        settings = {name: value for name, value in os.environ.items() if name.startswith(SETTINGS_PREFIX)}
+        process = context().Process(target=_job, args=(stage, arguments, str(log), os.getcwd(), settings), name=stage)
+        _start_and_wait(process)
+        if _stopping.is_set():
+            raise StageFailed(f"{stage} stopped")
+        exitcode = process.exitcode
     logged = Path(log).read_text(encoding="utf-8", errors="replace").splitlines() if Path(log).is_file() else []
-    if process.exitcode == 0:
+    if exitcode == 0:
         warnings = [line for line in logged if line.startswith("warning: ")]  # what the user should know
         if warnings:
             print("\n".join(warnings), file=sys.stderr, flush=True)
         return
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))  # then the whole log, tracebacks included
     lines = [line for line in logged if debug or line.startswith("error: ")]
-    if process.exitcode < 0 or not any(line.startswith("error: ") for line in lines):
-        how = f"was stopped by signal {-process.exitcode}" if process.exitcode < 0 else \
-            f"ended with status {process.exitcode}"
+    if exitcode < 0 or not any(line.startswith("error: ") for line in lines):
+        how = f"was stopped by signal {-exitcode}" if exitcode < 0 else f"ended with status {exitcode}"
         lines.append(f"error: the {stage} stage {how}; run the build again (its log: {log})")
     print("\n".join(lines), file=sys.stderr, flush=True)
     raise StageFailed(f"{stage} stopped")
+
+
+def _command(stage: str, arguments: dict) -> list[str] | None:
+    """The stage's command line for ``arguments`` (scripts/<stage>.py --option value ...), or None where an
+    argument has no command-line form (a mapping)."""
+    command = [sys.executable, str(SCRIPTS_DIR / f"{stage}.py")]
+    for name, value in arguments.items():
+        if isinstance(value, dict):
+            return None
+        if value is not None:
+            command += [f"--{name.replace('_', '-')}", *map(str, value if isinstance(value, list) else [value])]
+    return command
 
 
 def copy(source: str | Path, target: str | Path) -> None:
