@@ -34,11 +34,12 @@ def fonts() -> str:
     return folder.as_uri()
 
 
-def broken(body: str, css: str = "") -> set[tuple[int, str]]:
+def broken(body: str, css: str = "", streams: int = 1) -> set[tuple[int, str]]:
     """The (page, rule) pairs a made-up page breaks: ``body`` laid out with the sheet's stylesheet (the brand's
-    custom properties and fonts first), then ``css``, which makes it bad."""
+    custom properties and fonts first, the colours of ``streams`` funding streams), then ``css``, which makes it
+    bad."""
     values = brand.load_brand()
-    style = (brand.css(values, fonts()) + stream_css(values, 1) + read_template_file(paths.STYLESHEET) + css)
+    style = (brand.css(values, fonts()) + stream_css(values, streams) + read_template_file(paths.STYLESHEET) + css)
     html = f"<!DOCTYPE html><html lang='en'><head><style>{style}</style></head><body><main>{body}</main></body></html>"
     document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR)).render()
     return {(v.page, v.rule) for v in print_rules.check(document)}
@@ -95,6 +96,44 @@ def test_text_entering_a_cards_cut_corner():
     # a card without its padding, its amount justified: the first line runs to the top right corner
     assert (1, "cut-corner") in broken(page, ".key-figure { padding: 1mm !important; text-align: justify; }")
     assert not broken(page)
+
+
+def key_figure_cards(amounts: list[str], caption: str = "Contribuciones voluntarias, 2018-2022") -> str:
+    """The key-figure cards as the sheet's template writes them (its own markup, cut from
+    templates/factsheet.html.j2), one card per amount."""
+    from jinja2 import Environment
+
+    source = read_template_file(paths.TEMPLATES_DIR / "factsheet.html.j2")
+    markup = re.search(r'  <div class="key-figures .*?\n  </div>', source, re.S)[0]
+    markup = markup.replace("{{ gap() }}", "")
+    figures = [{"value": amount, "caption": caption, "stream": n} for n, amount in enumerate(amounts, start=1)]
+    return Environment(autoescape=True).from_string(markup).render(key_figures=figures)
+
+
+SPANISH = ["54,6\u00a0millones de dólares de los Estados Unidos", "137,2\u00a0millones de dólares de los Estados Unidos",
+           "1,2\u00a0millones de dólares de los Estados Unidos"]
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_a_key_figure_amount_on_one_line_within_its_card(count):
+    page = key_figure_cards(SPANISH[:count])
+    # the amount left to wrap in its card (as the cards were before they took a row of their own when needed)
+    assert (1, "key-figure-line") in broken(page, ".key-figure strong { white-space: normal !important; }", count)
+    # kept on one line, but the card not allowed its width: the amount runs out of the card
+    assert (1, "key-figure-line") in broken(page, ".key-figure { min-width: 0 !important; }", count)
+    assert not broken(page, streams=count)
+
+
+def test_text_entering_the_cut_corner_of_the_real_card():
+    """The card's own markup and stylesheet, with a long (Spanish) amount: kept on one line in a card too narrow
+    for it, the amount runs through the cut corner; so does a first line reaching the right of a card whose
+    padding and margin are narrower than the corner."""
+    page = key_figure_cards(SPANISH[:2])
+    assert (1, "cut-corner") in broken(page, ".key-figure { min-width: 0 !important; }", 2)
+    wrapped = (".key-figure strong { white-space: normal !important; margin-right: 0 !important; "
+               "text-align: right; } .key-figure { padding: 2mm 2mm 3mm !important; }")
+    assert (1, "cut-corner") in broken(page, wrapped, 2)
+    assert not broken(page, streams=2)
 
 
 def test_a_quote_on_another_page_than_its_project():
