@@ -3,8 +3,10 @@
 The type never changes to fill or save space: every sheet, in every language, is set in the sizes of the brand
 file (templates/brand/brand.yaml, ``type:``), which the stylesheet reads. What the layout may change are the
 flexible parts: the stylesheet balances columns, spans a lone box across the page and keeps the contact panel
-at the foot of the last page; here, when a page ends with a large blank, the blocks that start on it are moved
-apart (once). A sheet that fits is laid out once, a sheet that needs its blocks moved apart twice.
+at the foot of the last page; here, when a page before the last ends with a large blank, the blocks that start on
+it are moved apart (once). A sheet that fits is laid out once, a sheet that needs its blocks moved apart twice.
+The last page may end short, up to MAX_BLANK_LAST: when even the taller chart leaves more of it empty, the sheet
+is too short for its pages, and the render stage warns the editor (short_last_page).
 
 The page budget is the number of pages a sheet states (``pages:`` in sheet.yaml), by default the number its
 first language runs to. An edition that runs over it is refused (OverBudget), naming how many lines of text
@@ -113,7 +115,7 @@ def render_best(html, stylesheet_factory, budget: int | None = None, tall_chart:
         if len(tall.pages) == len(document.pages) and tall_measure.excess < measure.excess:
             base, document, measure = TALL_CHART_CSS, tall, tall_measure
     kept = Layout(document, base, measure, layouts)
-    if not measure.passes:
+    if measure.worst > MAX_BLANK:  # a page before the last ends with a blank: its blocks moved apart
         stretched = stretch_css(document)
         if stretched:
             css = f"{base} {stretched}".strip()
@@ -121,6 +123,19 @@ def render_best(html, stylesheet_factory, budget: int | None = None, tall_chart:
             if len(spread.pages) == len(document.pages) and spread_measure.excess < measure.excess:
                 kept = Layout(spread, css, spread_measure, layouts)
     return Layout(kept.document, kept.css, kept.measure, layouts)
+
+
+def short_last_page(measure: Measure, pages: int, budget: int | None = None) -> str:
+    """What an editor needs when a sheet is too short for its pages: how much of the last page is left empty (or
+    how many pages of its budget it leaves unused) and what to do; "" when the sheet fills its pages."""
+    if budget and pages < budget:
+        return (f"runs to {pages} page{'s' if pages != 1 else ''} of its budget of {budget}: add text or a photo, "
+                f"or set pages: {pages} in sheet.yaml")
+    if measure.last <= MAX_BLANK_LAST:
+        return ""
+    fewer = f", or set pages: {pages - 1} in sheet.yaml" if pages > 1 else ""
+    return (f"leaves {measure.last:.0%} of its last page (page {pages}) empty, more than the "
+            f"{MAX_BLANK_LAST + 0.01:.0%} a designer allows: add text or a photo{fewer}")
 
 
 def over_budget(document, budget: int) -> str:
@@ -203,14 +218,17 @@ def _in_contact(line) -> bool:
 
 
 def stretch_css(document) -> str:
-    """Rules moving apart the blocks of each page that ends with a blank run over the limit: the free space at
-    the page's foot, less LEFT_FREE of it, shared out above the blocks (data-flow) that start on the page."""
+    """Rules moving apart the blocks of each page but the last that ends with a blank run over the limit: the
+    free space at the page's foot, less LEFT_FREE of it, shared out above the blocks (data-flow) that start on the
+    page. The last page is left to end short (its contact panel at its foot): moving its blocks apart only hides
+    a sheet too short for its pages behind gaps (a new donor's two-page sheet showed 30 mm above its partner's
+    heading and as much inside its chart), which the render stage tells the editor instead."""
     rules = {}
     pages = document.pages
-    for number, page in enumerate(pages):
+    for number, page in enumerate(pages[:-1]):
         box = page._page_box  # noqa: SLF001 - see the module's docstring
         top, bottom = MARGIN_TOP_MM * MM, page.height - MARGIN_BOTTOM_MM * MM
-        limit = MAX_BLANK_LAST if number == len(pages) - 1 else MAX_BLANK
+        limit = MAX_BLANK
         footnotes = [b for b in _walk(box) if type(b).__name__ == "FootnoteAreaBox" and b.children]
         floor = min([bottom, *(b.position_y for b in footnotes)])
         flows, inked = [], []
