@@ -243,9 +243,10 @@ def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict, past: r
 
     from babel.dates import get_month_names
 
+    from .formatting import babel_locale
     from .translations import is_record_file
 
-    months = sorted({name for code in languages for name in get_month_names("wide", locale=code.replace("-", "_"))
+    months = sorted({name for code in languages for name in get_month_names("wide", locale=babel_locale(code))
                      .values()}, key=len, reverse=True)
     dated = re.compile(rf"{YEAR}|\b(?:{'|'.join(map(re.escape, months))})\b")  # as written: "May", "mayo"
 

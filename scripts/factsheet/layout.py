@@ -163,7 +163,7 @@ def over_budget(document, budget: int) -> str:
     named = "; ".join(f"{_block_name(element)} ({len(found)} lines)" for element, found in longest)
     return (f"runs to {len(document.pages)} pages, {over_mm:.0f} mm over its budget of {budget} "
             f"page{'s' if budget != 1 else ''} ({over_lines} lines of text, and the contact panel); expected at "
-            f"most {budget} pages: shorten the longest blocks: {named}")
+            f"most {budget} page{'s' if budget != 1 else ''}: shorten the longest blocks: {named}")
 
 
 BLOCK_CLASSES = ("project", "block", "lead", "commitments", "pull-quote", "stream-notes", "countries-list")
