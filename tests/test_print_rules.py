@@ -110,8 +110,7 @@ def key_figure_cards(amounts: list[str], caption: str = "Contribuciones voluntar
     return Environment(autoescape=True).from_string(markup).render(key_figures=figures)
 
 
-SPANISH = ["54,6\u00a0millones de dólares de los Estados Unidos", "137,2\u00a0millones de dólares de los Estados Unidos",
-           "1,2\u00a0millones de dólares de los Estados Unidos"]
+SPANISH = [f"{amount}\u00a0millones de dólares de los Estados Unidos" for amount in ("54,6", "137,2", "1,2")]
 
 
 @pytest.mark.parametrize("count", [2, 3])
@@ -359,6 +358,7 @@ def test_every_word_of_a_pseudo_pdf_is_translated(pseudo_build, tmp_path):
     sheet's data aside: data_words). An edition refused over its budget is laid out here without one, by the
     render stage itself, to read its words too."""
     import pypdf
+
     import render_pdf
 
     workdir, output, sheets = pseudo_build
