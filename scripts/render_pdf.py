@@ -42,6 +42,10 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], table: tu
         broken = print_rules.check(document)
         for violation in broken:
             print(f"warning: {display_path(html_file)}, {violation}")
+        short = layout.short_last_page(laid_out.measure, len(document.pages), budget)
+        if short:  # the sheet is too short for its pages: one line for the editor
+            print(f"warning: {display_path(Path(sheet_dir) / paths.SHEET_FILE)}, pages: "
+                  f"{edition or 'this edition'} {short}")
         print(f"laid out {laid_out.layouts} time{'s' if laid_out.layouts > 1 else ''}: {len(document.pages)} pages"
               + (f" (budget {budget})" if budget else ""))
         for variant, target in targets.items():

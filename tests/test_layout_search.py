@@ -59,9 +59,27 @@ def test_a_short_last_page_gets_the_taller_chart_first(monkeypatch):
     assert rendered == ["", TALL_CHART_CSS] and css == TALL_CHART_CSS
 
 
+def middle_blank(share: float) -> Measure:
+    return Measure(((share, 0.05), (0.3, 0.3)))
+
+
 def test_moving_blocks_apart_is_kept_only_when_it_comes_closer_to_passing(monkeypatch):
-    rendered, css, measure = search(monkeypatch, lambda css: last_page_blank(0.7 if css else 0.65))
-    assert rendered == ["", TALL_CHART_CSS, STRETCH] and css == "" and measure == last_page_blank(0.65)
+    rendered, css, measure = search(monkeypatch, lambda css: middle_blank(0.3 if css else 0.25))
+    assert rendered == ["", STRETCH] and css == "" and measure == middle_blank(0.25)
+
+
+def test_a_last_page_still_too_short_is_kept_and_the_editor_told(monkeypatch):
+    """The taller chart, then the blocks of the last page moved apart (by no more than a designer adds between
+    sections: stretch_css, MAX_GAP_LAST_MM), and still half the last page empty: the sheet is too short for its
+    pages, which the render stage tells the editor in one line."""
+    rendered, css, measure = search(monkeypatch, lambda css: last_page_blank(0.5 if css else 0.65))
+    assert rendered == ["", TALL_CHART_CSS, f"{TALL_CHART_CSS} {STRETCH}"] and css == TALL_CHART_CSS
+    assert layout.short_last_page(measure, 2).startswith("leaves 50% of its last page (page 2) empty")
+    assert layout.short_last_page(measure, 2).endswith("add text or a photo, or set pages: 1 in sheet.yaml")
+    assert layout.short_last_page(PASSING, 2) == ""
+    assert layout.short_last_page(PASSING, 2, budget=3) == ("runs to 2 pages of its budget of 3: add text or a "
+                                                             "photo, or set pages: 2 in sheet.yaml")
+    assert layout.MAX_GAP_LAST_MM <= 10
 
 
 def test_the_other_languages_show_the_chart_the_first_chose(monkeypatch):

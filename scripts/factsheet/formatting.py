@@ -25,11 +25,24 @@ def load_labels(language: str, labels_dir: Path = paths.LABELS_DIR) -> dict[str,
     return yaml.safe_load(read_template_file(labels_dir / f"{language}.yaml", labels_dir.parent))
 
 
+def babel_locale(language: str) -> str:
+    """The locale whose CLDR data formats ``language``'s numbers, dates and lists: pt-BR -> pt_BR; a region CLDR
+    has no data for (en-XA, the private-use region of the pseudo-language the tests build) takes its language's."""
+    from babel import Locale, UnknownLocaleError
+
+    code = language.replace("-", "_")
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return code.split("_")[0]
+    return code
+
+
 class Formatter:
     """Formats figures for one language; its methods are the templates' filters."""
 
     def __init__(self, language: str, labels: dict[str, str]):
-        self.locale = language.replace("-", "_")
+        self.locale = babel_locale(language)
         self.labels = labels
 
     def _worded(self, label: str, value: str) -> str:

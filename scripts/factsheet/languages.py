@@ -97,12 +97,17 @@ class QuoteText(Model):
 
 
 def language_name(code: str, in_language: str = "en") -> str:
-    """'fr' -> 'French' (Babel's name for the language, in ``in_language``)."""
+    """'fr' -> 'French' (Babel's name for the language, in ``in_language``); a region Babel has no data for
+    is named by its code: 'en-XA' (the tests' pseudo-language, a private-use region) -> 'English (XA)'."""
     from babel import Locale, UnknownLocaleError
 
     try:
         return Locale.parse(code.replace("-", "_")).get_display_name(in_language) or code
     except (UnknownLocaleError, ValueError):
+        language, _, region = code.partition("-")
+        if region and language != code:
+            named = language_name(language, in_language)
+            return f"{named} ({region})" if named != language else code
         return code
 
 

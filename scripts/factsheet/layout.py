@@ -4,7 +4,10 @@ The type never changes to fill or save space: every sheet, in every language, is
 file (templates/brand/brand.yaml, ``type:``), which the stylesheet reads. What the layout may change are the
 flexible parts: the stylesheet balances columns, spans a lone box across the page and keeps the contact panel
 at the foot of the last page; here, when a page ends with a large blank, the blocks that start on it are moved
-apart (once). A sheet that fits is laid out once, a sheet that needs its blocks moved apart twice.
+apart (once; on the last page by no more than a designer adds between sections). A sheet that fits is laid out
+once, a sheet that needs its blocks moved apart twice. The last page may end short, up to MAX_BLANK_LAST: when
+even the taller chart and those gaps leave more of it empty, the sheet is too short for its pages, and the
+render stage warns the editor (short_last_page).
 
 The page budget is the number of pages a sheet states (``pages:`` in sheet.yaml), by default the number its
 first language runs to. An edition that runs over it is refused (OverBudget), naming how many lines of text
@@ -58,6 +61,8 @@ class Measure:
 TALL_CHART_CSS = (".chart .chart-image { display: none !important; } "
                   ".chart .chart-image-tall { display: block !important; }")
 MAX_GAP_MM = 30  # the most space stretching may add above one block
+# On the last page, which may end short: no more than a designer adds between sections (two lines of body text)
+MAX_GAP_LAST_MM = 8
 LEFT_FREE = 0.04  # the share of a stretched page left blank at its foot
 LONGEST_NAMED = 3  # the blocks an over-budget message names
 
@@ -123,6 +128,19 @@ def render_best(html, stylesheet_factory, budget: int | None = None, tall_chart:
     return Layout(kept.document, kept.css, kept.measure, layouts)
 
 
+def short_last_page(measure: Measure, pages: int, budget: int | None = None) -> str:
+    """What an editor needs when a sheet is too short for its pages: how much of the last page is left empty (or
+    how many pages of its budget it leaves unused) and what to do; "" when the sheet fills its pages."""
+    if budget and pages < budget:
+        return (f"runs to {pages} page{'s' if pages != 1 else ''} of its budget of {budget}: add text or a photo, "
+                f"or set pages: {pages} in sheet.yaml")
+    if measure.last <= MAX_BLANK_LAST:
+        return ""
+    fewer = f", or set pages: {pages - 1} in sheet.yaml" if pages > 1 else ""
+    return (f"leaves {measure.last:.0%} of its last page (page {pages}) empty, more than the "
+            f"{MAX_BLANK_LAST + 0.01:.0%} a designer allows: add text or a photo{fewer}")
+
+
 def over_budget(document, budget: int) -> str:
     """What an editor needs to bring a sheet back into its budget: how far it runs over (in millimetres of
     column, and lines of text), and its longest blocks (heading and lines), the first candidates for cutting."""
@@ -148,7 +166,7 @@ def over_budget(document, budget: int) -> str:
     named = "; ".join(f"{_block_name(element)} ({len(found)} lines)" for element, found in longest)
     return (f"runs to {len(document.pages)} pages, {over_mm:.0f} mm over its budget of {budget} "
             f"page{'s' if budget != 1 else ''} ({over_lines} lines of text, and the contact panel); expected at "
-            f"most {budget} pages: shorten the longest blocks: {named}")
+            f"most {budget} page{'s' if budget != 1 else ''}: shorten the longest blocks: {named}")
 
 
 BLOCK_CLASSES = ("project", "block", "lead", "commitments", "pull-quote", "stream-notes", "countries-list")
@@ -204,13 +222,18 @@ def _in_contact(line) -> bool:
 
 def stretch_css(document) -> str:
     """Rules moving apart the blocks of each page that ends with a blank run over the limit: the free space at
-    the page's foot, less LEFT_FREE of it, shared out above the blocks (data-flow) that start on the page."""
+    the page's foot, less LEFT_FREE of it, shared out above the blocks (data-flow) that start on the page, at most
+    MAX_GAP_MM above each. The last page may end short (its contact panel at its foot): there, no more than
+    MAX_GAP_LAST_MM goes above a block; more only hides a sheet too short for its pages behind gaps (a new donor's
+    two-page sheet showed 30 mm above its partner's heading and as much inside its chart), which the render stage
+    tells the editor instead."""
     rules = {}
     pages = document.pages
     for number, page in enumerate(pages):
         box = page._page_box  # noqa: SLF001 - see the module's docstring
         top, bottom = MARGIN_TOP_MM * MM, page.height - MARGIN_BOTTOM_MM * MM
-        limit = MAX_BLANK_LAST if number == len(pages) - 1 else MAX_BLANK
+        last = number == len(pages) - 1
+        limit, most = (MAX_BLANK_LAST, MAX_GAP_LAST_MM) if last else (MAX_BLANK, MAX_GAP_MM)
         footnotes = [b for b in _walk(box) if type(b).__name__ == "FootnoteAreaBox" and b.children]
         floor = min([bottom, *(b.position_y for b in footnotes)])
         flows, inked = [], []
@@ -224,7 +247,7 @@ def stretch_css(document) -> str:
                 flows.append(b)
         free = floor - end - LEFT_FREE * (bottom - top)
         if flows and free > 0 and (floor - end) / (bottom - top) > limit * 0.9:
-            extra = min(free / len(flows), MAX_GAP_MM * MM)
+            extra = min(free / len(flows), most * MM)
             for b in flows:
                 rules[b.element.get("data-flow")] = b.margin_top + extra
     return " ".join(f'[data-flow="{flow}"] {{ margin-top: {px:.2f}px !important; }}' for flow, px in rules.items())

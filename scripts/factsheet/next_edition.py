@@ -11,7 +11,7 @@ from .contributions import ROW, read_raw
 from .editions import contributions_file, editions, previous_edition, sheet_languages
 from .errors import DataError, Problem, display_path
 from .files import outside_problem
-from .formatting import load_labels
+from .formatting import babel_locale, load_labels
 from .sheet import load_sheet
 from .translations import is_record_file
 
@@ -163,7 +163,7 @@ def _dated_mentions(sheet_dir: Path, languages: list[str], labels: dict, past: r
 
     from babel.dates import get_month_names
 
-    months = sorted({name for code in languages for name in get_month_names("wide", locale=code.replace("-", "_"))
+    months = sorted({name for code in languages for name in get_month_names("wide", locale=babel_locale(code))
                      .values()}, key=len, reverse=True)
     dated = re.compile(rf"{YEAR}|\b(?:{'|'.join(map(re.escape, months))})\b")  # as written: "May", "mayo"
 

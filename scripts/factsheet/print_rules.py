@@ -26,6 +26,7 @@ RULES = {
     "hanging-indent": "a wrapped heading with a triangle has no hanging indent",
     "panel-columns": "the columns of a panel do not start on one line",
     "cut-corner": "text enters a card's cut corner",
+    "key-figure-line": "a key-figure amount is not on one line within its card",
     "quote-apart": "a quote stands on another page than its project",
 }
 HEADINGS = ("h2", "h3")
@@ -71,7 +72,7 @@ def check(document) -> list[Violation]:
     """Every rule broken in a laid-out weasyprint Document, page by page."""
     lines = _all_lines(document)
     found = [*_headings_alone(lines), *_single_lines(lines), *_last_lines_alone(lines), *_hanging_indents(lines),
-             *_panels(document), *_cut_corners(document), *_quotes_apart(lines)]
+             *_panels(document), *_cut_corners(document), *_key_figure_amounts(document), *_quotes_apart(lines)]
     return sorted(set(found), key=lambda v: (v.page, list(RULES).index(v.rule), v.text))
 
 
@@ -134,7 +135,9 @@ def _fragments(lines: list[Line], key) -> dict:
 
 
 def _paragraph(elements):
-    return _first(elements, lambda e: e.tag in PARAGRAPHS)
+    """The paragraph of running text a line belongs to (a key-figure card is not one: its amount and caption are
+    lines of their own, set side by side with the other cards')."""
+    return _first(elements, lambda e: e.tag in PARAGRAPHS and "key-figure" not in _classes(e))
 
 
 def _single_lines(lines: list[Line]):
@@ -211,6 +214,35 @@ def _cut_corners(document):
                     if ((right - x1) + (text.position_y - top)) / math.sqrt(2) < corner - TOLERANCE:
                         yield Violation(number, "cut-corner", _text(box.element))
                         break
+
+
+def _key_figure_amounts(document):
+    """A key figure's amount (the card's <strong>) set on one line, and inside its card: a second line, or a line
+    running past the card's padding (an amount kept from wrapping, too wide for its card), breaks the rule."""
+    from weasyprint.formatting_structure import boxes
+
+    for number, page in enumerate(document.pages, start=1):
+        for card in _walk(page._page_box):  # noqa: SLF001
+            if "key-figure" not in _classes(getattr(card, "element", None)) or not _block_level(card):
+                continue
+            inside = card.content_box_x() + card.width
+            for amount in _walk(card):
+                if getattr(amount, "element", None) is None or amount.element.tag != "strong" \
+                        or not _block_level(amount):
+                    continue
+                found = list(_lines(amount))
+                ends = [b.position_x + _inked_width(b) for line in found for b in _walk(line)
+                        if isinstance(b, boxes.TextBox) and b.text.strip()]
+                if len(found) > 1 or any(end > inside + TOLERANCE for end in ends):
+                    yield Violation(number, "key-figure-line", _text(amount.element))
+                break
+
+
+def _block_level(box) -> bool:
+    """A box laid out as a block (a block, a flex or grid container or item), not a line or inline part."""
+    from weasyprint.formatting_structure import boxes
+
+    return isinstance(box, boxes.ParentBox) and not isinstance(box, (boxes.LineBox, boxes.InlineBox))
 
 
 def _inked_width(text_box) -> float:
