@@ -218,8 +218,13 @@ class SheetPreview:
         return timings
 
     def rebuild_text(self, start: float) -> dict:
-        """A changed text: the page and the PDF are made while the sheet is checked, and put in place once it
-        passed (so a refused text never replaces the last good version)."""
+        """A changed text: the sheet is checked, then its page and PDF are made side by side from the checked sheet,
+        each put in place once made (a refused text never replaces the last good version)."""
+        try:
+            self.check()
+        except Problems as problems:
+            self.report({"shared": problems.lines})
+            return {}
         results: dict[str, list[str]] = {}
 
         def attempt(output, make):
@@ -233,13 +238,6 @@ class SheetPreview:
                   for output, make in (("page", self.page), ("pdf", self.pdf))}
         for maker in makers.values():
             maker.start()
-        try:
-            self.check()
-        except Problems as problems:
-            for maker in makers.values():
-                maker.join()
-            self.report({"shared": problems.lines})
-            return {}
         self.problems, timings = {}, {}
         for output, maker in makers.items():
             maker.join()

@@ -2,12 +2,13 @@
 functions too), and no stage imports another stage (what stages share lives in the package)."""
 
 import ast
+import re
 from pathlib import Path
 
 from conftest import ROOT
 
 PACKAGE = ROOT / "scripts" / "factsheet"
-STAGES = ROOT / "scripts"
+STAGES_DIR = ROOT / "scripts"
 
 
 def imported(path: Path, modules: set[str]) -> set[str]:
@@ -62,6 +63,19 @@ def test_the_package_has_no_import_loop():
 
 
 def test_no_stage_imports_another_stage():
-    stages = {p.stem for p in STAGES.glob("*.py")}
-    importing = {p.name: sorted(imported(p, stages - {p.stem})) for p in STAGES.glob("*.py")}
+    stages = {p.stem for p in STAGES_DIR.glob("*.py")}
+    importing = {p.name: sorted(imported(p, stages - {p.stem})) for p in STAGES_DIR.glob("*.py")}
     assert {name: found for name, found in importing.items() if found} == {}
+
+
+def test_the_stage_list_is_the_rules_stages_and_each_is_a_script():
+    """factsheet.stages.STAGES, which the warm process imports, is the list of stages: every stage a rule or the
+    preview runs is in it, and each is a script of scripts/ with a command line."""
+    from factsheet.stages import STAGES
+
+    workflow = "".join(p.read_text(encoding="utf-8") for p in [ROOT / "Snakefile", *(ROOT / "rules").glob("*.smk")])
+    run_by_rules = set(re.findall(r'stages\.run\(\s*"(\w+)"', workflow))
+    run_by_preview = set(re.findall(r'self\.run\("(\w+)"', (STAGES_DIR / "preview.py").read_text(encoding="utf-8")))
+    assert run_by_rules | run_by_preview == set(STAGES)
+    for stage in STAGES:
+        assert (STAGES_DIR / f"{stage}.py").read_text(encoding="utf-8").startswith('"""Stage: '), stage

@@ -75,9 +75,10 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path, r
     reports = sum(len(languages[p]) for p in later)
     if profile == "slurm":  # the three real sheets fit in one batch, after the brand's and site's assets; the
         # site's index follows it, locally
-        assert jobs == {"write_brand_assets": 1, "write_site_assets": 1, "build_batch": 1, "site_index": 1, "all": 1}
+        assert jobs == {"package_version": 1, "write_brand_assets": 1, "write_site_assets": 1, "build_batch": 1,
+                        "site_index": 1, "all": 1}
         return
-    assert jobs == {"write_brand_assets": 1, "check_sheet": sheets,
+    assert jobs == {"package_version": 1, "write_brand_assets": 1, "check_sheet": sheets,
                     "plot_contributions": editions, "render_html": editions, "render_pdf": editions,
                     "report_changes": reports, "name_first_language": sheets + len(later), "all": 1,
                     "render_review": sheets,  # each edition's review page

@@ -217,13 +217,13 @@ def test_kill_9_then_make_gives_the_outputs_of_a_clean_build_and_leaves_no_proce
 
 
 def test_the_warm_process_and_its_jobs_end_with_the_process_that_started_them(tmp_path):
-    # A process starts a forkserver that preloads only the module of the warm process that ends it with its
-    # parent, and a job in it that would sleep for a minute; then it is killed outright.
+    # A process starts a forkserver that preloads the warm process's module, and a job in it that would sleep
+    # for a minute; then it is killed outright.
     script = textwrap.dedent(f"""
         import multiprocessing, os, time
         os.environ[{recovery.WARM_PARENT_VARIABLE!r}] = str(os.getpid())
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["factsheet.ends_with_parent"])
+        context.set_forkserver_preload(["factsheet.warm"])
         job = context.Process(target=time.sleep, args=(60,))
         job.start()
         print(job.pid, flush=True)

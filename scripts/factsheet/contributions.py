@@ -338,7 +338,7 @@ def _schema(streams: list[str]):
 
 def load_validation() -> None:
     """Load what the first validation of a table loads (pandera's backends); the warm process calls this
-    (factsheet.preload)."""
+    (factsheet.warm)."""
     import pandera.pandas as pa
 
     pa.DataFrameSchema.register_default_backends(pd.DataFrame)

@@ -1,11 +1,11 @@
 """Run a pipeline stage in a warm process: one fresh fork per job, from the standard library's forkserver.
 
 A rule's ``run:`` block calls :func:`run` with the stage's name (a script of scripts/) and its named
-arguments. The stage runs in a child of a ``multiprocessing`` forkserver that imported the libraries once
-(PRELOAD), so no job pays the imports again, and jobs share no state: each is a fresh fork. The forkserver
-belongs to the Snakemake process that uses it (inside a cluster job: to that job, in its allocation), and the
-standard library starts a new one should it die. The child writes its messages and warnings to the job's own
-``log:``; a problem in the input is printed one line each, and the job fails.
+arguments. The stage runs in a child of a ``multiprocessing`` forkserver that imported the libraries and the
+stages once (factsheet.warm), so no job pays the imports again, and jobs share no state: each is a fresh
+fork. The forkserver belongs to the Snakemake process that uses it (inside a cluster job: to that job, in its
+allocation), and the standard library starts a new one should it die. The child writes its messages and
+warnings to the job's own ``log:``; a problem in the input is printed one line each, and the job fails.
 
 Every stage also runs alone from the shell: ``python scripts/<stage>.py --help`` (see :mod:`factsheet.cli`).
 """
@@ -25,15 +25,12 @@ from .files import atomic_path, write_text
 from .paths import SCRIPTS_DIR
 from .recovery import WARM_PARENT_VARIABLE
 
-# What the forkserver imports before it forks the first job, the stage modules included. Its first step,
-# factsheet.ends_with_parent, ends it and its jobs with the process that started it; the next,
-# factsheet.preload_start, keeps what no stage needs out; its last, factsheet.preload, loads what the libraries
-# load lazily and freezes the garbage collector's view of it all.
-PRELOAD = ["factsheet.ends_with_parent", "factsheet.preload_start", "numpy", "pandas", "pandera.pandas", "pydantic",
-           "matplotlib", "matplotlib.pyplot", "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset",
-           "pypdfium2", "PIL.Image", "check_sheet", "plot_contributions", "render_html", "render_pdf", "report_changes",
-           "render_review", "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews",
-           "render_web", "render_card", "render_site_index", "factsheet.preload"]
+# Every stage: a script of scripts/ with a main() whose parameters are its command line. The warm process
+# (factsheet.warm, which the forkserver imports before it forks the first job) imports them all.
+STAGES = ("check_sheet", "plot_contributions", "render_html", "render_pdf", "report_changes", "render_review",
+          "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews", "render_web",
+          "render_card", "render_site_index")
+PRELOAD = ["factsheet.warm"]
 SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever runs it
 # Set, every job runs its stage's command line in a new process instead (the standard design, which make bench
 # measures against this one).
