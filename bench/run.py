@@ -362,8 +362,19 @@ def batch(tmp: Path, sheets: int, rounds: int, results: Results) -> None:
             sum(job.seconds for job in found) / CORES / reference, "(the batch less Snakemake and idle cores)"),
         Row(f"{sheets} synthetic sheets: render_pdf's seconds summed / cores", f"{pdf_work:.2f} s",
             pdf_work / reference, "(their layouts and PDFs)"),
+        Row(f"{sheets} synthetic sheets: layouts per render_pdf job, mean", f"{layouts(work):.2f}", None,
+            "(the floor lays each out once)"),
         Row("synthetic PDFs: median / largest", f"{statistics.median(sizes):.0f} / {sizes[-1]:.0f} KB"),
     ]
+
+
+def layouts(workdir: Path) -> float:
+    """How many times the render stage laid each PDF out, on average (its layout records)."""
+    import json
+
+    records = (workdir / "output" / "layout").glob("*.json")
+    found = [json.loads(record.read_text(encoding="utf-8"))["layouts"] for record in records]
+    return statistics.mean(found) if found else 0.0
 
 
 def slurm_against_local(tmp: Path, sheets: int) -> tuple[dict | None, str]:
