@@ -13,11 +13,13 @@ Measures (--only picks some of them; targets as in the issue):
            shared machine weighs on a measure and its floor alike:
              floor;  cold build, output/ removed <= 2 x floor;  no-op `make` <= 1.5 s (beside it, Snakemake
              alone on a workflow with nothing to do);  one amount of the table changed, then `make`
-             <= 1.5 x floor;  and where the cold build's time goes: Snakemake's start and planning, each
-             stage's job seconds summed from the job logs, the end;
+             <= 1.5 x floor;  and where the cold and the one-figure builds' time goes: until the first job
+             started (Python, Snakemake's start and planning), the jobs, the end; each stage's job seconds
+             summed from the job logs;
   imports  the standard design's cost: a fresh `python -c "import ..."` of what each stage kind imports, and
            what the Canada default build's jobs would pay for it if each ran as a plain shell command;
-  batch    N synthetic sheets, default build, on all cores <= 1.5 x N x R / cores;
+  batch    N synthetic sheets, default build, on all cores <= 1.5 x N x R / cores; the render stage's
+           layouts per PDF (its layout search);
   slurm    M synthetic sheets through profiles/slurm on the single-node Slurm of scripts/cluster/slurm.sh,
            against `make` for the same sheets <= 1.5 x `make` (PDFs identical); needs root;
   preview  `make preview` of the Canada sheet: saved text to updated page <= 0.5 s, to updated PDF <= R + 1 s
