@@ -62,8 +62,8 @@ check: test lint test-machine ## Everything: make test, the linters, then the br
 approve: $(READY) ## Accept the page images of the last failed visual test as approved (only some: SHEETS="canada-2023")
 	$(BIN)/python scripts/approve_pages.py $(SHEETS)
 
-bench: $(READY) $(CLUSTER)/.ready ## Measure build times, memory and sizes on this machine; writes bench/results.md
-	$(BIN)/python bench/run.py
+bench: $(READY) $(CLUSTER)/.ready ## Measure builds against the engine's floor; writes bench/results.md (BENCH_OPTIONS="--sheets 10 --rounds 1")
+	$(BIN)/python bench/run.py $(BENCH_OPTIONS)
 
 kill-trials: $(READY) ## kill -9 a whole build at random moments, make again, compare with a clean build (TRIALS=20 SEED=n)
 	$(BIN)/python bench/kill_trials.py $(if $(TRIALS),--trials $(TRIALS)) $(if $(SEED),--seed $(SEED))
