@@ -3,7 +3,7 @@ once every file of the sheet has passed its checks, and that every later stage r
 
 It holds the sheet resolved in each of its languages (the fields of sheet.yaml with their translation, the
 narrative blocks as HTML, the projects and quotes with their texts filled in, the chart's source and note), the
-contributions table, tidy, the figures computed from it, the photos' files, and the raw text of every text file
+contributions table, tidy, the figures computed from it, and the raw text of every text file
 (for the change report and the review page). Its format is docs/checked-sheet.md; its JSON Schema,
 checked_sheet.schema.json beside this module, is checked when the file is written and when it is read.
 """
@@ -64,8 +64,6 @@ def build(sheet_dir: Path, table: pd.DataFrame, summary: dict, labels_dir: Path 
             "totals": figures.totals,
             "by_year": [{"year": year, "amounts": amounts} for year, amounts in figures.by_year.items()],
         },
-        "photos": {p.photo.file: display_path(sheet_dir / p.photo.file)
-                   for p in load_projects(sheet_dir, base) if p.photo},
         "sources": _sources(sheet_dir),
         "translations": {code: [asdict(s) for s in segments(sheet_dir, code) if s.state != "translated"]
                          for code in base.languages[1:]},
@@ -134,9 +132,6 @@ class CheckedSheet:
     def language(self, language: str | None) -> str:
         """``language``, or the sheet's first when None."""
         return language or self.languages[0]
-
-    def table(self) -> pd.DataFrame:
-        return read_tidy(io.StringIO(self.data["table_csv"]))
 
     def sheet(self, language: str | None = None) -> Sheet:
         """The sheet's fields in ``language`` (by default its first)."""
