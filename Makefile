@@ -21,30 +21,30 @@ MACHINE_TESTS := cluster or browser or system
 all: sheets ## Build every fact sheet into output/ (the default)
 
 sheets: $(READY) ## Build every fact sheet found under data/ (FACTSHEET_DEBUG=1 shows everything)
-	$(BIN)/python scripts/build.py --cores $(CORES)
+	$(BIN)/python -m factsheet.commands.build --cores $(CORES)
 
 archive: $(READY) ## Build every sheet and its archival PDF/A-3a (output/archive/)
-	$(BIN)/python scripts/build.py --cores $(CORES) --config archival=True
+	$(BIN)/python -m factsheet.commands.build --cores $(CORES) --config archival=True
 
 edition: $(READY) ## Start the next edition: make edition SUBJECT=canada YEAR=2024
 	@test -n "$(SUBJECT)" -a -n "$(YEAR)" || { echo "usage: make edition SUBJECT=<subject> YEAR=<year>" >&2; exit 2; }
-	$(BIN)/python scripts/new_edition.py $(SUBJECT) $(YEAR)
+	$(BIN)/python -m factsheet.commands.new_edition $(SUBJECT) $(YEAR)
 
 translation-out: $(READY) ## The translator's XLIFF file: make translation-out SHEET=canada/2024 LANGUAGE=fr [FILE=x.xlf]
 	@test -n "$(SHEET)" -a -n "$(LANGUAGE)" || { echo "usage: make translation-out SHEET=<subject>/<edition> LANGUAGE=<language> [FILE=<file.xlf>]" >&2; exit 2; }
-	$(BIN)/python scripts/translation.py out $(SHEET) $(LANGUAGE) $(if $(FILE),--file $(FILE))
+	$(BIN)/python -m factsheet.commands.translation out $(SHEET) $(LANGUAGE) $(if $(FILE),--file $(FILE))
 
 translation-in: $(READY) ## Read a translated XLIFF file back into its sheet: make translation-in FILE=x.xlf
 	@test -n "$(FILE)" || { echo "usage: make translation-in FILE=<file.xlf>" >&2; exit 2; }
-	$(BIN)/python scripts/translation.py in $(FILE)
+	$(BIN)/python -m factsheet.commands.translation in $(FILE)
 
 translation-reviewed: $(READY) ## Mark translations checked: make translation-reviewed SHEET=canada/2024 LANGUAGE=fr [KEY=narrative/intro.md]
 	@test -n "$(SHEET)" -a -n "$(LANGUAGE)" || { echo "usage: make translation-reviewed SHEET=<subject>/<edition> LANGUAGE=<language> [KEY=<file>[:<key>]]" >&2; exit 2; }
-	$(BIN)/python scripts/translation.py reviewed $(SHEET) $(LANGUAGE) $(if $(KEY),--key $(KEY))
+	$(BIN)/python -m factsheet.commands.translation reviewed $(SHEET) $(LANGUAGE) $(if $(KEY),--key $(KEY))
 
 preview: $(READY) ## Live preview of one sheet: make preview SHEET=canada/2023 [SHEET_LANGUAGE=fr] [PORT=8000]
 	@test -n "$(SHEET)" || { echo "usage: make preview SHEET=<subject>/<edition> [SHEET_LANGUAGE=fr] [PORT=8000]" >&2; exit 2; }
-	$(BIN)/python scripts/preview.py $(SHEET) --port $(or $(PORT),8000) $(if $(SHEET_LANGUAGE),--language $(SHEET_LANGUAGE))
+	$(BIN)/python -m factsheet.commands.preview $(SHEET) --port $(or $(PORT),8000) $(if $(SHEET_LANGUAGE),--language $(SHEET_LANGUAGE))
 
 cluster-env: $(CLUSTER)/.ready ## Create .venv-cluster: .venv plus Snakemake's executor plugins (docs/operations.md)
 
@@ -60,7 +60,7 @@ test-machine: $(READY) $(CLUSTER)/.ready browser ## The tests make test leaves o
 check: test lint test-machine ## Everything: make test, the linters, then the browser, cluster and system tests
 
 approve: $(READY) ## Accept the page images of the last failed visual test as approved (only some: SHEETS="canada-2023")
-	$(BIN)/python scripts/approve_pages.py $(SHEETS)
+	$(BIN)/python -m factsheet.commands.approve_pages $(SHEETS)
 
 bench: $(READY) $(CLUSTER)/.ready ## Measure builds against the engine's floor; writes bench/results.md (BENCH_OPTIONS="--sheets 10 --rounds 1")
 	$(BIN)/python bench/run.py $(BENCH_OPTIONS)
@@ -87,12 +87,13 @@ clean: ## Remove everything generated (output/, Snakemake's records)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(READY): requirements.lock
+$(READY): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --config-settings editable_mode=compat --editable .
 	@# executor plugins left by an older lock: they belong to $(CLUSTER) only
 	$(BIN)/python -m pip uninstall --quiet --yes -r requirements-cluster.lock 2>&1 | grep -v '^WARNING: Skipping' || true
-	$(BIN)/python scripts/write_brand_assets.py
+	$(BIN)/python -m factsheet.stages.write_brand_assets
 	touch $@
 
 # axe-core for the browser tests, as package-lock.json pins it (npm writes node_modules/.package-lock.json).
@@ -101,11 +102,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-# The cluster environment sees every package of .venv (a .pth file names its site-packages) and adds only
+# The cluster environment sees every package of .venv (a .pth file adds its site-packages, the pipeline's
+# own package installed in place included) and adds only
 # the executor plugins, which stay out of .venv: Snakemake imports every installed plugin on start.
 $(CLUSTER)/.ready: $(READY) requirements-cluster.lock
 	test -x $(CLUSTER)/bin/python || $(BIN)/python -m venv --without-pip $(CLUSTER)
-	$(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))' > \
+	$(BIN)/python -c 'import sysconfig; print(f"import site; site.addsitedir({sysconfig.get_path(\"purelib\")!r})")' > \
 	  "$$($(CLUSTER)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/factsheet-pipeline.pth"
 	$(BIN)/python -m pip --python $(CLUSTER)/bin/python install --quiet --disable-pip-version-check --no-deps \
 	  -r requirements-cluster.lock

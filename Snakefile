@@ -3,8 +3,8 @@
 rules/sheets.smk checks a sheet, then for each language draws the chart, fills the HTML template and
 renders the PDF (and reports what changed since the previous edition); rules/site.smk makes the web
 edition (<output_dir>/site/); rules/cluster.smk builds sheets in batches on a cluster; rules/common.smk
-finds the sheets and names the files the rules read. Each stage is scripts/<stage>.py, which also runs
-alone from the shell (python scripts/<stage>.py --help).
+finds the sheets and names the files the rules read. Each stage is a module of factsheet/stages/, which
+also runs alone from the shell (python -m factsheet.stages.<stage> --help).
 """
 
 from snakemake.utils import min_version, validate

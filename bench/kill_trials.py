@@ -29,11 +29,10 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
-from factsheet.recovery import build_processes  # noqa: E402  (the project's own package, beside this script)
+from factsheet.recovery import build_processes
+from tests.conftest import copy_checkout  # a fresh clone's files, as the tests copy them
 
-from conftest import copy_checkout  # noqa: E402  (a fresh clone's files, as the tests copy them)
+ROOT = Path(__file__).resolve().parents[1]
 
 IGNORED = ("logs/", ".build.lock")  # what a build writes that is not an output
 MAX_LINGER = 2.0  # seconds a process of a killed build may take to end
@@ -50,7 +49,7 @@ def outputs_digest(out: Path) -> dict[str, str]:
 
 
 def build_command(cores: str) -> list[str]:
-    return [sys.executable, "scripts/build.py", "--cores", cores]
+    return [sys.executable, "-m", "factsheet.commands.build", "--cores", cores]
 
 
 def clean_build(workdir: Path, cores: str) -> tuple[float, int, str]:

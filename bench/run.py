@@ -46,16 +46,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factsheet.editions import sheet_languages
+from factsheet.jobs import FRESH_PROCESSES, PRELOAD
+from factsheet.outputs import Outputs
+from factsheet.paths import CLUSTER_PYTHON
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-# the project's own package, beside this script
-from factsheet.editions import sheet_languages  # noqa: E402
-from factsheet.outputs import Outputs  # noqa: E402
-from factsheet.paths import CLUSTER_PYTHON  # noqa: E402
-from factsheet.stages import FRESH_PROCESSES, PRELOAD  # noqa: E402
 
 MEASURES = ["canada", "imports", "batch", "slurm", "preview"]
-SOURCES = ["Snakefile", "rules", "config", "templates", "scripts", "environment.yml", "profiles"]
+SOURCES = ["Snakefile", "rules", "config", "templates", "factsheet", "snakemake_logger_plugin_factsheet", "scripts",
+           "environment.yml", "profiles", "pyproject.toml"]
 CORES = os.cpu_count() or 1
 SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
 PLAIN_RENDER = ROOT / "bench" / "plain_render.py"
@@ -63,7 +63,7 @@ CANADA, CANADA_EDITION = "canada-2023", Path("canada") / "2023"
 EDITED_AMOUNT = '"10,912,345"'  # the amount of data/canada/2023/contributions.csv the one-figure edit changes
 PREVIEW_EDITS = 7
 # What a stage would import as a command of its own, beyond the standard library: its module (whose own
-# imports come along) and the libraries it imports only inside its functions (see each scripts/<stage>.py).
+# imports come along) and the libraries it imports only inside its functions (see each factsheet/stages/<stage>.py).
 @dataclass
 class Row:
     """One line of the results table; ``met`` None for a line given as information."""
@@ -128,8 +128,8 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float
 
 
 def build(workdir: Path, *extra: str) -> float:
-    """Seconds of `make`'s build (scripts/build.py) in a checkout, on all cores, default config."""
-    return timed([sys.executable, "scripts/build.py", "--cores", str(CORES), *extra], workdir)[0]
+    """Seconds of `make`'s build (factsheet/commands/build.py) in a checkout, on all cores, default config."""
+    return timed([sys.executable, "-m", "factsheet.commands.build", "--cores", str(CORES), *extra], workdir)[0]
 
 
 def jobs(workdir: Path, since: float = 0.0) -> list[Job]:
@@ -176,7 +176,7 @@ def snakemake_alone(tmp: Path) -> float:
     empty.mkdir(parents=True, exist_ok=True)
     (empty / "Snakefile").write_text("rule all:\n    input: []\n", encoding="utf-8")
     command = [sys.executable, "-m", "factsheet.snakemake_process", "--cores", str(CORES), "--quiet", "all"]
-    return timed(command, empty, {**os.environ, "PYTHONPATH": str(ROOT / "scripts")})[0]
+    return timed(command, empty, dict(os.environ))[0]
 
 
 # ---------- The engine's floor ----------
@@ -284,26 +284,25 @@ def breakdown_rows(parts: dict[str, list[dict[str, float]]], totals: dict[str, t
     return rows
 
 
-def import_seconds(modules: list[str], scripts: Path, rounds: int) -> float:
-    """Median wall seconds of a fresh `python -c "import <modules>"`, the package found in scripts/."""
-    env = {**os.environ, "PYTHONPATH": str(scripts)}
+def import_seconds(modules: list[str], work: Path, rounds: int) -> float:
+    """Median wall seconds of a fresh `python -c "import <modules>"` in the checkout ``work``."""
     command = [sys.executable, "-c", "import " + ", ".join(modules)]
-    return statistics.median(timed(command, scripts, env)[0] for _ in range(rounds))
+    return statistics.median(timed(command, work, dict(os.environ))[0] for _ in range(rounds))
 
 
 def imports(work: Path, rounds: int, results: Results) -> None:
     """The standard design against the warm process: the Canada default build, cold, with each job its stage's
     command line in a new process (FACTSHEET_FRESH_PROCESSES=1), beside the same build as make runs it; and
     what the warm process imports, once a build."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(work / "scripts")], check=True)  # as the build does
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(work / "factsheet")], check=True)  # as the build does
     runs: dict[str, list[float]] = {"warm": [], "fresh": []}
     for _ in range(rounds):
         for design, env in (("warm", {}), ("fresh", {FRESH_PROCESSES: "1"})):
             shutil.rmtree(work / "output", ignore_errors=True)
-            command = [sys.executable, "scripts/build.py", "--cores", str(CORES)]
+            command = [sys.executable, "-m", "factsheet.commands.build", "--cores", str(CORES)]
             runs[design].append(timed(command, work, {**os.environ, **env})[0])
     warm, fresh = (statistics.median(runs[d]) for d in ("warm", "fresh"))
-    preload = import_seconds(PRELOAD, work / "scripts", rounds)
+    preload = import_seconds(PRELOAD, work, rounds)
     results.runs.update({"Canada cold, warm process": runs["warm"], "Canada cold, a process per job": runs["fresh"]})
     results.rows += [
         Row("cold build, the warm process (a fork per job)", f"{warm:.2f} s", None, "(as make runs it)"),
@@ -432,7 +431,8 @@ def preview_latencies(work: Path, render) -> dict[str, list[float]]:
                                           encoding="utf-8")
     intro = sheet_dir / "narrative" / "intro.md"
     original = intro.read_text(encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "scripts/preview.py", "canada/2023", "--port", "0"], cwd=work,
+    process = subprocess.Popen([sys.executable, "-m", "factsheet.commands.preview", "canada/2023", "--port", "0"],
+                               cwd=work,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     address = None
     for line in process.stdout:

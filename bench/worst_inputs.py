@@ -2,7 +2,7 @@
 
 For each kind (the table as CSV, the workbook, Markdown texts, sheet.yaml, a photo, the whole sheet at every
 limit at once, and inputs just past a limit, which must be refused), a copy of the checkout's sources is made
-with the Canada sheet changed into that input, and `scripts/build.py` builds it (the web edition too, as
+with the Canada sheet changed into that input, and `factsheet/commands/build.py` builds it (the web edition too, as
 `make` does). Printed: a Markdown table of wall time and peak memory (the largest resident set of one process
 of the build, and of all of them together) per kind. Targets: built within 60 s and 1 GB (one process), or
 refused within 10 s.
@@ -22,11 +22,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
-from factsheet import contributions, markdown, paths, sheet, validate  # noqa: E402  (the project's own package)
+from factsheet import contributions, markdown, paths, sheet, validate
+from tests.conftest import copy_checkout, first_language_only  # as the tests copy and reduce a sheet
 
-from conftest import copy_checkout, first_language_only  # noqa: E402  (as the tests copy and reduce a sheet)
+ROOT = Path(__file__).resolve().parents[1]
 
 CANADA = ROOT / "data" / "canada" / "2023"
 SUBJECT, EDITION = "worst", "2023"
@@ -308,7 +307,7 @@ def measure(workdir: Path) -> dict:
     import psutil
 
     start = time.monotonic()
-    build = subprocess.Popen([sys.executable, "scripts/build.py", "--cores", "2"], cwd=workdir, text=True,
+    build = subprocess.Popen([sys.executable, "-m", "factsheet.commands.build", "--cores", "2"], cwd=workdir, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak_one = peak_all = 0
     output = []

@@ -27,6 +27,6 @@ rule build_batch:
         sheets=lambda w: [f"{s}/{e}" for s, e in BATCHES[int(w.batch)]],
         targets=lambda w: [str(t) for t in finished(BATCHES[int(w.batch)])],
     run:
-        stages.build_batch(
+        jobs.build_batch(
             params.sheets, params.targets, cores=threads, config=config, summary_file=output.summary, log=log[0]
         )

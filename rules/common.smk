@@ -6,9 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(workflow.basedir, "scripts")))
-from factsheet.brand import font_faces, load_brand, logo_languages  # noqa: E402
-from factsheet.editions import (  # noqa: E402
+from factsheet.brand import font_faces, load_brand, logo_languages
+from factsheet.editions import (
     EDITION_RULE,
     LANGUAGE_RULE,
     SUBJECT_RULE,
@@ -16,8 +15,8 @@ from factsheet.editions import (  # noqa: E402
     previous_edition,
     sheet_languages,
 )
-from factsheet import site, stages  # noqa: E402
-from factsheet.outputs import Outputs  # noqa: E402
+from factsheet import jobs, site
+from factsheet.outputs import Outputs
 
 DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
@@ -36,7 +35,7 @@ def source(path):
 # The package's files: one input of every stage, through their hash (rule package_version), so that a change
 # to the package rebuilds what it makes; a stage's own script is an input of its rule.
 PACKAGE = [
-    source(p) for p in sorted(Path(workflow.basedir, "scripts", "factsheet").iterdir()) if p.suffix in (".py", ".json")
+    source(p) for p in sorted(Path(workflow.basedir, "factsheet").rglob("*")) if p.suffix in (".py", ".json")
 ]
 TEMPLATE_FILES = sorted(p for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file())
 WEB_DIR = Path(workflow.basedir, "templates", "web")
@@ -56,19 +55,19 @@ LABELS = [source(p) for p in sorted(Path(workflow.basedir, "templates", "labels"
 
 
 def stage_module(stage):
-    return source(Path(workflow.basedir, "scripts", f"{stage}.py"))
+    return source(Path(workflow.basedir, "factsheet", "stages", f"{stage}.py"))
 
 
 # The workflow's own files and every stage's script: a batch job's code (rules/cluster.smk).
 WORKFLOW_FILES = [
     source(p) for p in [Path(workflow.basedir, "Snakefile"), *sorted(Path(workflow.basedir, "rules").glob("*.smk"))]
 ]
-STAGE_MODULES = [source(p) for p in sorted(Path(workflow.basedir, "scripts").glob("*.py"))]
+STAGE_MODULES = [source(p) for p in sorted(Path(workflow.basedir, "factsheet", "stages").glob("*.py"))]
 
 
 onstart:
     # The warm process imports the libraries while the first jobs are being scheduled.
-    stages.warm_up()
+    jobs.warm_up()
     if config["site"] and not config["site_url"]:
         print(
             "note: config site_url is not set: the web edition's links stay relative, and a shared page "

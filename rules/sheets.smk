@@ -40,7 +40,7 @@ rule write_brand_assets:
         mem_mb=300,
         runtime=2,
     run:
-        stages.run(
+        jobs.run(
             "write_brand_assets",
             log=log[0],
             brand_file=input.brand,
@@ -70,7 +70,7 @@ rule check_sheet:
         mem_mb=400,
         runtime=2,
     run:
-        stages.run(
+        jobs.run(
             "check_sheet",
             log=log[0],
             sheet_dir=sheet_dir(wildcards),
@@ -100,7 +100,7 @@ rule plot_contributions:
         mem_mb=300,
         runtime=2,
     run:
-        stages.run("plot_contributions", log=log[0], **chart_arguments(input, output, wildcards))
+        jobs.run("plot_contributions", log=log[0], **chart_arguments(input, output, wildcards))
 
 
 rule render_html:
@@ -123,7 +123,7 @@ rule render_html:
         mem_mb=300,
         runtime=2,
     run:
-        stages.run("render_html", log=log[0], **html_arguments(input, output, wildcards))
+        jobs.run("render_html", log=log[0], **html_arguments(input, output, wildcards))
 
 
 rule render_pdf:
@@ -150,7 +150,7 @@ rule render_pdf:
         mem_mb=500,
         runtime=5,
     run:
-        stages.run("render_pdf", log=log[0], **pdf_arguments(input, output, wildcards))
+        jobs.run("render_pdf", log=log[0], **pdf_arguments(input, output, wildcards))
 
 
 rule report_changes:
@@ -170,7 +170,7 @@ rule report_changes:
         mem_mb=300,
         runtime=2,
     run:
-        stages.run(
+        jobs.run(
             "report_changes",
             log=log[0],
             old_checked=input.old,
@@ -199,7 +199,7 @@ rule render_review:
         mem_mb=400,
         runtime=2,
     run:
-        stages.run("render_review", log=log[0], **review_arguments(input, output, wildcards))
+        jobs.run("render_review", log=log[0], **review_arguments(input, output, wildcards))
 
 
 rule name_first_language:
@@ -217,7 +217,7 @@ rule name_first_language:
         mem_mb=100,
         runtime=1,
     run:
-        stages.copy(input[0], output[0])
+        jobs.copy(input[0], output[0])
 
 
 use rule name_first_language as name_first_language_archival with:

@@ -22,7 +22,7 @@ rule write_site_assets:
         mem_mb=300,
         runtime=2,
     run:
-        stages.run(
+        jobs.run(
             "write_site_assets", log=log[0], brand_file=input.brand, fonts_dir=FILES.fonts_dir, site_dir=SITE
         )
 
@@ -44,7 +44,7 @@ rule publish_sheet_files:
         mem_mb=500,
         runtime=2,
     run:
-        stages.run(
+        jobs.run(
             "publish_sheet_files",
             log=log[0],
             checked_file=input.checked,
@@ -68,8 +68,8 @@ rule publish_pdf:
         mem_mb=100,
         runtime=1,
     run:
-        stages.copy(input.pdf, output.pdf)
-        stages.copy(input.archival, output.archival)
+        jobs.copy(input.pdf, output.pdf)
+        jobs.copy(input.archival, output.archival)
 
 
 rule render_previews:
@@ -87,7 +87,7 @@ rule render_previews:
         mem_mb=300,
         runtime=2,
     run:
-        stages.run("render_previews", log=log[0], pdf_file=input.pdf, previews_dir=output.previews)
+        jobs.run("render_previews", log=log[0], pdf_file=input.pdf, previews_dir=output.previews)
 
 
 rule render_web:
@@ -119,7 +119,7 @@ rule render_web:
         site_url=config["site_url"],
         site_language=config["site_language"],
     run:
-        stages.run("render_web", log=log[0], **web_arguments(input, output, params, wildcards))
+        jobs.run("render_web", log=log[0], **web_arguments(input, output, params, wildcards))
 
 
 rule render_card:
@@ -142,7 +142,7 @@ rule render_card:
         mem_mb=300,
         runtime=2,
     run:
-        stages.run(
+        jobs.run(
             "render_card",
             log=log[0],
             entry_file=input.entry,
@@ -177,7 +177,7 @@ rule site_index:
     params:
         entries=[FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
     run:
-        stages.run(
+        jobs.run(
             "render_site_index",
             log=log[0],
             entry_files=params.entries,

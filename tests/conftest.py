@@ -26,7 +26,8 @@ QUICK_SHEET = f"{QUICK_SUBJECT}-{QUICK_EDITION}"  # its outputs' name
 # Builds whose subject is not the web edition make the PDFs alone (`site: true` is the default).
 PDFS_ONLY = ["--config", "site=False"]
 # What a fresh checkout needs to build (everything else is generated).
-CHECKOUT = ["Snakefile", "rules", "config", "data", "templates", "scripts", "environment.yml", "profiles"]
+CHECKOUT = ["Snakefile", "rules", "config", "data", "templates", "factsheet", "snakemake_logger_plugin_factsheet",
+            "scripts", "environment.yml", "profiles", "pyproject.toml"]
 SLURM = ["bash", str(ROOT / "scripts" / "cluster" / "slurm.sh")]
 # A folder of the whole test run, which the pytest-xdist workers of `make test` share (made by the first process)
 RUN_FOLDER = "FACTSHEET_TEST_RUN"
@@ -190,7 +191,8 @@ def corpus_build(tmp_path_factory, built):
         for sheet in CORPUS.iterdir():
             shutil.copytree(sheet, work / "data" / sheet.name)
         with data_unchanged(work):
-            done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY], cwd=work,
+            done = subprocess.run([sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY],
+                                  cwd=work,
                                   capture_output=True, text=True, timeout=1200)
         return {"work": str(work), "failed": done.returncode and done.stdout + done.stderr}
 

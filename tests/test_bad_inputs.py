@@ -3,7 +3,8 @@
 Every case is checked in-process, as the build's first stage checks a sheet: the problems, printed one line
 each as the build prints them, must name the file, the place and the bad value (the case's ``expect``
 substrings), and data/ is never modified. The first case of each category also runs through the user's build
-command (scripts/build.py): it must stop (non-zero exit) with those lines, print no traceback and leave no PDF,
+command (factsheet/commands/build.py): it must stop (non-zero exit) with those lines, print no traceback and leave no
+PDF,
 HTML or ``*.part`` file behind. A case whose ``xfail`` key is set is a known pipeline defect, kept as a strict
 xfail.
 """
@@ -31,7 +32,7 @@ SUBJECT, EDITION = "canada", "2023"
 SHEET = Path("data") / SUBJECT / EDITION
 PDF = Path("output") / f"{SUBJECT}-{EDITION}.pdf"
 HTML = Path("output") / "html" / f"{SUBJECT}-{EDITION}-en.html"
-BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]
+BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2"]
 DEBUG_CASE = "csv-amount-letters"  # the case run again with FACTSHEET_DEBUG=1
 # Builds run this many at a time (each with --cores 2); most of a failing build is one process starting up.
 PARALLEL = int(os.environ.get("BAD_INPUTS_PARALLEL", "2"))

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import PDFS_ONLY, QUICK_SHEET, quick_checkout
 
-BUILD = [sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY]
+BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY]
 
 
 def test_make_archive_after_make_writes_the_archival_pdfs_and_the_summary_counts_current_sheets(tmp_path):
@@ -23,7 +23,7 @@ def test_make_archive_after_make_writes_the_archival_pdfs_and_the_summary_counts
                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert first.returncode == 0, first.stdout + first.stderr
     # so that no process of the next builds compiles them again
-    modules = list((workdir / "scripts").rglob("*.py"))
+    modules = list((workdir / "factsheet").rglob("*.py"))
     stale = [str(m) for m in modules if not os.path.isfile(compiled := importlib.util.cache_from_source(m))
              or os.path.getmtime(compiled) < os.path.getmtime(m)]
     assert len(modules) > 20 and not stale, stale
@@ -64,7 +64,7 @@ def test_a_read_only_output_folder_is_named_on_one_line(tmp_path, folder):
     workdir = quick_checkout(tmp_path / "checkout")
     (workdir / folder).mkdir(parents=True)
     with read_only(workdir / folder):
-        done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2"], cwd=workdir,
+        done = subprocess.run([sys.executable, "-m", "factsheet.commands.build", "--cores", "2"], cwd=workdir,
                               capture_output=True, text=True, timeout=600)
     said = (done.stdout + done.stderr).strip()
     assert done.returncode == 1, said

@@ -11,9 +11,9 @@ from factsheet.brand import font_faces, font_stack, load_brand, mplstyle, static
 from factsheet.figures import compute
 from factsheet.formatting import Formatter, load_labels
 from factsheet.sheet import load_sheet
+from factsheet.stages.plot_contributions import chart_title, draw, register_fonts, svg_text
 
 from conftest import CANADA
-from plot_contributions import chart_title, draw, register_fonts, svg_text
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-PACKAGE = ROOT / "scripts" / "factsheet"
-STAGES_DIR = ROOT / "scripts"
+PACKAGE = ROOT / "factsheet"
+STAGES_DIR = PACKAGE / "stages"
 
 
 def imported(path: Path, modules: set[str]) -> set[str]:
@@ -70,12 +70,13 @@ def test_no_stage_imports_another_stage():
 
 def test_the_stage_list_is_the_rules_stages_and_each_is_a_script():
     """factsheet.stages.STAGES, which the warm process imports, is the list of stages: every stage a rule or the
-    preview runs is in it, and each is a script of scripts/ with a command line."""
+    preview runs is in it, and each is a module of factsheet/stages/ with a command line."""
     from factsheet.stages import STAGES
 
     workflow = "".join(p.read_text(encoding="utf-8") for p in [ROOT / "Snakefile", *(ROOT / "rules").glob("*.smk")])
     run_by_rules = set(re.findall(r'stages\.run\(\s*"(\w+)"', workflow))
-    run_by_preview = set(re.findall(r'self\.run\("(\w+)"', (STAGES_DIR / "preview.py").read_text(encoding="utf-8")))
+    preview = (PACKAGE / "commands" / "preview.py").read_text(encoding="utf-8")
+    run_by_preview = set(re.findall(r'self\.run\("(\w+)"', preview))
     assert run_by_rules | run_by_preview == set(STAGES)
     for stage in STAGES:
         assert (STAGES_DIR / f"{stage}.py").read_text(encoding="utf-8").startswith('"""Stage: '), stage

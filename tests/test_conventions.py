@@ -15,9 +15,9 @@ from factsheet.formatting import Formatter, load_labels
 from factsheet.languages import in_language
 from factsheet.page import context, render, rounding_shows
 from factsheet.sheet import load_sheet
+from factsheet.stages.plot_contributions import axis_formatter, chart_title
 
 from conftest import CANADA
-from plot_contributions import axis_formatter, chart_title
 
 LANGUAGES = ["en", "fr", "es"]
 
@@ -197,8 +197,7 @@ def web(checked_file, tmp_path_factory):
     site_url, and the indexes of those pages."""
     import json
 
-    import render_site_index
-    import render_web
+    from factsheet.stages import render_site_index, render_web
 
     folder = tmp_path_factory.mktemp("web")
     chart = folder / "chart.svg"

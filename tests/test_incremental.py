@@ -120,7 +120,7 @@ def test_the_brand_file_reruns_every_sheet_from_its_check(workdir):
 
 
 def test_a_stage_script_reruns_its_stage_and_what_uses_its_output(workdir):
-    with edited(workdir / "scripts" / "plot_contributions.py"):
+    with edited(workdir / "factsheet" / "stages" / "plot_contributions.py"):
         jobs = planned(workdir)
     n = editions(workdir)
     # The HTML only names the chart's file, so a new chart needs a new PDF but not a new page.
@@ -129,7 +129,7 @@ def test_a_stage_script_reruns_its_stage_and_what_uses_its_output(workdir):
 
 
 def test_a_helper_module_reruns_the_stages_that_import_it(workdir):
-    with edited(workdir / "scripts" / "factsheet" / "amounts.py"):
+    with edited(workdir / "factsheet" / "amounts.py"):
         jobs = planned(workdir)
     assert jobs.get("check_sheet") == len(sheets(workdir))
     assert jobs.get("render_pdf") == editions(workdir)

@@ -13,7 +13,7 @@ from conftest import PDFS_ONLY, quick_checkout
 
 
 def build_command(site: bool) -> list[str]:
-    return [sys.executable, "scripts/build.py", "--cores", "2", *([] if site else PDFS_ONLY)]
+    return [sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *([] if site else PDFS_ONLY)]
 
 
 def start_build(workdir, site):

@@ -8,7 +8,6 @@ import contextlib
 import os
 import re
 import shutil
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from bench import worst_inputs  # the bench's worst Markdown, at the limits
 from factsheet import markdown
 from factsheet.contributions import PLAUSIBLE_MAX_USD
 from factsheet.errors import DataError
@@ -25,9 +25,6 @@ from factsheet.sheet import MAX_LIST_ITEMS, MAX_PROJECTS, MAX_QUOTES, MAX_TEXT_B
 from factsheet.validate import MAX_LANGUAGE_TEXT_BYTES, checked_sheet
 
 from conftest import CANADA, ROOT, first_language_only
-
-sys.path.insert(0, str(ROOT / "bench"))
-import worst_inputs  # noqa: E402  (the bench's worst Markdown, at the limits)
 
 PROJECT = "projects/01-jordan-garment-trade-unions.md"
 QUOTE = "quotes/01-leila-omrani.md"
@@ -186,7 +183,7 @@ def test_an_amount_beyond_the_plausible_bound_is_refused_naming_the_bound(sheet)
 
 
 def test_the_plausible_bound_is_a_setting_reaching_the_check(sheet, tmp_path):
-    import check_sheet
+    from factsheet.stages import check_sheet
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
     assert config["plausible_max_usd"] == PLAUSIBLE_MAX_USD
@@ -207,8 +204,7 @@ def test_the_chart_shows_millions_without_an_offset_or_powers_of_ten(tmp_path):
     from factsheet.figures import compute
     from factsheet.formatting import Formatter, load_labels
     from factsheet.sheet import load_sheet
-
-    from plot_contributions import draw, register_fonts, svg_text
+    from factsheet.stages.plot_contributions import draw, register_fonts, svg_text
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -22,9 +22,9 @@ from factsheet import sheet as sheet_module
 from factsheet.contributions import read_raw, tidy
 from factsheet.errors import DataError
 from factsheet.files import inside
+from factsheet.stages import publish_sheet_files
 from factsheet.validate import checked_sheet
 
-import publish_sheet_files
 from conftest import CANADA, data_unchanged, first_language_only
 
 SHEET = Path("canada") / "2023"

@@ -1,4 +1,4 @@
-"""make preview, for real: scripts/preview.py started on a copy of the Canada sheet, served on localhost, its
+"""make preview, for real: factsheet/commands/preview.py started on a copy of the Canada sheet, served on localhost, its
 texts edited as an editor saves them, watched over HTTP and in the real browser (Chromium), then stopped with
 Ctrl-C."""
 
@@ -27,7 +27,7 @@ class Preview:
         self.intro = data / "canada" / "2023" / "narrative" / "intro.md"
         self.out = out
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "preview.py"), "canada/2023", "--port", "0", "--data-dir",
+            [sys.executable, "-m", "factsheet.commands.preview", "canada/2023", "--port", "0", "--data-dir",
              str(data), "--output-dir", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             cwd=ROOT)
         self.lines = []
@@ -103,7 +103,8 @@ def test_a_refused_text_shows_the_builds_line_and_keeps_the_last_good_page(previ
     page_before = preview.get("canada-2023-en.html")
     preview.save(good + "\nThe total was {{ totals.no_such_stream }}.\n")
     state, _ = preview.wait(lambda s: s["problems"])
-    shell = subprocess.run([sys.executable, "scripts/check_sheet.py", "--sheet-dir", str(preview.intro.parents[1]),
+    shell = subprocess.run([sys.executable, "-m", "factsheet.stages.check_sheet",
+                            "--sheet-dir", str(preview.intro.parents[1]),
                             "--checked-file", str(tmp_path / "checked.json")], cwd=ROOT, capture_output=True,
                            text=True)
     assert shell.returncode == 1

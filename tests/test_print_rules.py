@@ -273,7 +273,7 @@ def translate_into_pseudo(workdir: Path, sheet_dir: Path) -> None:
     sheet = sheet_dir.relative_to(workdir / "data").as_posix()
     xliff = workdir / f"{sheet.replace('/', '-')}-{PSEUDO}.xlf"
     for command in (["out", sheet, PSEUDO, "--file", str(xliff)], ["in", str(xliff)]):
-        done = subprocess.run([sys.executable, "scripts/translation.py", *command], cwd=workdir,
+        done = subprocess.run([sys.executable, "-m", "factsheet.commands.translation", *command], cwd=workdir,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
         if command[0] == "out":
@@ -296,7 +296,8 @@ def pseudo_build(tmp_path_factory):
     for sheet_dir in sheets:
         translate_into_pseudo(workdir, sheet_dir)
     with data_unchanged(workdir):
-        done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY], cwd=workdir,
+        done = subprocess.run([sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY],
+                              cwd=workdir,
                               capture_output=True, text=True, timeout=1800)
     return workdir, done.stdout + done.stderr, sheets
 
@@ -359,7 +360,7 @@ def test_every_word_of_a_pseudo_pdf_is_translated(pseudo_build, tmp_path):
     render stage itself, to read its words too."""
     import pypdf
 
-    import render_pdf
+    from factsheet.stages import render_pdf
 
     workdir, output, sheets = pseudo_build
     untranslated = {}
@@ -400,8 +401,7 @@ def test_every_language_of_a_sheet_has_the_same_chart_design(corpus_build):
 def test_the_render_stage_refuses_an_edition_over_its_budget_in_one_line_and_writes_no_pdf(built, tmp_path,
                                                                                              monkeypatch):
     from factsheet.errors import DataError
-
-    import render_pdf
+    from factsheet.stages import render_pdf
 
     workdir = built[0]
     monkeypatch.chdir(workdir)  # the message names files as the build does, from the checkout

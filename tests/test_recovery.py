@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import psutil
 import pytest
@@ -21,7 +20,7 @@ from factsheet.editions import find_sheets
 
 from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout, tree_digest
 
-BUILD = [sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY]
+BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY]
 PAGES = 2  # of the quick sheet
 
 
@@ -117,7 +116,7 @@ def test_two_builds_at_once_the_second_is_refused(tmp_path):
 
 # ---------- kill -9 of a build with its web edition, then make again ----------
 
-SITE_BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]  # the PDFs and the web edition, as `make`
+SITE_BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2"]  # PDFs and web edition, as make
 MAX_LINGER = 2.0  # seconds a process of a killed build may take to end
 
 
@@ -235,8 +234,7 @@ def test_the_warm_process_and_its_jobs_end_with_the_process_that_started_them(tm
         print(job.pid, flush=True)
         time.sleep(60)
     """)
-    starter = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(Path("scripts").resolve())})
+    starter = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     job = psutil.Process(int(starter.stdout.readline()))
     server = job.parent()
     assert server.pid != starter.pid

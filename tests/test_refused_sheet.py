@@ -69,7 +69,7 @@ def test_failed_jobs_logs_name_their_sheets(tmp_path):
                                                          ("nordvale", "2025"), ("eastmarch", "2024")]
 
 
-BUILD = [sys.executable, "scripts/build.py", "--cores", "2"]  # the PDFs and the web edition, as `make`
+BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2"]  # the PDFs and the web edition, as `make`
 OTHER = "other"  # a second subject: a copy of the quick sheet
 
 

@@ -94,8 +94,7 @@ def test_the_chart_draws_no_segment_for_a_missing_year_and_keeps_labels_as_typed
     from factsheet.figures import compute_for
     from factsheet.formatting import Formatter, load_labels
     from factsheet.sheet import Sheet
-
-    from plot_contributions import draw
+    from factsheet.stages.plot_contributions import draw
 
     sheet = Sheet.model_validate({
         "title": "T", "language": "en", "edition_date": "2024-06-01", "donor": {"name": "D", "possessive": "D's"},

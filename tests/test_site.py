@@ -186,7 +186,7 @@ def test_previews_show_every_pdf_page_and_the_card_is_1200_by_630(out, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_the_card_shows_the_pdfs_title_date_and_key_figures(out, name):
     """The card's HTML (drawn to its PNG) holds what the HTML the PDF was rendered from shows."""
-    from render_card import card_html
+    from factsheet.stages.render_card import card_html
 
     entry = json.loads((out / "site-entries" / f"{name}.json").read_text(encoding="utf-8"))
     card = card_html(entry, out / "fonts", out / "style" / "logo-on-dark.svg").replace("\u2060", "")

@@ -154,14 +154,14 @@ def test_a_dead_warm_process_is_replaced(fake_stage, tmp_path):
 @pytest.mark.parametrize("stage", ["check_sheet", "plot_contributions", "render_html", "render_pdf",
                                    "report_changes", "write_brand_assets"])
 def test_every_stage_documents_its_command_line(stage):
-    done = subprocess.run([sys.executable, f"scripts/{stage}.py", "--help"], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", f"factsheet.stages.{stage}", "--help"], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"usage: python scripts/{stage}.py") and "Stage:" in done.stdout
 
 
 def test_a_stage_runs_alone_from_the_shell(tmp_path):
-    done = subprocess.run([sys.executable, "scripts/check_sheet.py", "--sheet-dir", str(CANADA),
+    done = subprocess.run([sys.executable, "-m", "factsheet.stages.check_sheet", "--sheet-dir", str(CANADA),
                            "--checked-file", str(tmp_path / "checked.json")],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -169,7 +169,7 @@ def test_a_stage_runs_alone_from_the_shell(tmp_path):
     broken = tmp_path / "sheet"
     subprocess.run(["cp", "-r", str(CANADA), str(broken)], check=True)
     (broken / "sheet.yaml").write_text((broken / "sheet.yaml").read_text().replace("title:", "titel:", 1))
-    done = subprocess.run([sys.executable, "scripts/check_sheet.py", "--sheet-dir", str(broken),
+    done = subprocess.run([sys.executable, "-m", "factsheet.stages.check_sheet", "--sheet-dir", str(broken),
                            "--checked-file", str(tmp_path / "checked2.json")],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "key titel: unknown key 'titel'" in done.stderr
@@ -206,8 +206,7 @@ for server in servers:
 def test_the_warm_process_started_first_writes_nothing_to_the_builds_output():
     # it is started before Snakemake, with /dev/null as its output (each job writes to its own log): a server
     # still importing when a build with nothing to do ends holds no pipe of the build open
-    done = subprocess.run([sys.executable, "-c", EARLY_SERVER], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+    done = subprocess.run([sys.executable, "-c", EARLY_SERVER], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "still ours"  # this process's own output is back in place
@@ -221,8 +220,7 @@ def test_makes_snakemake_process_is_snakemakes_command_line_and_returns_its_stat
 
     def run(*args):
         return subprocess.run([sys.executable, "-m", "factsheet.snakemake_process", *args], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")})
+                              capture_output=True, text=True, timeout=120)
 
     import snakemake
 

@@ -177,7 +177,7 @@ def test_the_xliff_file_is_read_by_an_independent_xliff_2_reader(data, tmp_path)
 
 
 def test_an_xliff_round_trip_with_no_change_changes_no_byte(data, tmp_path, labels):
-    from translation import into
+    from factsheet.commands.translation import into
 
     sheet_dir = data / "canada" / "2023"
     for language in ("fr", "es"):
@@ -220,7 +220,7 @@ def test_a_translated_segment_is_read_back_into_its_file_and_recorded(data, tmp_
         target.text = target.text.replace("Les **contributions statutaires**", "Les **contributions obligatoires**")
 
     assert translate_stale(path, change) == 1
-    from translation import into
+    from factsheet.commands.translation import into
 
     into(path, data)
     text = (sheet_dir / "narrative" / "financial.fr.md").read_text(encoding="utf-8")
@@ -298,7 +298,7 @@ def translate_label(path: Path, name: str, change) -> None:
 
 
 def test_a_translated_label_is_written_into_the_labels_file_keeping_its_comments(data, tmp_path, labels):
-    from translation import into
+    from factsheet.commands.translation import into
 
     sheet_dir = data / "canada" / "2023"
     french = labels / "fr.yaml"
@@ -334,7 +334,7 @@ def test_a_translated_label_is_written_into_the_labels_file_keeping_its_comments
 
 
 def test_a_new_languages_labels_file_starts_from_the_source_languages(data, tmp_path, labels):
-    from translation import into
+    from factsheet.commands.translation import into
 
     sheet_dir = data / "canada" / "2023"
     edit(sheet_dir / "sheet.yaml", "languages: [en, fr, es]", "languages: [en, fr, es, de]")
@@ -377,7 +377,7 @@ def _broken_ph(source, target):
     (_broken_ph, "{ } typed as text"),
 ])
 def test_a_broken_label_placeholder_is_refused_naming_the_unit(data, tmp_path, labels, damage, expected):
-    from translation import into
+    from factsheet.commands.translation import into
 
     path = xliff_of(data / "canada" / "2023", "fr", tmp_path / "fr.xlf", labels)
     translate_label(path, "chart_title", damage)
@@ -478,7 +478,8 @@ def checked_file(sheet_dir: Path, target: Path) -> Path:
 
 def test_the_review_page_shows_figures_side_by_side_text_changes_and_translations_to_check(data, tmp_path):
     import lxml.html
-    import render_review
+
+    from factsheet.stages import render_review
 
     old_dir = data / "canada" / "2023"
     old_checked = checked_file(old_dir, tmp_path / "old.json")
@@ -515,7 +516,7 @@ def test_the_review_page_shows_figures_side_by_side_text_changes_and_translation
 
 
 def test_segments_the_translation_lacks_are_added_by_translation_in(data, tmp_path):
-    from translation import into
+    from factsheet.commands.translation import into
 
     sheet_dir = data / "canada" / "2023"
     french = sheet_dir / "sheet.fr.yaml"

@@ -30,7 +30,8 @@ def two_page_build(tmp_path_factory):
     for path in [*short.glob("projects/0[23]-*.md"), *short.glob("quotes/*.md")]:
         path.unlink()
     with data_unchanged(workdir):
-        done = subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", *PDFS_ONLY], cwd=workdir,
+        done = subprocess.run([sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY],
+                              cwd=workdir,
                               capture_output=True, text=True, timeout=600)
     return workdir, done
 

@@ -37,7 +37,8 @@ def test_the_yearly_loop_of_the_readme(tmp_path):
 
     def build() -> subprocess.CompletedProcess:  # what `make` runs, without the web edition (not the point here)
         with data_unchanged(workdir):
-            return subprocess.run([sys.executable, "scripts/build.py", "--cores", "2", "--config", "site=False"],
+            return subprocess.run([sys.executable, "-m", "factsheet.commands.build", "--cores", "2",
+                                   "--config", "site=False"],
                                   cwd=workdir, capture_output=True, text=True, timeout=900)
 
     # 1. the 2024 edition, its figures, one English paragraph changed

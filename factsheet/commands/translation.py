@@ -1,9 +1,11 @@
 """A sheet's translations: hand them to a translator as XLIFF 2.0, read them back, mark them reviewed.
 
 Usage:
-  python scripts/translation.py out SHEET LANGUAGE [--file F]   (make translation-out SHEET=canada/2024 LANGUAGE=fr)
-  python scripts/translation.py in FILE                         (make translation-in FILE=...)
-  python scripts/translation.py reviewed SHEET LANGUAGE [--key K] (make translation-reviewed SHEET=... LANGUAGE=...)
+  python -m factsheet.commands.translation out SHEET LANGUAGE [--file F]
+      (make translation-out SHEET=canada/2024 LANGUAGE=fr)
+  python -m factsheet.commands.translation in FILE                         (make translation-in FILE=...)
+  python -m factsheet.commands.translation reviewed SHEET LANGUAGE [--key K]
+      (make translation-reviewed SHEET=... LANGUAGE=...)
 
 These commands write the sheet's translations and their record (translations.<language>.yaml) under data/,
 and translated labels into templates/labels/<language>.yaml, as the user asks them to; a build never does.

@@ -1,4 +1,4 @@
-"""The warm process: what the forkserver of factsheet.stages imports, once, before it forks the first job.
+"""The warm process: what the forkserver of factsheet.jobs imports, once, before it forks the first job.
 
 In order: it ends with the process that started it, and so do its jobs, however that ends (recovery.
 end_with_parent); the garbage collector is off while the libraries load, as they build many objects and free
@@ -28,7 +28,7 @@ LIBRARIES = ["numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib", "mat
 
 from .stages import STAGES  # noqa: E402 - after the collector is off
 
-for module in [*LIBRARIES, *STAGES]:
+for module in [*LIBRARIES, *(f"factsheet.stages.{stage}" for stage in STAGES)]:
     importlib.import_module(module)
 
 from .brand import load_brand, printable  # noqa: E402

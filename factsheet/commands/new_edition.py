@@ -1,6 +1,6 @@
 """Start the next edition of a subject's sheet from its latest one.
 
-Usage: python scripts/new_edition.py SUBJECT YEAR [--data-dir data]
+Usage: python -m factsheet.commands.new_edition SUBJECT YEAR [--data-dir data]
 (or: make edition SUBJECT=canada YEAR=2024)
 """
 

@@ -1,6 +1,6 @@
 """Stage: write the brand's derived files: the matplotlib style, the logo in its print colour, static fonts.
 
-Run without options (python scripts/write_brand_assets.py) it only cuts the static fonts into the
+Run without options (python -m factsheet.stages.write_brand_assets) it only cuts the static fonts into the
 environment's cache, as `make` does once after installing.
 """
 

@@ -1,13 +1,13 @@
 """Run a pipeline stage in a warm process: one fresh fork per job, from the standard library's forkserver.
 
-A rule's ``run:`` block calls :func:`run` with the stage's name (a script of scripts/) and its named
+A rule's ``run:`` block calls :func:`run` with the stage's name (a module of factsheet.stages) and its named
 arguments. The stage runs in a child of a ``multiprocessing`` forkserver that imported the libraries and the
 stages once (factsheet.warm), so no job pays the imports again, and jobs share no state: each is a fresh
 fork. The forkserver belongs to the Snakemake process that uses it (inside a cluster job: to that job, in its
 allocation), and the standard library starts a new one should it die. The child writes its messages and
 warnings to the job's own ``log:``; a problem in the input is printed one line each, and the job fails.
 
-Every stage also runs alone from the shell: ``python scripts/<stage>.py --help`` (see :mod:`factsheet.cli`).
+Every stage also runs alone from the shell: ``python -m factsheet.stages.<stage> --help`` (see :mod:`factsheet.cli`).
 """
 
 from __future__ import annotations
@@ -22,14 +22,10 @@ from pathlib import Path
 
 from .errors import exit_on_sigterm, run_stage
 from .files import atomic_path, write_text
-from .paths import SCRIPTS_DIR
+from .paths import PACKAGE_DIR
 from .recovery import WARM_PARENT_VARIABLE
 
-# Every stage: a script of scripts/ with a main() whose parameters are its command line. The warm process
-# (factsheet.warm, which the forkserver imports before it forks the first job) imports them all.
-STAGES = ("check_sheet", "plot_contributions", "render_html", "render_pdf", "report_changes", "render_review",
-          "write_brand_assets", "write_site_assets", "publish_sheet_files", "render_previews", "render_web",
-          "render_card", "render_site_index")
+# What the forkserver imports before it forks the first job: the libraries and every stage.
 PRELOAD = ["factsheet.warm"]
 SETTINGS_PREFIX = "FACTSHEET_"  # environment variables a job takes from whoever runs it
 # Set, every job runs its stage's command line in a new process instead (the standard design, which make bench
@@ -49,14 +45,7 @@ def context() -> multiprocessing.context.ForkServerContext:
     global _context
     with _context_lock:
         if _context is None:
-            # The server imports PRELOAD at its start; the stage modules and this package live in scripts/,
-            # which it finds through PYTHONPATH (Python 3.11's forkserver does not take the parent's sys.path:
-            # its preload would skip them silently, and every job would import them again).
-
             os.environ[WARM_PARENT_VARIABLE] = str(os.getpid())  # whose end the server watches
-            found = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-            if str(SCRIPTS_DIR) not in found:
-                os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SCRIPTS_DIR), *found]))
             _context = multiprocessing.get_context("forkserver")
             _context.set_forkserver_preload(PRELOAD)
         return _context
@@ -93,7 +82,7 @@ def stop_all() -> None:
 
 
 def compile_modules() -> None:
-    """Compile the pipeline's own modules (scripts/) to bytecode where it is missing or out of date, as pip
+    """Compile the pipeline's own modules (factsheet/) to bytecode where it is missing or out of date, as pip
     does for the installed packages. Python compiles a module on import anyway, but where PYTHONDONTWRITEBYTECODE
     is set it keeps nothing, so every process of every build (Snakemake's, the warm process) would compile them
     again: a quarter of a second of a build with nothing to do. Quiet; a folder that cannot be written is left
@@ -101,7 +90,7 @@ def compile_modules() -> None:
     import compileall
 
 
-    compileall.compile_dir(SCRIPTS_DIR, quiet=2)
+    compileall.compile_dir(PACKAGE_DIR, quiet=2)
 
 
 def start_early() -> None:
@@ -135,7 +124,7 @@ def warm_up() -> None:
 
 
 def run(stage: str, log: str | Path, **arguments) -> None:
-    """Run ``scripts/<stage>.py``'s ``main(**arguments)`` in a fresh fork; its output goes to ``log``.
+    """Run ``factsheet.stages.<stage>``'s ``main(**arguments)`` in a fresh fork; its output goes to ``log``.
 
     Prints the log's ``warning:`` lines when the stage succeeds. Raises StageFailed after printing the log's
     ``error:`` lines (with FACTSHEET_DEBUG, the whole log) when
@@ -169,9 +158,10 @@ def run(stage: str, log: str | Path, **arguments) -> None:
 
 
 def _command(stage: str, arguments: dict) -> list[str] | None:
-    """The stage's command line for ``arguments`` (scripts/<stage>.py --option value ...), or None where an
+    """The stage's command line for ``arguments`` (python -m factsheet.stages.<stage> --option value ...), or None
+    where an
     argument has no command-line form (a mapping)."""
-    command = [sys.executable, str(SCRIPTS_DIR / f"{stage}.py")]
+    command = [sys.executable, "-m", f"factsheet.stages.{stage}"]
     for name, value in arguments.items():
         if isinstance(value, dict):
             return None
@@ -212,17 +202,11 @@ def _job(stage: str, arguments: dict, log: str, cwd: str, settings: dict) -> Non
     sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
     start = time.monotonic()
     try:
-        run_stage(importlib.import_module(stage).main, **arguments)
+        run_stage(importlib.import_module(stage if "." in stage else f"factsheet.stages.{stage}").main, **arguments)
     finally:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         print(f"{stage}: {time.monotonic() - start:.3f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB",
               file=sys.stderr, flush=True)
-
-
-def snakemake_environment(env) -> dict:
-    """``env`` for a Snakemake process that reports through the pipeline's logger plugin (``--logger
-    factsheet``): Snakemake finds plugins as importable packages, and this one lives in scripts/."""
-    return {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(SCRIPTS_DIR), env.get("PYTHONPATH")]))}
 
 
 def build_batch(sheets: list[str], targets: list[str], cores: int, config: dict, summary_file: str | Path,
@@ -238,10 +222,9 @@ def build_batch(sheets: list[str], targets: list[str], cores: int, config: dict,
                "--config", f"sheets={json.dumps(list(sheets))}", "batch_size=0",
                f"archival={config['archival']}", f"data_dir={config['data_dir']}",
                f"output_dir={config['output_dir']}", "--", *map(str, targets)]
-    env = snakemake_environment(os.environ)
     Path(log).parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w", encoding="utf-8") as sink:
-        done = subprocess.run(command, stdout=sink, stderr=subprocess.STDOUT, env=env, check=False)
+        done = subprocess.run(command, stdout=sink, stderr=subprocess.STDOUT, check=False)
     if done.returncode != 0:
         lines = [line for line in Path(log).read_text(encoding="utf-8").splitlines() if line.startswith("error: ")]
         print("\n".join(lines or [f"error: the batch of {len(sheets)} sheets stopped (its log: {log})"]),

@@ -3,7 +3,7 @@
 Builds one sheet in one language into output/preview/ and serves its web page and its PDF on
 http://127.0.0.1:PORT/. It then watches the sheet's folder and the templates (the brand file among them):
 on every save it rebuilds what the change needs with the build's own stages, each in a fresh fork of a
-process that imported the libraries once (factsheet/stages.py): the web page first, then the PDF beside
+process that imported the libraries once (factsheet/jobs.py): the web page first, then the PDF beside
 it. The open page reloads by itself. A problem is shown in the page, the same line the build prints, and
 the last good version stays in place until the problem is fixed. Ctrl-C stops the preview.
 """
@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factsheet import brand, paths, site, stages
+from factsheet import brand, jobs, paths, site
 from factsheet.editions import sheet_languages
 from factsheet.files import shown_as_given
 from factsheet.outputs import Outputs
@@ -98,8 +98,8 @@ class SheetPreview:
     def run(self, stage: str, **arguments) -> None:
         log = self.out.log(stage, self.name)
         try:
-            stages.run(stage, log=log, **arguments)
-        except stages.StageFailed:
+            jobs.run(stage, log=log, **arguments)
+        except jobs.StageFailed:
             text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
             lines = [line for line in text.splitlines() if line.startswith("error: ")]
             raise Problems(lines or [f"error: the {stage} stage stopped (its log: {log})"]) from None
@@ -160,7 +160,7 @@ class SheetPreview:
         else:
             if self.staged(self.out.pdf(self.name)).is_file():
                 self.staged(self.out.pdf(self.name)).replace(self.out.pdf(self.name))
-            stages.copy(self.out.pdf(self.name), self.out.site / site.pdf(self.name))
+            jobs.copy(self.out.pdf(self.name), self.out.site / site.pdf(self.name))
 
     def page_images(self) -> None:
         self.run("render_previews", pdf_file=self.out.pdf(self.name),
@@ -364,7 +364,7 @@ def report(timings: dict, preview: SheetPreview) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python scripts/preview.py", description=__doc__.split("\n\n")[1])
+    parser = argparse.ArgumentParser(prog="python -m factsheet.commands.preview", description=__doc__.split("\n\n")[1])
     parser.add_argument("sheet", help="the sheet, as <subject>/<edition> (data/<subject>/<edition>/)")
     parser.add_argument("--language", help="one of the sheet's languages (default: its first)")
     parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)")
@@ -402,8 +402,8 @@ def main(argv: list[str]) -> int:
     threading.Thread(target=server.serve_forever, daemon=True, name="preview-server").start()
     address = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
-        stages.compile_modules()
-        stages.warm_up()
+        jobs.compile_modules()
+        jobs.warm_up()
         print(f"Building {args.sheet} ({language}) into {shown_as_given(args.output_dir)}/ ...", flush=True)
         timings = preview.rebuild()
         print(f"Preview of {args.sheet} ({language}): {address} (the PDF: {address}{ENDPOINT[1:]}pdf)",
@@ -416,7 +416,7 @@ def main(argv: list[str]) -> int:
             timings = preview.rebuild(changed)
             print(f"{time.strftime('%H:%M:%S')} {describe(changed)}: {report(timings, preview)}", flush=True)
     except KeyboardInterrupt:
-        stages.stop_all()  # a rebuild's threads may be running stages: they stop too
+        jobs.stop_all()  # a rebuild's threads may be running stages: they stop too
         print("Preview stopped.", flush=True)
     finally:
         server.shutdown()

@@ -1,5 +1,6 @@
 """A PDF's pages drawn as images (pypdfium2): for the web edition's previews and social cards, the review page,
-and the visual regression test's page images (tests/visual.py), which `make approve` (scripts/approve_pages.py)
+and the visual regression test's page images (tests/visual.py), which `make approve`
+(factsheet/commands/approve_pages.py)
 accepts."""
 
 import re

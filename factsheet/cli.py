@@ -1,6 +1,6 @@
 """Every stage runs alone from the shell, as a failed job can be repeated by hand:
 
-    python scripts/check_sheet.py --sheet-dir data/canada/2023 --checked-file output/checked/canada-2023.json
+    python -m factsheet.stages.check_sheet --sheet-dir data/canada/2023 --checked-file output/checked/canada-2023.json
 
 The options are the parameters of the stage's ``main()``, named as the rules name them: a path, a text
 (``str``) or a list of either (``list[Path]``: the option takes several values).
@@ -21,7 +21,7 @@ from .errors import run_stage
 def command_line(main, argv: list[str] | None = None) -> None:
     """Parse ``argv`` into ``main``'s parameters (``--sheet-dir`` for ``sheet_dir``) and run it as a stage."""
     module = sys.modules[main.__module__]
-    parser = argparse.ArgumentParser(prog=f"python scripts/{Path(module.__file__).name}",
+    parser = argparse.ArgumentParser(prog=f"python -m {module.__spec__.name}",
                                      description=" ".join(filter(None, [(module.__doc__ or "").strip(),
                                                                         inspect.getdoc(main)])))
     hints = typing.get_type_hints(main)

@@ -9,7 +9,7 @@ failing on a small made-up page.
 From the command line, one sheet's HTML is laid out as the render stage does (without a page budget) and
 checked (exit status 1 when a rule is broken):
 
-    PYTHONPATH=scripts python -m factsheet.print_rules output/html/canada-2023-fr.html --sheet-dir data/canada/2023
+    python -m factsheet.print_rules output/html/canada-2023-fr.html --sheet-dir data/canada/2023
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Build the fact sheets with Snakemake and end with one summary line (what `make` runs).
 
-Usage: python scripts/build.py [--cores N] [SNAKEMAKE ARGUMENTS...]
+Usage: python -m factsheet.commands.build [--cores N] [SNAKEMAKE ARGUMENTS...]
 
-Snakemake reports through the pipeline's logger plugin (scripts/snakemake_logger_plugin_factsheet):
+Snakemake reports through the pipeline's logger plugin (snakemake_logger_plugin_factsheet):
 progress and one-line messages. FACTSHEET_DEBUG=1 shows Snakemake's own output, tracebacks included.
 One build runs at a time; a build that was killed is recovered from by the next
-one (scripts/factsheet/recovery.py), and none of its processes outlives it. Ctrl-C, SIGTERM or SIGHUP stop
+one (factsheet/recovery.py), and none of its processes outlives it. Ctrl-C, SIGTERM or SIGHUP stop
 the build cleanly: nothing half-written is kept, and `make` again finishes the work. A sheet refused by a
-build has its earlier outputs moved to <output>/stale/ (scripts/factsheet/stale.py), and the web edition's
+build has its earlier outputs moved to <output>/stale/ (factsheet/stale.py), and the web edition's
 index lists the sheets that were built.
 """
 
@@ -23,11 +23,11 @@ from pathlib import Path
 
 import yaml
 
-from factsheet import recovery, site, stages, stale
+from factsheet import jobs, paths, recovery, site, stale
 from factsheet.editions import find_sheets, sheet_languages
 from factsheet.outputs import Outputs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = paths.PROJECT_ROOT
 
 def settings(extra: list[str] = ()) -> dict:
     """config/config.yaml, with the ``--config key=value`` overrides of the command line (as Snakemake reads
@@ -187,7 +187,7 @@ def main(argv: list[str]) -> int:
         return 1
     env = {**os.environ, "PYTHONUNBUFFERED": "1", recovery.BUILD_VARIABLE: str(out.resolve())}
     prepare(out, env)
-    stages.compile_modules()
+    jobs.compile_modules()
     # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
     found, bad_folders = find_sheets(ROOT / config.get("data_dir", "data"))
     if config.get("sheets"):
@@ -200,7 +200,7 @@ def main(argv: list[str]) -> int:
     current = [Outputs(out).pdf(name) for sheet_names in names.values() for name in sheet_names]
     before = {p: p.stat().st_mtime_ns for p in current if p.exists()}
     # Snakemake's command line, in a process that starts the stages' warm process first
-    snakemake = Snakemake(stages.snakemake_environment(env), debug)
+    snakemake = Snakemake(env, debug)
     start = time.monotonic()
     moved = 0
     try:

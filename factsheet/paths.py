@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS_DIR = PROJECT_ROOT / "scripts"
+# The checkout the package lives in (installed in place by `make`: pip install --editable).
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = PROJECT_ROOT / "factsheet"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 BRAND_DIR = TEMPLATES_DIR / "brand"
 BRAND_FILE = BRAND_DIR / "brand.yaml"

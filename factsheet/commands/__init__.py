@@ -1,0 +1,1 @@
+"""The commands `make` runs: build, preview, new edition, translation, approving page images."""
