@@ -24,6 +24,7 @@ from .errors import exit_on_sigterm, run_stage
 from .files import atomic_path, write_text
 from .paths import PACKAGE_DIR
 from .recovery import WARM_PARENT_VARIABLE
+from .stages import STAGES
 
 # What the forkserver imports before it forks the first job: the libraries and every stage.
 PRELOAD = ["factsheet.warm"]
@@ -202,7 +203,7 @@ def _job(stage: str, arguments: dict, log: str, cwd: str, settings: dict) -> Non
     sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
     start = time.monotonic()
     try:
-        run_stage(importlib.import_module(stage if "." in stage else f"factsheet.stages.{stage}").main, **arguments)
+        run_stage(importlib.import_module(f"factsheet.stages.{stage}" if stage in STAGES else stage).main, **arguments)
     finally:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         print(f"{stage}: {time.monotonic() - start:.3f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB",

@@ -33,9 +33,12 @@ def source(path):
 
 
 # The package's files: one input of every stage, through their hash (rule package_version), so that a change
-# to the package rebuilds what it makes; a stage's own script is an input of its rule.
+# to the package rebuilds what it makes; a stage's own module is an input of its rule only, and make's
+# commands (factsheet/commands/) are no input.
 PACKAGE = [
-    source(p) for p in sorted(Path(workflow.basedir, "factsheet").rglob("*")) if p.suffix in (".py", ".json")
+    source(p)
+    for p in sorted(Path(workflow.basedir, "factsheet").rglob("*"))
+    if p.suffix in (".py", ".json") and p.parent.name not in ("stages", "commands")
 ]
 TEMPLATE_FILES = sorted(p for p in Path(workflow.basedir, "templates").rglob("*") if p.is_file())
 WEB_DIR = Path(workflow.basedir, "templates", "web")

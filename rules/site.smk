@@ -22,9 +22,7 @@ rule write_site_assets:
         mem_mb=300,
         runtime=2,
     run:
-        jobs.run(
-            "write_site_assets", log=log[0], brand_file=input.brand, fonts_dir=FILES.fonts_dir, site_dir=SITE
-        )
+        jobs.run("write_site_assets", log=log[0], brand_file=input.brand, fonts_dir=FILES.fonts_dir, site_dir=SITE)
 
 
 rule publish_sheet_files:

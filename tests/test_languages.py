@@ -219,7 +219,7 @@ def test_a_named_fallback_builds_with_a_warning_per_text(canada):
     summary, _ = checked_sheet(canada)
     assert len(summary["warnings"]) == 2
     assert all("French" in w and "fallback.fr" in w for w in summary["warnings"])
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_sheet.py"), "--sheet-dir", str(canada),
+    done = subprocess.run([sys.executable, "-m", "factsheet.stages.check_sheet", "--sheet-dir", str(canada),
                            "--checked-file", str(canada.parent / "s.json")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("warning: ") == 2 and "intro.md" in done.stderr

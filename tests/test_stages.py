@@ -11,7 +11,7 @@ import time
 import psutil
 import pytest
 
-from factsheet import stages
+from factsheet import jobs
 
 from conftest import CANADA, ROOT
 
@@ -86,8 +86,8 @@ def forkservers():
 
 
 def test_each_job_runs_in_a_fresh_fork_and_writes_its_own_log(fake_stage, tmp_path):
-    stages.run(fake_stage, log=tmp_path / "logs" / "a.log", how="fine", out=tmp_path / "a.txt")
-    stages.run(fake_stage, log=tmp_path / "logs" / "b.log", how="fine", out=tmp_path / "b.txt")
+    jobs.run(fake_stage, log=tmp_path / "logs" / "a.log", how="fine", out=tmp_path / "a.txt")
+    jobs.run(fake_stage, log=tmp_path / "logs" / "b.log", how="fine", out=tmp_path / "b.txt")
     (pid_a, calls_a), (pid_b, calls_b) = ((tmp_path / f"{n}.txt").read_text().split() for n in "ab")
     assert pid_a != pid_b and pid_a != str(os.getpid())
     assert calls_a == calls_b == "1"  # nothing a job did is seen by the next
@@ -97,8 +97,8 @@ def test_each_job_runs_in_a_fresh_fork_and_writes_its_own_log(fake_stage, tmp_pa
 
 
 def test_every_problem_of_a_job_is_printed_and_logged_one_line_each(fake_stage, tmp_path, capsys):
-    with pytest.raises(stages.StageFailed):
-        stages.run(fake_stage, log=tmp_path / "a.log", how="problems", out=tmp_path / "a.txt")
+    with pytest.raises(jobs.StageFailed):
+        jobs.run(fake_stage, log=tmp_path / "a.log", how="problems", out=tmp_path / "a.txt")
     expected = ["error: data/x/2023/contributions.csv, row 4: the amount is negative",
                 "error: data/x/2023/sheet.yaml, key title: is empty"]
     assert capsys.readouterr().err.splitlines() == expected
@@ -108,15 +108,15 @@ def test_every_problem_of_a_job_is_printed_and_logged_one_line_each(fake_stage, 
 def test_an_internal_error_is_one_line_and_the_traceback_only_when_debugging(fake_stage, tmp_path, capsys,
                                                                              monkeypatch):
     monkeypatch.delenv("FACTSHEET_DEBUG", raising=False)
-    with pytest.raises(stages.StageFailed):
-        stages.run(fake_stage, log=tmp_path / "a.log", how="bug", out=tmp_path / "a.txt")
+    with pytest.raises(jobs.StageFailed):
+        jobs.run(fake_stage, log=tmp_path / "a.log", how="bug", out=tmp_path / "a.txt")
     err = capsys.readouterr().err
     assert err.splitlines() == ["error: the fake_stage stage failed unexpectedly (ZeroDivisionError: division by "
                                 "zero); run the build again with FACTSHEET_DEBUG=1 for the details"]
     assert "Traceback" not in (tmp_path / "a.log").read_text()
     monkeypatch.setenv("FACTSHEET_DEBUG", "1")
-    with pytest.raises(stages.StageFailed):
-        stages.run(fake_stage, log=tmp_path / "b.log", how="bug", out=tmp_path / "b.txt")
+    with pytest.raises(jobs.StageFailed):
+        jobs.run(fake_stage, log=tmp_path / "b.log", how="bug", out=tmp_path / "b.txt")
     assert "Traceback" in (tmp_path / "b.log").read_text()
 
 
@@ -125,7 +125,7 @@ def test_jobs_get_the_libraries_loaded_and_frozen_and_not_the_test_library_pande
     import json
 
     pytest.importorskip("hypothesis")  # installed with the tests: pandera imports it whenever it can
-    stages.run(probe_stage, log=tmp_path / "probe.log", out=tmp_path / "facts.json")
+    jobs.run(probe_stage, log=tmp_path / "probe.log", out=tmp_path / "facts.json")
     facts = json.loads((tmp_path / "facts.json").read_text(encoding="utf-8"))
     assert facts["pandera checks"]  # pandera's checks are loaded, without hypothesis
     assert not facts["hypothesis"]
@@ -133,20 +133,20 @@ def test_jobs_get_the_libraries_loaded_and_frozen_and_not_the_test_library_pande
 
 
 def test_a_killed_job_fails_with_a_clear_message_and_the_next_job_runs(fake_stage, tmp_path, capsys):
-    with pytest.raises(stages.StageFailed):
-        stages.run(fake_stage, log=tmp_path / "a.log", how="killed", out=tmp_path / "a.txt")
+    with pytest.raises(jobs.StageFailed):
+        jobs.run(fake_stage, log=tmp_path / "a.log", how="killed", out=tmp_path / "a.txt")
     assert "error: the fake_stage stage was stopped by signal 9" in capsys.readouterr().err
-    stages.run(fake_stage, log=tmp_path / "b.log", how="fine", out=tmp_path / "b.txt")
+    jobs.run(fake_stage, log=tmp_path / "b.log", how="fine", out=tmp_path / "b.txt")
 
 
 def test_a_dead_warm_process_is_replaced(fake_stage, tmp_path):
-    stages.run(fake_stage, log=tmp_path / "a.log", how="fine", out=tmp_path / "a.txt")
+    jobs.run(fake_stage, log=tmp_path / "a.log", how="fine", out=tmp_path / "a.txt")
     (server,) = forkservers()
     server.kill()  # (not reaped here: the standard library finds it dead when it next needs it)
     deadline = time.monotonic() + 10
     while server.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
         time.sleep(0.05)
-    stages.run(fake_stage, log=tmp_path / "b.log", how="fine", out=tmp_path / "b.txt")
+    jobs.run(fake_stage, log=tmp_path / "b.log", how="fine", out=tmp_path / "b.txt")
     (replacement,) = forkservers()
     assert replacement.pid != server.pid
 
@@ -157,7 +157,7 @@ def test_every_stage_documents_its_command_line(stage):
     done = subprocess.run([sys.executable, "-m", f"factsheet.stages.{stage}", "--help"], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"usage: python scripts/{stage}.py") and "Stage:" in done.stdout
+    assert done.stdout.startswith(f"usage: python -m factsheet.stages.{stage}") and "Stage:" in done.stdout
 
 
 def test_a_stage_runs_alone_from_the_shell(tmp_path):
@@ -184,7 +184,7 @@ def test_jobs_started_and_ended_from_many_threads_at_once_all_succeed(fake_stage
     from concurrent.futures import ThreadPoolExecutor
 
     def job(n):
-        stages.run(fake_stage, log=tmp_path / f"{n}.log", how=f"sleep {n % 7 / 100}", out=tmp_path / f"{n}.txt")
+        jobs.run(fake_stage, log=tmp_path / f"{n}.log", how=f"sleep {n % 7 / 100}", out=tmp_path / f"{n}.txt")
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(job, range(80)))
@@ -194,8 +194,8 @@ def test_jobs_started_and_ended_from_many_threads_at_once_all_succeed(fake_stage
 EARLY_SERVER = """
 import os
 import psutil
-from factsheet import stages
-stages.start_early()
+from factsheet import jobs
+jobs.start_early()
 print("still ours", flush=True)
 servers = [c for c in psutil.Process().children() if "multiprocessing.forkserver" in " ".join(c.cmdline())]
 for server in servers:
