@@ -47,9 +47,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from factsheet.editions import sheet_languages
-from factsheet.jobs import FRESH_PROCESSES, PRELOAD
 from factsheet.outputs import Outputs
 from factsheet.paths import CLUSTER_PYTHON
+from factsheet.warm import FRESH_PROCESSES, LIBRARIES, stage_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -302,7 +302,7 @@ def imports(work: Path, rounds: int, results: Results) -> None:
             command = [sys.executable, "-m", "factsheet.commands.build", "--cores", str(CORES)]
             runs[design].append(timed(command, work, {**os.environ, **env})[0])
     warm, fresh = (statistics.median(runs[d]) for d in ("warm", "fresh"))
-    preload = import_seconds(PRELOAD, work, rounds)
+    preload = import_seconds([*LIBRARIES, *stage_modules()], work, rounds)
     results.runs.update({"Canada cold, warm process": runs["warm"], "Canada cold, a process per job": runs["fresh"]})
     results.rows += [
         Row("cold build, the warm process (a fork per job)", f"{warm:.2f} s", None, "(as make runs it)"),

@@ -61,11 +61,9 @@ def display_path(path: str | Path) -> str:
 
 
 def run_stage(main, *args, **kwargs) -> None:
-    """Run a stage; on bad input print one line per problem and exit 1, on an internal error print one line
-    naming it and exit 2.
-
-    Set FACTSHEET_DEBUG=1 to see the full traceback instead.
-    """
+    """Run a stage; on bad input print one line per problem and exit 1, on an internal error print its
+    traceback (which goes to the job's log; with FACTSHEET_DEBUG=1 the build shows it too) and one line naming it,
+    and exit 2."""
     signal.signal(signal.SIGTERM, exit_on_sigterm)
     signal.signal(signal.SIGINT, exit_on_sigterm)
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
@@ -76,12 +74,11 @@ def run_stage(main, *args, **kwargs) -> None:
             traceback.print_exc()
         print("\n".join(shown_lines(err.problems, debug)), file=sys.stderr, flush=True)
         sys.exit(1)
-    except Exception as err:  # noqa: BLE001 - one line for the user, the whole story with FACTSHEET_DEBUG
-        if debug:
-            traceback.print_exc()
+    except Exception as err:  # noqa: BLE001 - the traceback to the job's log, then one line for the user
+        traceback.print_exc()
         stage = Path(sys.modules[main.__module__].__file__ or main.__module__).stem
-        print(f"error: the {stage} stage failed unexpectedly ({type(err).__name__}: {err}); run the build again "
-              "with FACTSHEET_DEBUG=1 for the details", file=sys.stderr, flush=True)
+        print(f"error: the {stage} stage failed unexpectedly ({type(err).__name__}: {err}); its traceback is in its "
+              "log (FACTSHEET_DEBUG=1 shows it here)", file=sys.stderr, flush=True)
         sys.exit(2)
 
 

@@ -26,6 +26,14 @@ def atomic_path(target: str | Path):
             os.unlink(tmp)
 
 
+def copy_file(source: str | Path, target: str | Path) -> None:
+    """Copy a file whole or not at all (a build stopped meanwhile leaves no half-written copy)."""
+    import shutil
+
+    with atomic_path(Path(target)) as tmp:
+        shutil.copyfile(source, tmp)
+
+
 def write_text(target: str | Path, text: str) -> None:
     """Write UTF-8 text atomically, with Unix newlines."""
     with atomic_path(target) as tmp:

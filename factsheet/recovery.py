@@ -99,15 +99,18 @@ def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
         os.kill(os.getpid(), signum)
 
 
-def end_with_parent(poll: float = 0.1) -> None:
+def end_with_parent(poll: float = 0.1, before=None) -> None:
     """In the warm process: end within ``poll`` seconds of the process that started it (which may have
-    started it from a thread that is gone since: the kernel's parent-death signal is not enough), and have
-    every job it forks end with it."""
+    started it from a thread that is gone since: the kernel's parent-death signal is not enough), calling
+    ``before()`` first, and have every job it forks end with it."""
     parent = int(os.environ.get(WARM_PARENT_VARIABLE) or os.getppid())
 
     def watch():
         while os.getppid() == parent:
             time.sleep(poll)
+        with contextlib.suppress(Exception):
+            if before:
+                before()
         os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()

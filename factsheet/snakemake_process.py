@@ -4,7 +4,7 @@
 
 It is ``python -m snakemake`` with three differences, all outside Snakemake:
 
-- The forkserver (factsheet.jobs) starts before Snakemake is imported, so the libraries are imported while
+- The warm process (factsheet.warm) starts before Snakemake is imported, so the libraries are imported while
   Snakemake starts, reads the Snakefile and plans; the first job does not wait for them after the planning.
 - Snakemake's job rate limiter is given a day as its timespan (``--max-jobs-per-timespan``, a documented
   option, before the caller's own arguments, which may still set it). The limiter starts a timer thread
@@ -27,9 +27,9 @@ RATE_LIMIT = ["--max-jobs-per-timespan", "1000000/1d"]
 
 def main(argv: list[str]) -> int:
     """Run Snakemake's command line on ``argv``; its exit status."""
-    from factsheet import jobs
+    from factsheet import warm
 
-    jobs.start_early()
+    warm.start()
     from snakemake.cli import main as snakemake
 
     try:

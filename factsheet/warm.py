@@ -1,41 +1,213 @@
-"""The warm process: what the forkserver of factsheet.jobs imports, once, before it forks the first job.
+"""The build's warm process: it imports the libraries and every stage once, then runs each job a rule hands it
+in a fresh fork of itself.
 
-In order: it ends with the process that started it, and so do its jobs, however that ends (recovery.
-end_with_parent); the garbage collector is off while the libraries load, as they build many objects and free
-few; hypothesis, a test library that pandera imports when it is installed (with pytest in tow) for a data
-synthesis no stage uses, is kept out (a module set to None in sys.modules is one Python reports as missing);
-the libraries and every stage module are imported, and what the libraries load on first use is loaded; then
-what is loaded is frozen out of the collector's sight, as Python's documentation of gc.freeze advises for a
-process that forks, so that no forked job walks or copies it. Each job then runs with the collector disabled
-(a job is short: what it allocates is freed when it ends).
+A rule's command is ``python -m factsheet.job --log LOG factsheet.stages.<stage> [OPTION...]`` (factsheet/job.py).
+When the build has a warm process (``FACTSHEET_WARM`` names its socket; the build sets it, and every job's
+command inherits it), the command sends the stage, its options, its folder, its environment and its open log
+to the warm process and waits: the warm process forks, the child runs the stage's command line with its output
+going to the log, and the command exits with the child's status. A command that is stopped (Snakemake stopping
+a job) closes its connection, and its child is sent SIGTERM (a stage removes its temporary files on the way
+out). Without a warm process (a command run by hand, or ``FACTSHEET_FRESH_PROCESSES=1``) the command runs the
+stage itself: the standard design, each job a process that imports what its stage needs.
 
-Why a warm process at all: docs/design.md, Speed.
+What it costs and saves, measured (make bench): docs/design.md, Speed. Before it forks the first job, the warm
+process keeps hypothesis, a test library pandera imports when installed, out (a module set to None in
+sys.modules is one Python reports as missing); imports the libraries and the stages with the garbage collector
+off (they build many objects and free few); loads what pandera registers on first use and the characters the
+brand's fonts print; then freezes what is loaded out of the collector's sight, as Python's documentation of
+gc.freeze advises for a process that forks, so that no job walks or copies it. It and its jobs end with the
+process that started it, however that ends (recovery.end_with_parent).
+
+    python -m factsheet.warm SOCKET      (started by start(), not by hand)
 """
+
+from __future__ import annotations
 
 import contextlib
 import gc
 import importlib
+import json
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
-from .recovery import end_with_parent
-
-end_with_parent()
-gc.disable()
-sys.modules.setdefault("hypothesis", None)
-
+ADDRESS_VARIABLE = "FACTSHEET_WARM"  # the warm process's socket, for the jobs' commands
+# Set, a build starts no warm process: each job's command runs its stage itself (the standard design, which
+# make bench measures against this one).
+FRESH_PROCESSES = "FACTSHEET_FRESH_PROCESSES"
 LIBRARIES = ["numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib", "matplotlib.pyplot",
              "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset", "pypdfium2", "PIL.Image"]
+MAX_REQUEST = 1 << 20  # bytes: a job's module, options, folder and environment
 
-from .stages import STAGES  # noqa: E402 - after the collector is off
 
-for module in [*LIBRARIES, *(f"factsheet.stages.{stage}" for stage in STAGES)]:
-    importlib.import_module(module)
+def stage_modules() -> list[str]:
+    from .stages import STAGES
 
-from .brand import load_brand, printable  # noqa: E402
-from .contributions import load_validation  # noqa: E402
+    return [f"factsheet.stages.{stage}" for stage in STAGES]
 
-load_validation()  # pandera's backends, registered on the first validation
-with contextlib.suppress(Exception):  # a broken brand file is reported by the stage that reads it
-    printable(load_brand())  # the characters the brand's fonts print, read once for every job's check
-gc.freeze()
-gc.enable()  # for the warm process itself, which lives as long as the build
+
+def start() -> subprocess.Popen | None:
+    """Start this process's warm process, unless it has one (or FACTSHEET_FRESH_PROCESSES is set), and name its
+    socket in this process's environment, which every job's command inherits; the process started, if any.
+    Returns once the socket is there (a few hundredths of a second); the warm process goes on importing
+    meanwhile, and the first jobs wait for it. Its output is /dev/null, as each job writes to its own log."""
+    from .recovery import WARM_PARENT_VARIABLE
+
+    if os.environ.get(FRESH_PROCESSES) or alive(os.environ.get(ADDRESS_VARIABLE)):
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="factsheet-warm-"))  # private (0700): only this user's jobs connect
+    address = folder / "socket"
+    env = {**os.environ, WARM_PARENT_VARIABLE: str(os.getpid())}  # whose end it watches
+    process = subprocess.Popen([sys.executable, "-m", "factsheet.warm", str(address)], env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not address.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    if address.exists():
+        os.environ[ADDRESS_VARIABLE] = str(address)
+    return process
+
+
+def alive(address: str | None) -> bool:
+    """Whether a warm process listens at ``address``."""
+    if not address:
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as probe:
+        try:
+            probe.connect(address)
+        except OSError:
+            return False
+    return True
+
+
+def preload() -> None:
+    """Import what the jobs need, once (see the module's documentation)."""
+    gc.disable()
+    sys.modules.setdefault("hypothesis", None)
+    for module in [*LIBRARIES, *stage_modules(), "factsheet.job"]:
+        importlib.import_module(module)
+    from .brand import load_brand, printable
+    from .contributions import load_validation
+
+    load_validation()  # pandera's backends, registered on the first validation
+    with contextlib.suppress(Exception):  # a broken brand file is reported by the stage that reads it
+        printable(load_brand())  # the characters the brand's fonts print, read once for every job's check
+    gc.freeze()
+    gc.enable()  # for the warm process itself, which lives as long as the build
+
+
+class _Job:
+    def __init__(self, connection: socket.socket, pid: int):
+        self.connection, self.pid, self.pidfd = connection, pid, os.pidfd_open(pid)
+
+
+def serve(address: Path) -> None:
+    """Listen at ``address`` (at once: jobs that connect meanwhile wait), import, then fork a child for each
+    job until the process that started this one ends."""
+    from .recovery import end_with_parent
+
+    end_with_parent(before=lambda: shutil.rmtree(address.parent, ignore_errors=True))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build; this process ends with it
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(str(address))
+    listener.listen(128)
+    preload()
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    try:
+        while True:
+            for key, _ in selector.select():
+                if key.fileobj is listener:
+                    job = _fork(listener)
+                    if job:
+                        selector.register(job.pidfd, selectors.EVENT_READ, ("ended", job))
+                        selector.register(job.connection, selectors.EVENT_READ, ("gone", job))
+                    continue
+                event, job = key.data
+                if event == "ended":  # the child ended: its status to the command
+                    selector.unregister(job.pidfd)
+                    os.close(job.pidfd)
+                    status = os.waitstatus_to_exitcode(os.waitpid(job.pid, 0)[1])
+                    if job.connection is not None:
+                        with contextlib.suppress(OSError):
+                            job.connection.send(status.to_bytes(4, "big", signed=True))
+                        selector.unregister(job.connection)
+                        job.connection.close()
+                else:  # the command was stopped before its job ended: so is the job
+                    selector.unregister(job.connection)
+                    job.connection.close()
+                    job.connection = None
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(job.pid, signal.SIGTERM)
+    finally:
+        shutil.rmtree(address.parent, ignore_errors=True)
+
+
+def _fork(listener: socket.socket) -> _Job | None:
+    """Accept a job and fork its child; None if the command went away meanwhile."""
+    connection, _ = listener.accept()
+    try:
+        request, fds, _, _ = socket.recv_fds(connection, MAX_REQUEST, 1)
+    except OSError:
+        request, fds = b"", []
+    if not request or len(fds) != 1:
+        for fd in fds:
+            os.close(fd)
+        connection.close()
+        return None
+    pid = os.fork()
+    if pid == 0:
+        _child(json.loads(request), fds[0], listener)
+    os.close(fds[0])
+    return _Job(connection, pid)
+
+
+def _child(request: dict, log: int, listener: socket.socket) -> None:
+    """In the forked child: run the job with its output going to its log, in its folder and environment (the
+    pipeline's settings, FACTSHEET_DEBUG say, are the job's, not the warm process's); exit with its status."""
+    status = 70  # EX_SOFTWARE: the job could not even start
+    try:
+        listener.close()
+        gc.disable()  # a job is short: what it allocates is freed when it ends
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(log)
+        os.close(null)
+        sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115 - the process's own
+        sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        from .job import run_here
+
+        status = run_here(request["module"], request["argv"])
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(status)
+
+
+def compile_modules() -> None:
+    """Compile the package's modules to bytecode where it is missing or out of date, as pip does for the
+    installed packages (this one is installed in place). Python compiles a module on import anyway, but where
+    PYTHONDONTWRITEBYTECODE is set it keeps nothing, so every process of every build would compile them again.
+    Quiet; a folder that cannot be written is left as it is."""
+    import compileall
+
+    compileall.compile_dir(Path(__file__).parent, quiet=2)
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]))

@@ -8,25 +8,33 @@
 
 rule build_batch:
     """Build a batch of sheets in one job, on all the cores it has: a local build of those sheets (each stage
-    in a fresh fork of the job's own warm process), which rebuilds only what changed."""
+    in a fresh fork of the job's own warm process), which rebuilds only what changed; the summary lists what
+    it built."""
     input:
         sheets=lambda w: sorted(str(p) for s, _ in BATCHES[int(w.batch)] for p in (DATA / s).rglob("*") if p.is_file()),
         code=[FILES.package_version, *TEMPLATES, *WEB_TEMPLATES, *WORKFLOW_FILES, *STAGE_MODULES],
         brand_assets=rules.write_brand_assets.output,
         site_assets=lambda w: rules.write_site_assets.output if config["site"] else [],  # defined below
     output:
-        summary=OUT / "batches" / "{batch}.json",
+        summary=OUT / "batches" / "{batch}.txt",
     log:
         LOGS / "build_batch" / "{batch}.log",
+    conda:
+        "../environment.yml"
     threads: lambda wildcards: workflow.cores  # all the cores the job is given (a node, see profiles/slurm)
     resources:
         # Snakemake and the warm process, and a stage running on each core
         mem_mb=lambda wildcards, threads: 500 + 500 * threads,
         runtime=60,
     params:
-        sheets=lambda w: [f"{s}/{e}" for s, e in BATCHES[int(w.batch)]],
+        archival=config["archival"],
+        data_dir=config["data_dir"],
+        output_dir=lambda w: config["output_dir"],  # the batch builds into the same folder
+        sheets=lambda w: json.dumps([f"{s}/{e}" for s, e in BATCHES[int(w.batch)]]),
         targets=lambda w: [str(t) for t in finished(BATCHES[int(w.batch)])],
-    run:
-        jobs.build_batch(
-            params.sheets, params.targets, cores=threads, config=config, summary_file=output.summary, log=log[0]
-        )
+    shell:
+        # the local build of the batch's sheets (make's Snakemake), then the batch's summary
+        "(python -m factsheet.snakemake_process --cores {threads} --nolock --logger factsheet"
+        " --config sheets={params.sheets:q} batch_size=0 archival={params.archival} data_dir={params.data_dir:q}"
+        " output_dir={params.output_dir:q} -- {params.targets:q}"
+        " && printf '%s\\n' {params.targets:q} > {output.summary:q}) > {log:q} 2>&1"

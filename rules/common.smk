@@ -2,6 +2,7 @@
 # the jobs write (factsheet/outputs.py names them).
 
 import functools
+import json
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from factsheet.editions import (
     previous_edition,
     sheet_languages,
 )
-from factsheet import jobs, site
+from factsheet import site, warm
 from factsheet.outputs import Outputs
 
 DATA = Path(config["data_dir"])
@@ -23,8 +24,19 @@ OUT = Path(config["output_dir"])
 FILES = Outputs(OUT)  # the name of every file the rules write (factsheet/outputs.py)
 LOGS = FILES.logs
 SITE = FILES.site
+FONTS = FILES.fonts_dir  # the brand's static fonts, which the pages and charts use
 # The web edition links to each sheet's archival PDF: with it, render_pdf writes both variants.
 ARCHIVAL = config["archival"] or config["site"]
+
+
+# A rule's command is its stage's command line, run by factsheet/job.py (in a fresh fork of the build's warm
+# process, factsheet/warm.py, when there is one). Its `python` is the one running Snakemake, as if its
+# environment were activated (or, with --use-conda, the rule's environment).
+envvars:
+    "PATH",
+
+
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
 
 
 def source(path):
@@ -69,8 +81,9 @@ STAGE_MODULES = [source(p) for p in sorted(Path(workflow.basedir, "factsheet", "
 
 
 onstart:
-    # The warm process imports the libraries while the first jobs are being scheduled.
-    jobs.warm_up()
+    # The warm process imports the libraries while the first jobs are being scheduled (make starts it before
+    # Snakemake: factsheet/snakemake_process.py).
+    warm.start()
     if config["site"] and not config["site_url"]:
         print(
             "note: config site_url is not set: the web edition's links stay relative, and a shared page "
@@ -116,9 +129,9 @@ wildcard_constraints:
     batch=r"\d+",
 
 
-# What a job's wildcards decide (its sheet's folder, ...) is worked out in its run block. `params:` are kept
-# for what can change while no input does (render_web's languages): Snakemake reruns a job whose params
-# changed, and comparing params makes it import pandas first.
+# A job's options are its input, output and wildcards; `params:` only where an option names a file the job does
+# not read (render_html's charts), may be left out (render_pdf's archival PDF) or can change while no input does
+# (render_web's languages): Snakemake reruns a job whose params changed.
 def sheet_dir(wildcards):
     return str(DATA / wildcards.subject / wildcards.edition)
 
@@ -191,47 +204,7 @@ def batches(sheets, size):
 BATCHES = batches(SHEETS, config["batch_size"]) if config["batch_size"] else []
 
 
-BATCH_SUMMARIES = [OUT / "batches" / f"{n}.json" for n in range(len(BATCHES))]
-
-
-# A stage's arguments, from its job's input, output and wildcards.
-def chart_arguments(input, output, wildcards):
-    return dict(
-        checked_file=input.checked,
-        brand_file=input.brand,
-        style_file=input.style,
-        fonts_dir=FILES.fonts_dir,
-        svg_file=output.chart,
-        tall_svg_file=output.chart_tall,
-        phone_svg_file=output.chart_phone,
-        language=wildcards.lang,
-    )
-
-
-def html_arguments(input, output, wildcards):
-    # The page only links to the chart (render_pdf needs it), so the chart is drawn meanwhile.
-    name = f"{wildcards.subject}-{wildcards.edition}-{wildcards.lang}"
-    return dict(
-        checked_file=input.checked,
-        chart_file=str(FILES.chart(name)),
-        logo_file=input.logo_on_dark,
-        fonts_dir=FILES.fonts_dir,
-        html_file=output.html,
-        tall_chart_file=str(FILES.tall_chart(name)),
-        language=wildcards.lang,
-    )
-
-
-def pdf_arguments(input, output, wildcards):
-    return dict(
-        html_file=input.html,
-        checked_file=input.checked,
-        pdf_file=output.pdf,
-        archival_file=output.get("archival"),
-        layout_file=output.layout,
-        budget_file=input.budget[0] if input.budget else None,
-        language=wildcards.lang,
-    )
+BATCH_SUMMARIES = [OUT / "batches" / f"{n}.txt" for n in range(len(BATCHES))]
 
 
 def budget_record(wildcards):
@@ -261,32 +234,6 @@ def review_previous(wildcards):
     return [*review_pdfs(wildcards, previous(wildcards)), previous_checked(wildcards)]
 
 
-def review_arguments(input, output, wildcards):
-    old = previous(wildcards)
-    return dict(
-        new_checked=input.checked,
-        new_pdfs=input.pdfs,
-        review_file=output.review,
-        old_checked=previous_checked(wildcards) if old else None,
-        old_pdfs=review_pdfs(wildcards, old) if old else [],
-    )
-
-
 def site_pages():
     """Every web page the build makes, as (subject, edition, language)."""
     return [(s, e, code) for s, e in SHEETS for code in languages(s, e)]
-
-
-def web_arguments(input, output, params, wildcards):
-    return dict(
-        checked_file=input.checked,
-        chart_file=input.chart,
-        phone_chart_file=input.chart_phone,
-        site_dir=SITE,
-        html_file=output.page,
-        entry_file=output.entry,
-        language=wildcards.lang,
-        languages=params.languages,
-        site_url=config["site_url"] or None,
-        site_language=config["site_language"],
-    )

@@ -35,20 +35,19 @@ rule write_brand_assets:
         fonts=[FILES.fonts_dir / face["file"] for face in font_faces(load_brand(Path(str(BRAND))))],
     log:
         LOGS / "write_brand_assets.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
-    run:
-        jobs.run(
-            "write_brand_assets",
-            log=log[0],
-            brand_file=input.brand,
-            style_file=output.style,
-            logo_on_dark=output.logo_on_dark,
-            fonts_dir=FILES.fonts_dir,
-            language_logos={language: FILES.logo_on_dark_in(language) for language in LOGO_LANGUAGES},
-        )
+    params:
+        fonts=FONTS,
+        logo_languages=LOGO_LANGUAGES,
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.write_brand_assets --brand-file {input.brand:q}"
+        " --style-file {output.style:q} --logo-on-dark {output.logo_on_dark:q} --fonts-dir {params.fonts:q}"
+        " --logo-languages {params.logo_languages} --language-logos {output.language_logos:q}"
 
 
 rule check_sheet:
@@ -65,18 +64,18 @@ rule check_sheet:
         checked=FILES.checked("{subject}-{edition}"),
     log:
         LOGS / "check_sheet" / "{subject}-{edition}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=400,
         runtime=2,
-    run:
-        jobs.run(
-            "check_sheet",
-            log=log[0],
-            sheet_dir=sheet_dir(wildcards),
-            checked_file=output.checked,
-            plausible_max_usd=config["plausible_max_usd"],
-        )
+    params:
+        sheet_dir=sheet_dir,
+        plausible_max_usd=config["plausible_max_usd"],
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.check_sheet --sheet-dir {params.sheet_dir:q}"
+        " --checked-file {output.checked:q} --plausible-max-usd {params.plausible_max_usd}"
 
 
 rule plot_contributions:
@@ -95,12 +94,18 @@ rule plot_contributions:
         chart_phone=FILES.phone_chart("{subject}-{edition}-{lang}"),
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}-{lang}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
-    run:
-        jobs.run("plot_contributions", log=log[0], **chart_arguments(input, output, wildcards))
+    params:
+        fonts=FONTS,
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.plot_contributions --checked-file {input.checked:q}"
+        " --brand-file {input.brand:q} --style-file {input.style:q} --fonts-dir {params.fonts:q} --svg-file {output.chart:q}"
+        " --tall-svg-file {output.chart_tall:q} --phone-svg-file {output.chart_phone:q} --language {wildcards.lang}"
 
 
 rule render_html:
@@ -118,12 +123,21 @@ rule render_html:
         html=FILES.html("{subject}-{edition}-{lang}"),
     log:
         LOGS / "render_html" / "{subject}-{edition}-{lang}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
-    run:
-        jobs.run("render_html", log=log[0], **html_arguments(input, output, wildcards))
+    params:
+        fonts=FONTS,
+        # The page only links to the charts (render_pdf needs them), so they are drawn meanwhile.
+        chart=lambda w: FILES.chart(f"{w.subject}-{w.edition}-{w.lang}"),
+        tall_chart=lambda w: FILES.tall_chart(f"{w.subject}-{w.edition}-{w.lang}"),
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.render_html --checked-file {input.checked:q}"
+        " --chart-file {params.chart:q} --tall-chart-file {params.tall_chart:q} --logo-file {input.logo_on_dark:q}"
+        " --fonts-dir {params.fonts:q} --html-file {output.html:q} --language {wildcards.lang}"
 
 
 rule render_pdf:
@@ -145,12 +159,19 @@ rule render_pdf:
         layout=FILES.layout("{subject}-{edition}-{lang}"),
     log:
         LOGS / "render_pdf" / "{subject}-{edition}-{lang}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    run:
-        jobs.run("render_pdf", log=log[0], **pdf_arguments(input, output, wildcards))
+    params:
+        archival=lambda w, output: ["--archival-file", output.archival] if ARCHIVAL else [],
+        budget=lambda w, input: ["--budget-file", input.budget] if input.budget else [],
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.render_pdf --html-file {input.html:q} --checked-file {input.checked:q}"
+        " --pdf-file {output.pdf:q} --layout-file {output.layout:q} {params.archival:q} {params.budget:q}"
+        " --language {wildcards.lang}"
 
 
 rule report_changes:
@@ -165,19 +186,15 @@ rule report_changes:
         report=FILES.changes("{subject}-{edition}-{lang}"),
     log:
         LOGS / "report_changes" / "{subject}-{edition}-{lang}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
-    run:
-        jobs.run(
-            "report_changes",
-            log=log[0],
-            old_checked=input.old,
-            new_checked=input.new,
-            report_file=output.report,
-            language=wildcards.lang,
-        )
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.report_changes --old-checked {input.old:q} --new-checked {input.new:q}"
+        " --report-file {output.report:q} --language {wildcards.lang}"
 
 
 rule render_review:
@@ -194,12 +211,19 @@ rule render_review:
         review=FILES.review("{subject}-{edition}"),
     log:
         LOGS / "render_review" / "{subject}-{edition}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=400,
         runtime=2,
-    run:
-        jobs.run("render_review", log=log[0], **review_arguments(input, output, wildcards))
+    params:
+        previous=lambda w: (
+            ["--old-checked", previous_checked(w), "--old-pdfs", *review_pdfs(w, previous(w))] if previous(w) else []
+        ),
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.render_review --new-checked {input.checked:q}"
+        " --new-pdfs {input.pdfs:q} --review-file {output.review:q} {params.previous:q}"
 
 
 rule name_first_language:
@@ -212,12 +236,14 @@ rule name_first_language:
         LOGS / "name_first_language" / "{subject}-{edition}{kind}.log",
     wildcard_constraints:
         kind=r"\.pdf|-changes\.md",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=100,
         runtime=1,
-    run:
-        jobs.copy(input[0], output[0])
+    shell:
+        "cp {input:q} {output:q} 2> {log:q}"
 
 
 use rule name_first_language as name_first_language_archival with:

@@ -17,12 +17,18 @@ rule write_site_assets:
         fonts=[SITE / site.web_font(face["file"]) for face in font_faces(load_brand(Path(str(BRAND))))],
     log:
         LOGS / "write_site_assets.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
-    run:
-        jobs.run("write_site_assets", log=log[0], brand_file=input.brand, fonts_dir=FILES.fonts_dir, site_dir=SITE)
+    params:
+        fonts=FONTS,
+        site=SITE,
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.write_site_assets --brand-file {input.brand:q} --fonts-dir {params.fonts:q}"
+        " --site-dir {params.site:q}"
 
 
 rule publish_sheet_files:
@@ -37,18 +43,15 @@ rule publish_sheet_files:
         photos=directory(SITE / site.photos("{subject}-{edition}")),
     log:
         LOGS / "publish_sheet_files" / "{subject}-{edition}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=2,
-    run:
-        jobs.run(
-            "publish_sheet_files",
-            log=log[0],
-            checked_file=input.checked,
-            table_file=output.table,
-            photos_dir=output.photos,
-        )
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.publish_sheet_files --checked-file {input.checked:q}"
+        " --table-file {output.table:q} --photos-dir {output.photos:q}"
 
 
 rule publish_pdf:
@@ -61,13 +64,14 @@ rule publish_pdf:
         archival=SITE / site.archival_pdf("{subject}-{edition}-{lang}"),
     log:
         LOGS / "publish_pdf" / "{subject}-{edition}-{lang}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=100,
         runtime=1,
-    run:
-        jobs.copy(input.pdf, output.pdf)
-        jobs.copy(input.archival, output.archival)
+    shell:
+        "(cp {input.pdf:q} {output.pdf:q} && cp {input.archival:q} {output.archival:q}) 2> {log:q}"
 
 
 rule render_previews:
@@ -80,12 +84,14 @@ rule render_previews:
         previews=directory(SITE / site.previews("{subject}-{edition}-{lang}")),
     log:
         LOGS / "render_previews" / "{subject}-{edition}-{lang}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
-    run:
-        jobs.run("render_previews", log=log[0], pdf_file=input.pdf, previews_dir=output.previews)
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.render_previews --pdf-file {input.pdf:q} --previews-dir {output.previews:q}"
 
 
 rule render_web:
@@ -108,16 +114,22 @@ rule render_web:
         entry=FILES.entry("{subject}-{edition}-{lang}"),
     log:
         LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
     params:
+        site=SITE,
         languages=lambda w: languages(w.subject, w.edition),  # a param: the page is made again when they change
-        site_url=config["site_url"],
+        site_url=["--site-url", config["site_url"]] if config["site_url"] else [],
         site_language=config["site_language"],
-    run:
-        jobs.run("render_web", log=log[0], **web_arguments(input, output, params, wildcards))
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.render_web --checked-file {input.checked:q} --chart-file {input.chart:q}"
+        " --phone-chart-file {input.chart_phone:q} --site-dir {params.site:q} --html-file {output.page:q}"
+        " --entry-file {output.entry:q} --language {wildcards.lang} --languages {params.languages}"
+        " {params.site_url:q} --site-language {params.site_language:q}"
 
 
 rule render_card:
@@ -135,19 +147,17 @@ rule render_card:
         card=SITE / site.card("{subject}-{edition}-{lang}"),
     log:
         LOGS / "render_card" / "{subject}-{edition}-{lang}.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
-    run:
-        jobs.run(
-            "render_card",
-            log=log[0],
-            entry_file=input.entry,
-            fonts_dir=FILES.fonts_dir,
-            logo_file=input.logo,
-            card_file=output.card,
-        )
+    params:
+        fonts=FONTS,
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.render_card --entry-file {input.entry:q} --fonts-dir {params.fonts:q}"
+        " --logo-file {input.logo:q} --card-file {output.card:q}"
 
 
 rule site_index:
@@ -168,17 +178,15 @@ rule site_index:
         ],
     log:
         LOGS / "site_index.log",
+    conda:
+        "../environment.yml"
     threads: 1
     resources:
         mem_mb=300,
         runtime=2,
     params:
+        language=config["site_language"],
         entries=[FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
-    run:
-        jobs.run(
-            "render_site_index",
-            log=log[0],
-            entry_files=params.entries,
-            index_file=output.index,
-            language=config["site_language"],
-        )
+    shell:
+        "python -m factsheet.job --log {log:q} factsheet.stages.render_site_index --entry-files {params.entries:q}"
+        " --index-file {output.index:q} --language {params.language:q}"

@@ -74,7 +74,7 @@ def test_the_stage_list_is_the_rules_stages_and_each_is_a_script():
     from factsheet.stages import STAGES
 
     workflow = "".join(p.read_text(encoding="utf-8") for p in [ROOT / "Snakefile", *(ROOT / "rules").glob("*.smk")])
-    run_by_rules = set(re.findall(r'jobs\.run\(\s*"(\w+)"', workflow))
+    run_by_rules = set(re.findall(r"python -m factsheet\.job --log \{log:q\} factsheet\.stages\.(\w+)", workflow))
     preview = (PACKAGE / "commands" / "preview.py").read_text(encoding="utf-8")
     run_by_preview = set(re.findall(r'self\.run\("(\w+)"', preview))
     assert run_by_rules | run_by_preview == set(STAGES)

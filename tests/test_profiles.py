@@ -39,7 +39,6 @@ def test_the_expected_profiles_exist():
 @pytest.mark.parametrize("profile", PROFILES)
 def test_profile_settings_are_sound(profile):
     settings = yaml.safe_load((ROOT / "profiles" / profile / "config.yaml").read_text(encoding="utf-8"))
-    assert settings["force-use-threads"] is True  # run: blocks fork their stage from a warm process
     if profile != "default":
         assert settings["executor"] == profile
         assert settings["default-resources"]["mem_mb"] >= 1000

@@ -169,7 +169,7 @@ def stage_jobs(command):
         jobs = []
         for process in command.children(recursive=True):
             try:
-                if "multiprocessing.forkserver" in " ".join(process.parent().cmdline()) and any(
+                if "factsheet.warm" in " ".join(process.parent().cmdline()) and any(
                         f"{os.sep}logs{os.sep}" in file.path for file in process.open_files()):
                     jobs.append(process)
             except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
@@ -219,31 +219,6 @@ def test_kill_9_then_make_gives_the_outputs_of_a_clean_build_and_leaves_no_proce
     assert "Traceback" not in said and "Exception" not in said, said
     assert outputs_digest(workdir / "output") == clean_site_build[1]
     assert not ended_within(recovery.build_processes(workdir / "output"), MAX_LINGER)
-
-
-def test_the_warm_process_and_its_jobs_end_with_the_process_that_started_them(tmp_path):
-    # A process starts a forkserver that preloads the warm process's module, and a job in it that would sleep
-    # for a minute; then it is killed outright.
-    script = textwrap.dedent(f"""
-        import multiprocessing, os, time
-        os.environ[{recovery.WARM_PARENT_VARIABLE!r}] = str(os.getpid())
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["factsheet.warm"])
-        job = context.Process(target=time.sleep, args=(60,))
-        job.start()
-        print(job.pid, flush=True)
-        time.sleep(60)
-    """)
-    starter = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    job = psutil.Process(int(starter.stdout.readline()))
-    server = job.parent()
-    assert server.pid != starter.pid
-    starter.kill()
-    starter.wait()
-    left = ended_within([server, job], MAX_LINGER)
-    for process in left:
-        process.kill()
-    assert not left, "the warm process or its job outlived the process that started them"
 
 
 def test_processes_of_a_stopped_build_are_waited_for_then_stopped(tmp_path):

@@ -1,17 +1,18 @@
-"""Stages in warm processes (the standard library's forkserver): each job is a fresh fork, writes its own
-log, and every way a job can end is reported; every stage also runs alone from the shell."""
+"""A rule's job (factsheet/job.py) and the build's warm process (factsheet/warm.py): each job is a fresh fork
+of the warm process, writes its own log, and every way a job can end is reported; without a warm process the
+job's command runs its stage itself; every stage also runs alone from the shell."""
 
 import json
 import os
 import subprocess
 import sys
-import textwrap
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 
-from factsheet import jobs
+from factsheet import job, warm
 
 from conftest import CANADA, ROOT
 
@@ -27,7 +28,7 @@ from factsheet.errors import DataError, Problem
 CALLS = []
 
 
-def main(how, out):
+def main(how: str, out: Path) -> None:
     CALLS.append(how)  # a job sees only its own calls: each is a fresh fork
     Path(out).write_text(f"{os.getpid()} {len(CALLS)}", encoding="utf-8")
     print("a message of the stage")
@@ -43,17 +44,6 @@ def main(how, out):
         time.sleep(float(how.split()[1]))
 '''
 
-
-@pytest.fixture(scope="module")
-def fake_stage(tmp_path_factory):
-    """The fake stage module above, importable by this process and so by the forkserver it starts."""
-    folder = tmp_path_factory.mktemp("modules")
-    (folder / "fake_stage.py").write_text(textwrap.dedent(FAKE_STAGE), encoding="utf-8")
-    sys.path.insert(0, str(folder))
-    yield "fake_stage"
-    sys.path.remove(str(folder))
-
-
 PROBE_STAGE = '''
 import gc
 import json
@@ -61,7 +51,7 @@ import sys
 from pathlib import Path
 
 
-def main(out):
+def main(out: Path) -> None:
     try:
         import hypothesis  # noqa: F401
         importable = True
@@ -73,91 +63,130 @@ def main(out):
 
 
 @pytest.fixture(scope="module")
-def probe_stage(fake_stage):
-    """A stage reporting what the warm process left its jobs, beside the fake stage (so importable alike)."""
-    folder = next(p for p in sys.path if os.path.isfile(os.path.join(p, "fake_stage.py")))
-    with open(os.path.join(folder, "probe_stage.py"), "w", encoding="utf-8") as module:
-        module.write(PROBE_STAGE)
-    return "probe_stage"
+def server(tmp_path_factory):
+    """A warm process started as a build starts it, in a folder holding the fake stages above (`python -m`
+    finds modules in the folder it starts in, as a build's in its checkout); the Popen of it."""
+    folder = tmp_path_factory.mktemp("modules")
+    (folder / "fake_stage.py").write_text(FAKE_STAGE, encoding="utf-8")
+    (folder / "probe_stage.py").write_text(PROBE_STAGE, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(warm.ADDRESS_VARIABLE, raising=False)
+        patch.delenv(warm.FRESH_PROCESSES, raising=False)
+        patch.chdir(folder)
+        process = warm.start()
+        assert process is not None and os.environ.get(warm.ADDRESS_VARIABLE)
+        patch.chdir(ROOT)
+        yield process
+        process.kill()
+        process.wait()
 
 
-def forkservers():
-    return [p for p in psutil.Process().children() if "forkserver" in " ".join(p.cmdline())]
+def fake(tmp_path, name, how="fine", **options) -> int:
+    return job.run("fake_stage", ["--how", how, "--out", str(tmp_path / f"{name}.txt")], tmp_path / f"{name}.log",
+                   **options)
 
 
-def test_each_job_runs_in_a_fresh_fork_and_writes_its_own_log(fake_stage, tmp_path):
-    jobs.run(fake_stage, log=tmp_path / "logs" / "a.log", how="fine", out=tmp_path / "a.txt")
-    jobs.run(fake_stage, log=tmp_path / "logs" / "b.log", how="fine", out=tmp_path / "b.txt")
+def test_each_job_runs_in_a_fresh_fork_of_the_warm_process_and_writes_its_own_log(server, tmp_path):
+    assert fake(tmp_path, "a") == fake(tmp_path, "b") == 0
     (pid_a, calls_a), (pid_b, calls_b) = ((tmp_path / f"{n}.txt").read_text().split() for n in "ab")
-    assert pid_a != pid_b and pid_a != str(os.getpid())
+    assert pid_a != pid_b and str(os.getpid()) not in (pid_a, pid_b)
     assert calls_a == calls_b == "1"  # nothing a job did is seen by the next
-    log = (tmp_path / "logs" / "a.log").read_text()
+    log = (tmp_path / "a.log").read_text()
     assert "a message of the stage" in log and "a warning of the stage" in log  # in the job's own log
     assert "fake_stage: " in log and "peak RSS" in log
 
 
-def test_every_problem_of_a_job_is_printed_and_logged_one_line_each(fake_stage, tmp_path, capsys):
-    with pytest.raises(jobs.StageFailed):
-        jobs.run(fake_stage, log=tmp_path / "a.log", how="problems", out=tmp_path / "a.txt")
+def test_every_problem_of_a_job_is_printed_and_logged_one_line_each(server, tmp_path, capsys):
+    assert fake(tmp_path, "a", "problems") == 1
     expected = ["error: data/x/2023/contributions.csv, row 4: the amount is negative",
                 "error: data/x/2023/sheet.yaml, key title: is empty"]
     assert capsys.readouterr().err.splitlines() == expected
     assert [line for line in (tmp_path / "a.log").read_text().splitlines() if line.startswith("error")] == expected
 
 
-def test_an_internal_error_is_one_line_and_the_traceback_only_when_debugging(fake_stage, tmp_path, capsys,
-                                                                             monkeypatch):
+def test_an_internal_error_is_one_line_and_its_traceback_goes_to_the_log(server, tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("FACTSHEET_DEBUG", raising=False)
-    with pytest.raises(jobs.StageFailed):
-        jobs.run(fake_stage, log=tmp_path / "a.log", how="bug", out=tmp_path / "a.txt")
-    err = capsys.readouterr().err
-    assert err.splitlines() == ["error: the fake_stage stage failed unexpectedly (ZeroDivisionError: division by "
-                                "zero); run the build again with FACTSHEET_DEBUG=1 for the details"]
-    assert "Traceback" not in (tmp_path / "a.log").read_text()
-    monkeypatch.setenv("FACTSHEET_DEBUG", "1")
-    with pytest.raises(jobs.StageFailed):
-        jobs.run(fake_stage, log=tmp_path / "b.log", how="bug", out=tmp_path / "b.txt")
-    assert "Traceback" in (tmp_path / "b.log").read_text()
+    assert fake(tmp_path, "a", "bug") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: the fake_stage stage failed unexpectedly (ZeroDivisionError: division by zero); its traceback is in "
+        "its log (FACTSHEET_DEBUG=1 shows it here)"]
+    assert "Traceback" in (tmp_path / "a.log").read_text()
+    monkeypatch.setenv("FACTSHEET_DEBUG", "1")  # the job's setting, not the warm process's
+    assert fake(tmp_path, "b", "bug") == 2
+    assert "Traceback" in capsys.readouterr().err
 
 
-def test_jobs_get_the_libraries_loaded_and_frozen_and_not_the_test_library_pandera_would_import(
-        probe_stage, tmp_path):
-    import json
-
+def test_jobs_get_the_libraries_loaded_and_frozen_and_not_the_test_library_pandera_would_import(server, tmp_path):
     pytest.importorskip("hypothesis")  # installed with the tests: pandera imports it whenever it can
-    jobs.run(probe_stage, log=tmp_path / "probe.log", out=tmp_path / "facts.json")
+    assert job.run("probe_stage", ["--out", str(tmp_path / "facts.json")], tmp_path / "probe.log") == 0
     facts = json.loads((tmp_path / "facts.json").read_text(encoding="utf-8"))
     assert facts["pandera checks"]  # pandera's checks are loaded, without hypothesis
     assert not facts["hypothesis"]
     assert facts["frozen"] > 100_000  # the libraries' objects, out of the collector's sight
 
 
-def test_a_killed_job_fails_with_a_clear_message_and_the_next_job_runs(fake_stage, tmp_path, capsys):
-    with pytest.raises(jobs.StageFailed):
-        jobs.run(fake_stage, log=tmp_path / "a.log", how="killed", out=tmp_path / "a.txt")
+def test_a_killed_job_fails_with_a_clear_message_and_the_next_job_runs(server, tmp_path, capsys):
+    assert fake(tmp_path, "a", "killed") == 128 + 9
     assert "error: the fake_stage stage was stopped by signal 9" in capsys.readouterr().err
-    jobs.run(fake_stage, log=tmp_path / "b.log", how="fine", out=tmp_path / "b.txt")
+    assert fake(tmp_path, "b") == 0
 
 
-def test_a_dead_warm_process_is_replaced(fake_stage, tmp_path):
-    jobs.run(fake_stage, log=tmp_path / "a.log", how="fine", out=tmp_path / "a.txt")
-    (server,) = forkservers()
-    server.kill()  # (not reaped here: the standard library finds it dead when it next needs it)
-    deadline = time.monotonic() + 10
-    while server.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
-        time.sleep(0.05)
-    jobs.run(fake_stage, log=tmp_path / "b.log", how="fine", out=tmp_path / "b.txt")
-    (replacement,) = forkservers()
-    assert replacement.pid != server.pid
+def test_a_stopped_command_stops_its_job(server, tmp_path):
+    # Snakemake stops a job by stopping its command: the job's fork is stopped too (SIGTERM: a stage removes its
+    # temporary files on the way out)
+    command = subprocess.Popen([sys.executable, "-m", "factsheet.job", "--log", str(tmp_path / "a.log"),
+                                "fake_stage", "--how", "sleep 60", "--out", str(tmp_path / "a.txt")])
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "a.txt").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    forked = psutil.Process(int((tmp_path / "a.txt").read_text().split()[0]))
+    assert forked.parent().pid == server.pid
+    command.kill()
+    command.wait()
+    _, alive = psutil.wait_procs([forked], timeout=5)
+    assert not alive
 
 
-@pytest.mark.parametrize("stage", ["check_sheet", "plot_contributions", "render_html", "render_pdf",
-                                   "report_changes", "write_brand_assets"])
-def test_every_stage_documents_its_command_line(stage):
-    done = subprocess.run([sys.executable, "-m", f"factsheet.stages.{stage}", "--help"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+def test_jobs_started_and_ended_from_many_threads_at_once_all_succeed(server, tmp_path):
+    # Snakemake runs jobs in threads; the exit status of each must reach its own thread
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(n):
+        return fake(tmp_path, str(n), f"sleep {n % 7 / 100}", quiet=True)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(one, range(80))) == {0}
+    assert len(list(tmp_path.glob("*.txt"))) == 80
+
+
+def test_without_a_warm_process_a_job_runs_its_stage_itself(tmp_path):
+    # a failed job's command, copied from Snakemake's message and run by hand
+    env = {name: value for name, value in os.environ.items() if name != warm.ADDRESS_VARIABLE}
+    done = subprocess.run([sys.executable, "-m", "factsheet.job", "--log", str(tmp_path / "check.log"),
+                           "factsheet.stages.check_sheet", "--sheet-dir", str(CANADA),
+                           "--checked-file", str(tmp_path / "checked.json")],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"usage: python -m factsheet.stages.{stage}") and "Stage:" in done.stdout
+    assert "check_sheet: " in (tmp_path / "check.log").read_text() and (tmp_path / "checked.json").is_file()
+    assert done.stdout == ""  # the stage's output is in its log
+
+
+def test_the_warm_process_writes_nothing_to_the_builds_output_and_ends_with_its_starter(tmp_path):
+    # a warm process still importing when a build with nothing to do ends holds no pipe of the build open; it
+    # removes its folder (the socket) when it ends
+    script = ("import os, sys; from factsheet import warm; p = warm.start(); "
+              "print(p.pid, os.environ[warm.ADDRESS_VARIABLE], flush=True); sys.stdin.read()")
+    env = {name: value for name, value in os.environ.items() if name != warm.ADDRESS_VARIABLE}
+    starter = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True, env=env)
+    pid, address = starter.stdout.readline().split()
+    server = psutil.Process(int(pid))
+    assert {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in (1, 2)} == {os.devnull}
+    assert Path(address).exists() and oct(Path(address).parent.stat().st_mode)[-3:] == "700"
+    starter.kill()
+    starter.wait()
+    _, alive = psutil.wait_procs([server], timeout=5)
+    assert not alive and not Path(address).parent.exists()
 
 
 def test_a_stage_runs_alone_from_the_shell(tmp_path):
@@ -176,41 +205,13 @@ def test_a_stage_runs_alone_from_the_shell(tmp_path):
     assert "Traceback" not in done.stderr and not (tmp_path / "checked2.json").exists()
 
 
-
-def test_jobs_started_and_ended_from_many_threads_at_once_all_succeed(fake_stage, tmp_path):
-    # Snakemake runs jobs in threads; the exit status of each must reach its own thread (the standard
-    # library reads it once, from whichever thread asks first: without factsheet.stages serialising the
-    # starts and collections, real builds saw statuses of 255 for jobs that had succeeded).
-    from concurrent.futures import ThreadPoolExecutor
-
-    def job(n):
-        jobs.run(fake_stage, log=tmp_path / f"{n}.log", how=f"sleep {n % 7 / 100}", out=tmp_path / f"{n}.txt")
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(job, range(80)))
-    assert len(list(tmp_path.glob("*.txt"))) == 80
-
-
-EARLY_SERVER = """
-import os
-import psutil
-from factsheet import jobs
-jobs.start_early()
-print("still ours", flush=True)
-servers = [c for c in psutil.Process().children() if "multiprocessing.forkserver" in " ".join(c.cmdline())]
-for server in servers:
-    print(os.readlink(f"/proc/{server.pid}/fd/1"), os.readlink(f"/proc/{server.pid}/fd/2"))
-"""
-
-
-def test_the_warm_process_started_first_writes_nothing_to_the_builds_output():
-    # it is started before Snakemake, with /dev/null as its output (each job writes to its own log): a server
-    # still importing when a build with nothing to do ends holds no pipe of the build open
-    done = subprocess.run([sys.executable, "-c", EARLY_SERVER], capture_output=True, text=True, timeout=60)
+@pytest.mark.parametrize("stage", ["check_sheet", "plot_contributions", "render_html", "render_pdf",
+                                   "report_changes", "write_brand_assets"])
+def test_every_stage_documents_its_command_line(stage):
+    done = subprocess.run([sys.executable, "-m", f"factsheet.stages.{stage}", "--help"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0] == "still ours"  # this process's own output is back in place
-    assert lines[1:] == [f"{os.devnull} {os.devnull}"]
+    assert done.stdout.startswith(f"usage: python -m factsheet.stages.{stage}") and "Stage:" in done.stdout
 
 
 def test_makes_snakemake_process_is_snakemakes_command_line_and_returns_its_status(tmp_path):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from factsheet import jobs, paths, recovery, site, stale
+from factsheet import paths, recovery, site, stale, warm
 from factsheet.editions import find_sheets, sheet_languages
 from factsheet.outputs import Outputs
 
@@ -187,7 +187,7 @@ def main(argv: list[str]) -> int:
         return 1
     env = {**os.environ, "PYTHONUNBUFFERED": "1", recovery.BUILD_VARIABLE: str(out.resolve())}
     prepare(out, env)
-    jobs.compile_modules()
+    warm.compile_modules()
     # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
     found, bad_folders = find_sheets(ROOT / config.get("data_dir", "data"))
     if config.get("sheets"):

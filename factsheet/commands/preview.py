@@ -3,7 +3,7 @@
 Builds one sheet in one language into output/preview/ and serves its web page and its PDF on
 http://127.0.0.1:PORT/. It then watches the sheet's folder and the templates (the brand file among them):
 on every save it rebuilds what the change needs with the build's own stages, each in a fresh fork of a
-process that imported the libraries once (factsheet/jobs.py): the web page first, then the PDF beside
+process that imported the libraries once (factsheet/warm.py): the web page first, then the PDF beside
 it. The open page reloads by itself. A problem is shown in the page, the same line the build prints, and
 the last good version stays in place until the problem is fixed. Ctrl-C stops the preview.
 """
@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factsheet import brand, jobs, paths, site
+from factsheet import brand, job, paths, site, warm
 from factsheet.editions import sheet_languages
-from factsheet.files import shown_as_given
+from factsheet.files import copy_file, shown_as_given
 from factsheet.outputs import Outputs
 from factsheet.recovery import BuildLock, BuildRunning
 
@@ -98,8 +98,8 @@ class SheetPreview:
     def run(self, stage: str, **arguments) -> None:
         log = self.out.log(stage, self.name)
         try:
-            jobs.run(stage, log=log, **arguments)
-        except jobs.StageFailed:
+            job.run_stage(stage, log=log, **arguments)
+        except job.StageFailed:
             text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
             lines = [line for line in text.splitlines() if line.startswith("error: ")]
             raise Problems(lines or [f"error: the {stage} stage stopped (its log: {log})"]) from None
@@ -107,8 +107,8 @@ class SheetPreview:
     def brand_assets(self) -> None:
         self.run("write_brand_assets", brand_file=paths.BRAND_FILE, style_file=self.out.style,
                  logo_on_dark=self.out.logo_on_dark, fonts_dir=self.out.fonts_dir,
-                 language_logos={code: self.out.logo_on_dark_in(code)
-                                 for code in brand.logo_languages(brand.load_brand())})
+                 logo_languages=(codes := brand.logo_languages(brand.load_brand())),
+                 language_logos=[self.out.logo_on_dark_in(code) for code in codes])
 
     def site_assets(self) -> None:
         self.run("write_site_assets", brand_file=paths.BRAND_FILE, fonts_dir=self.out.fonts_dir,
@@ -160,7 +160,7 @@ class SheetPreview:
         else:
             if self.staged(self.out.pdf(self.name)).is_file():
                 self.staged(self.out.pdf(self.name)).replace(self.out.pdf(self.name))
-            jobs.copy(self.out.pdf(self.name), self.out.site / site.pdf(self.name))
+            copy_file(self.out.pdf(self.name), self.out.site / site.pdf(self.name))
 
     def page_images(self) -> None:
         self.run("render_previews", pdf_file=self.out.pdf(self.name),
@@ -402,8 +402,8 @@ def main(argv: list[str]) -> int:
     threading.Thread(target=server.serve_forever, daemon=True, name="preview-server").start()
     address = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
-        jobs.compile_modules()
-        jobs.warm_up()
+        warm.compile_modules()
+        warm.start()
         print(f"Building {args.sheet} ({language}) into {shown_as_given(args.output_dir)}/ ...", flush=True)
         timings = preview.rebuild()
         print(f"Preview of {args.sheet} ({language}): {address} (the PDF: {address}{ENDPOINT[1:]}pdf)",
@@ -416,7 +416,7 @@ def main(argv: list[str]) -> int:
             timings = preview.rebuild(changed)
             print(f"{time.strftime('%H:%M:%S')} {describe(changed)}: {report(timings, preview)}", flush=True)
     except KeyboardInterrupt:
-        jobs.stop_all()  # a rebuild's threads may be running stages: they stop too
+        job.stop_all()  # a rebuild's threads may be running stages: they stop too
         print("Preview stopped.", flush=True)
     finally:
         server.shutdown()

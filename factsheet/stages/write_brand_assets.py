@@ -26,16 +26,18 @@ def warm_font_cache(brand: dict) -> list[Path]:
 
 
 def main(brand_file: Path = paths.BRAND_FILE, style_file: Path | None = None, logo_on_dark: Path | None = None,
-         fonts_dir: Path | None = None, language_logos: dict[str, Path] | None = None) -> None:
+         fonts_dir: Path | None = None, logo_languages: list[str] | None = None,
+         language_logos: list[Path] | None = None) -> None:
     """Cut the static fonts the brand needs into the environment's cache (once), and write whichever of the
-    style, the logo and the copies of the fonts are asked for."""
+    style, the logo, the logos of ``logo_languages`` (to ``language_logos``, in the same order) and the copies
+    of the fonts are asked for."""
     brand = load_brand(Path(brand_file))
     fonts = warm_font_cache(brand)
     if style_file:
         write_text(style_file, mplstyle(brand))
     if logo_on_dark:
         write_text(logo_on_dark, logo_in(brand, brand["colours"]["white"], Path(brand_file).parent))
-    for language, file in (language_logos or {}).items():  # the logos of the languages with their own
+    for language, file in zip(logo_languages or [], language_logos or [], strict=True):  # languages with their own
         write_text(file, logo_in(brand, brand["colours"]["white"], Path(brand_file).parent, language))
     for face, cut in zip(font_faces(brand), fonts, strict=True) if fonts_dir else ():
         with atomic_path(Path(fonts_dir) / face["file"]) as tmp:
