@@ -107,7 +107,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 # the executor plugins, which stay out of .venv: Snakemake imports every installed plugin on start.
 $(CLUSTER)/.ready: $(READY) requirements-cluster.lock
 	test -x $(CLUSTER)/bin/python || $(BIN)/python -m venv --without-pip $(CLUSTER)
-	$(BIN)/python -c 'import sysconfig; print(f"import site; site.addsitedir({sysconfig.get_path(\"purelib\")!r})")' > \
+	$(BIN)/python -c 'import sysconfig; print("import site; site.addsitedir(%r)" % sysconfig.get_path("purelib"))' > \
 	  "$$($(CLUSTER)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/factsheet-pipeline.pth"
 	$(BIN)/python -m pip --python $(CLUSTER)/bin/python install --quiet --disable-pip-version-check --no-deps \
 	  -r requirements-cluster.lock
