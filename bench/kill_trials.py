@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psutil
 
-from factsheet.recovery import build_processes
+from factsheet.workflow.recovery import build_processes
 from tests.conftest import copy_checkout  # a fresh clone's files, as the tests copy them
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -46,10 +46,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factsheet.editions import sheet_languages
-from factsheet.outputs import Outputs
+from factsheet.model.editions import sheet_languages
 from factsheet.paths import CLUSTER_PYTHON
-from factsheet.warm import FRESH_PROCESSES, LIBRARIES, stage_modules
+from factsheet.workflow.outputs import Outputs
+from factsheet.workflow.warm import FRESH_PROCESSES, LIBRARIES, stage_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -175,7 +175,7 @@ def snakemake_alone(tmp: Path) -> float:
     empty = tmp / "empty-workflow"
     empty.mkdir(parents=True, exist_ok=True)
     (empty / "Snakefile").write_text("rule all:\n    input: []\n", encoding="utf-8")
-    command = [sys.executable, "-m", "factsheet.snakemake_process", "--cores", str(CORES), "--quiet", "all"]
+    command = [sys.executable, "-m", "factsheet.workflow.snakemake_process", "--cores", str(CORES), "--quiet", "all"]
     return timed(command, empty, dict(os.environ))[0]
 
 

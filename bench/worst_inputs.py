@@ -22,7 +22,8 @@ import threading
 import time
 from pathlib import Path
 
-from factsheet import contributions, markdown, paths, sheet, validate
+from factsheet import paths
+from factsheet.model import contributions, markdown, sheet, validate
 from tests.conftest import copy_checkout, first_language_only  # as the tests copy and reduce a sheet
 
 ROOT = Path(__file__).resolve().parents[1]

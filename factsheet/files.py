@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import DataError, Problem
+from factsheet.errors import DataError, Problem
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ BRAND_FILE = BRAND_DIR / "brand.yaml"
 LABELS_DIR = TEMPLATES_DIR / "labels"
 STYLESHEET = TEMPLATES_DIR / "factsheet.css"
 SHEET_TEMPLATE = "factsheet.html.j2"
-# The web edition's templates and stylesheet (output/site/, see factsheet/site.py).
+# The web edition's templates and stylesheet (output/site/, see factsheet/web/site.py).
 WEB_TEMPLATES_DIR = TEMPLATES_DIR / "web"
 WEB_STYLESHEET = WEB_TEMPLATES_DIR / "site.css"
 DATA_DIR = PROJECT_ROOT / "data"

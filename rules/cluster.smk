@@ -34,7 +34,7 @@ rule build_batch:
         targets=lambda w: [str(t) for t in finished(BATCHES[int(w.batch)])],
     shell:
         # the local build of the batch's sheets (make's Snakemake), then the batch's summary
-        "(python -m factsheet.snakemake_process --cores {threads} --nolock --logger factsheet"
+        "(python -m factsheet.workflow.snakemake_process --cores {threads} --nolock --logger factsheet"
         " --config sheets={params.sheets:q} batch_size=0 archival={params.archival} data_dir={params.data_dir:q}"
         " output_dir={params.output_dir:q} -- {params.targets:q}"
         " && printf '%s\\n' {params.targets:q} > {output.summary:q}) > {log:q} 2>&1"

@@ -1,5 +1,5 @@
 # Shared by the workflow's rules. The sheets to build, the files a job reads, and the names of the files
-# the jobs write (factsheet/outputs.py names them).
+# the jobs write (factsheet/workflow/outputs.py names them).
 
 import functools
 import json
@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from factsheet.brand import font_faces, load_brand, logo_languages
-from factsheet.editions import (
+from factsheet.render.brand import font_faces, load_brand, logo_languages
+from factsheet.model.editions import (
     EDITION_RULE,
     LANGUAGE_RULE,
     SUBJECT_RULE,
@@ -16,12 +16,13 @@ from factsheet.editions import (
     previous_edition,
     sheet_languages,
 )
-from factsheet import site, warm
-from factsheet.outputs import Outputs
+from factsheet.web import site
+from factsheet.workflow import warm
+from factsheet.workflow.outputs import Outputs
 
 DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
-FILES = Outputs(OUT)  # the name of every file the rules write (factsheet/outputs.py)
+FILES = Outputs(OUT)  # the name of every file the rules write (factsheet/workflow/outputs.py)
 LOGS = FILES.logs
 SITE = FILES.site
 FONTS = FILES.fonts_dir  # the brand's static fonts, which the pages and charts use
@@ -29,8 +30,8 @@ FONTS = FILES.fonts_dir  # the brand's static fonts, which the pages and charts 
 ARCHIVAL = config["archival"] or config["site"]
 
 
-# A rule's command is its stage's command line, run by factsheet/job.py (in a fresh fork of the build's warm
-# process, factsheet/warm.py, when there is one). Its `python` is the one running Snakemake, as if its
+# A rule's command is its stage's command line, run by factsheet/workflow/job.py (in a fresh fork of the build's warm
+# process, factsheet/workflow/warm.py, when there is one). Its `python` is the one running Snakemake, as if its
 # environment were activated (or, with --use-conda, the rule's environment).
 envvars:
     "PATH",
@@ -82,7 +83,7 @@ STAGE_MODULES = [source(p) for p in sorted(Path(workflow.basedir, "factsheet", "
 
 onstart:
     # The warm process imports the libraries while the first jobs are being scheduled (make starts it before
-    # Snakemake: factsheet/snakemake_process.py).
+    # Snakemake: factsheet/workflow/snakemake_process.py).
     warm.start()
     if config["site"] and not config["site_url"]:
         print(

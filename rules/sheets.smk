@@ -45,7 +45,7 @@ rule write_brand_assets:
         fonts=FONTS,
         logo_languages=LOGO_LANGUAGES,
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.write_brand_assets --brand-file {input.brand:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.write_brand_assets --brand-file {input.brand:q}"
         " --style-file {output.style:q} --logo-on-dark {output.logo_on_dark:q} --fonts-dir {params.fonts:q}"
         " --logo-languages {params.logo_languages} --language-logos {output.language_logos:q}"
 
@@ -74,7 +74,7 @@ rule check_sheet:
         sheet_dir=sheet_dir,
         plausible_max_usd=config["plausible_max_usd"],
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.check_sheet --sheet-dir {params.sheet_dir:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.check_sheet --sheet-dir {params.sheet_dir:q}"
         " --checked-file {output.checked:q} --plausible-max-usd {params.plausible_max_usd}"
 
 
@@ -103,7 +103,7 @@ rule plot_contributions:
     params:
         fonts=FONTS,
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.plot_contributions --checked-file {input.checked:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.plot_contributions --checked-file {input.checked:q}"
         " --brand-file {input.brand:q} --style-file {input.style:q} --fonts-dir {params.fonts:q} --svg-file {output.chart:q}"
         " --tall-svg-file {output.chart_tall:q} --phone-svg-file {output.chart_phone:q} --language {wildcards.lang}"
 
@@ -135,7 +135,7 @@ rule render_html:
         chart=lambda w: FILES.chart(f"{w.subject}-{w.edition}-{w.lang}"),
         tall_chart=lambda w: FILES.tall_chart(f"{w.subject}-{w.edition}-{w.lang}"),
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.render_html --checked-file {input.checked:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_html --checked-file {input.checked:q}"
         " --chart-file {params.chart:q} --tall-chart-file {params.tall_chart:q} --logo-file {input.logo_on_dark:q}"
         " --fonts-dir {params.fonts:q} --html-file {output.html:q} --language {wildcards.lang}"
 
@@ -169,7 +169,7 @@ rule render_pdf:
         archival=lambda w, output: ["--archival-file", output.archival] if ARCHIVAL else [],
         budget=lambda w, input: ["--budget-file", input.budget] if input.budget else [],
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.render_pdf --html-file {input.html:q} --checked-file {input.checked:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_pdf --html-file {input.html:q} --checked-file {input.checked:q}"
         " --pdf-file {output.pdf:q} --layout-file {output.layout:q} {params.archival:q} {params.budget:q}"
         " --language {wildcards.lang}"
 
@@ -193,7 +193,7 @@ rule report_changes:
         mem_mb=300,
         runtime=2,
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.report_changes --old-checked {input.old:q} --new-checked {input.new:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.report_changes --old-checked {input.old:q} --new-checked {input.new:q}"
         " --report-file {output.report:q} --language {wildcards.lang}"
 
 
@@ -222,7 +222,7 @@ rule render_review:
             ["--old-checked", previous_checked(w), "--old-pdfs", *review_pdfs(w, previous(w))] if previous(w) else []
         ),
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.render_review --new-checked {input.checked:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_review --new-checked {input.checked:q}"
         " --new-pdfs {input.pdfs:q} --review-file {output.review:q} {params.previous:q}"
 
 

@@ -1,4 +1,4 @@
-# The web edition: <output_dir>/site/ (factsheet/site.py names its files).
+# The web edition: <output_dir>/site/ (factsheet/web/site.py names its files).
 
 
 rule write_site_assets:
@@ -27,7 +27,7 @@ rule write_site_assets:
         fonts=FONTS,
         site=SITE,
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.write_site_assets --brand-file {input.brand:q} --fonts-dir {params.fonts:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.write_site_assets --brand-file {input.brand:q} --fonts-dir {params.fonts:q}"
         " --site-dir {params.site:q}"
 
 
@@ -50,7 +50,7 @@ rule publish_sheet_files:
         mem_mb=500,
         runtime=2,
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.publish_sheet_files --checked-file {input.checked:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.publish_sheet_files --checked-file {input.checked:q}"
         " --table-file {output.table:q} --photos-dir {output.photos:q}"
 
 
@@ -91,7 +91,7 @@ rule render_previews:
         mem_mb=300,
         runtime=2,
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.render_previews --pdf-file {input.pdf:q} --previews-dir {output.previews:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_previews --pdf-file {input.pdf:q} --previews-dir {output.previews:q}"
 
 
 rule render_web:
@@ -126,7 +126,7 @@ rule render_web:
         site_url=["--site-url", config["site_url"]] if config["site_url"] else [],
         site_language=config["site_language"],
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.render_web --checked-file {input.checked:q} --chart-file {input.chart:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_web --checked-file {input.checked:q} --chart-file {input.chart:q}"
         " --phone-chart-file {input.chart_phone:q} --site-dir {params.site:q} --html-file {output.page:q}"
         " --entry-file {output.entry:q} --language {wildcards.lang} --languages {params.languages}"
         " {params.site_url:q} --site-language {params.site_language:q}"
@@ -156,7 +156,7 @@ rule render_card:
     params:
         fonts=FONTS,
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.render_card --entry-file {input.entry:q} --fonts-dir {params.fonts:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_card --entry-file {input.entry:q} --fonts-dir {params.fonts:q}"
         " --logo-file {input.logo:q} --card-file {output.card:q}"
 
 
@@ -188,5 +188,5 @@ rule site_index:
         language=config["site_language"],
         entries=[FILES.entry(f"{s}-{e}-{code}") for s, e, code in site_pages()],
     shell:
-        "python -m factsheet.job --log {log:q} factsheet.stages.render_site_index --entry-files {params.entries:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_site_index --entry-files {params.entries:q}"
         " --index-file {output.index:q} --language {params.language:q}"

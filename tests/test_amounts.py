@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factsheet.amounts import LIMIT, parse_amount
+from factsheet.model.amounts import LIMIT, parse_amount
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

@@ -185,7 +185,7 @@ def checked_in_process(case: dict, tmp_path: Path, monkeypatch) -> tuple[str, di
     """The case's sheet checked as check_sheet does, from a folder like a checkout's (paths shown relative to it):
     the lines the build would print, and data/'s digest before and after."""
     from factsheet.errors import DataError
-    from factsheet.validate import checked_sheet
+    from factsheet.model.validate import checked_sheet
 
     sheet_dir = tmp_path / SHEET
     shutil.copytree(ROOT / SHEET, sheet_dir, symlinks=True)

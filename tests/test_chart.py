@@ -7,10 +7,10 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from factsheet.brand import font_faces, font_stack, load_brand, mplstyle, static_font
-from factsheet.figures import compute
-from factsheet.formatting import Formatter, load_labels
-from factsheet.sheet import load_sheet
+from factsheet.model.figures import compute
+from factsheet.model.sheet import load_sheet
+from factsheet.render.brand import font_faces, font_stack, load_brand, mplstyle, static_font
+from factsheet.render.formatting import Formatter, load_labels
 from factsheet.stages.plot_contributions import chart_title, draw, register_fonts, svg_text
 
 from conftest import CANADA

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from factsheet.contributions import tidy
 from factsheet.errors import DataError
+from factsheet.model.contributions import tidy
 
 STREAMS = ["assessed", "voluntary"]
 SOURCE = Path("t.csv")

@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from factsheet.contributions import ROW, read_raw, read_tidy, tidy, write_tidy
 from factsheet.errors import DataError
+from factsheet.model.contributions import ROW, read_raw, read_tidy, tidy, write_tidy
 
 STREAMS = ["assessed", "voluntary"]
 SOURCE = Path("/data/sheet/contributions.csv")

@@ -8,13 +8,13 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from factsheet import checked, markdown
-from factsheet.brand import load_brand, logo_in, logo_languages
-from factsheet.figures import compute
-from factsheet.formatting import Formatter, load_labels
-from factsheet.languages import in_language
-from factsheet.page import context, render, rounding_shows
-from factsheet.sheet import load_sheet
+from factsheet.model import checked, markdown
+from factsheet.model.figures import compute
+from factsheet.model.languages import in_language
+from factsheet.model.sheet import load_sheet
+from factsheet.render.brand import load_brand, logo_in, logo_languages
+from factsheet.render.formatting import Formatter, load_labels
+from factsheet.render.page import context, render, rounding_shows
 from factsheet.stages.plot_contributions import axis_formatter, chart_title
 
 from conftest import CANADA

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from factsheet.editions import editions, previous_edition
 from factsheet.errors import DataError
-from factsheet.next_edition import TO_FILL, start_edition
+from factsheet.model.editions import editions, previous_edition
+from factsheet.model.next_edition import TO_FILL, start_edition
 
 from conftest import CANADA, PDFS_ONLY, ROOT, copy_checkout, first_language_only, run_workflow
 
@@ -111,9 +111,9 @@ def test_next_edition_end_to_end(tmp_path):
 def test_start_edition_moves_each_streams_own_window(tmp_path):
     """Streams with their own windows move them, one year each: rows leave and enter per stream."""
 
-    from factsheet.contributions import read_raw, tidy
-    from factsheet.figures import sheet_windows
-    from factsheet.sheet import load_sheet
+    from factsheet.model.contributions import read_raw, tidy
+    from factsheet.model.figures import sheet_windows
+    from factsheet.model.sheet import load_sheet
 
     shutil.copytree(ROOT / "tests" / "corpus" / "data" / "windows", tmp_path / "windows")
     result = start_edition(tmp_path, "windows", 2025)

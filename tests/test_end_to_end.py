@@ -10,7 +10,7 @@ from decimal import ROUND_DOWN, Decimal
 import pytest
 from pypdf import PdfReader
 
-from factsheet.brand import font_faces, load_brand
+from factsheet.render.brand import font_faces, load_brand
 
 from conftest import CANADA, ROOT, SHARED, copy_checkout, first_language_only, run_workflow, tree_digest
 

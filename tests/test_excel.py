@@ -15,11 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from factsheet.contributions import MAX_XLSX_CELLS, MAX_XLSX_UNPACKED, read_raw, tidy
 from factsheet.errors import DataError
-from factsheet.figures import sheet_windows
-from factsheet.sheet import load_sheet
-from factsheet.validate import checked_sheet
+from factsheet.model.contributions import MAX_XLSX_CELLS, MAX_XLSX_UNPACKED, read_raw, tidy
+from factsheet.model.figures import sheet_windows
+from factsheet.model.sheet import load_sheet
+from factsheet.model.validate import checked_sheet
 
 from conftest import CANADA
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from factsheet.figures import Period, compute
-from factsheet.formatting import Formatter, load_labels
+from factsheet.model.figures import Period, compute
+from factsheet.render.formatting import Formatter, load_labels
 
 NBSP = "\u00a0"
 
@@ -151,7 +151,7 @@ def test_compute_single_stream_single_year():
 
 
 def test_a_right_to_left_label_is_isolated_so_its_window_keeps_its_order():
-    from factsheet.formatting import isolated
+    from factsheet.render.formatting import isolated
 
     assert isolated("Assessed contributions (RBSA)") == "Assessed contributions (RBSA)"
     assert isolated("الدعم العام") == "\u2068الدعم العام\u2069"

@@ -20,14 +20,14 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from factsheet import checked
-from factsheet import fetcher as fetcher_module
-from factsheet.brand import load_brand, logo_in
-from factsheet.contributions import MAX_ROWS, MAX_TABLE_BYTES, neutralised_csv, read_raw, tidy, write_tidy
 from factsheet.errors import DataError
-from factsheet.fetcher import ResourceRefused, SandboxedFetcher, print_size
-from factsheet.sheet import MAX_PHOTO_PIXELS, MAX_TEXT_BYTES, MAX_YAML_DEPTH, load_sheet
-from factsheet.validate import checked_sheet
+from factsheet.model import checked
+from factsheet.model.contributions import MAX_ROWS, MAX_TABLE_BYTES, neutralised_csv, read_raw, tidy, write_tidy
+from factsheet.model.sheet import MAX_PHOTO_PIXELS, MAX_TEXT_BYTES, MAX_YAML_DEPTH, load_sheet
+from factsheet.model.validate import checked_sheet
+from factsheet.render import fetcher as fetcher_module
+from factsheet.render.brand import load_brand, logo_in
+from factsheet.render.fetcher import ResourceRefused, SandboxedFetcher, print_size
 
 from conftest import CANADA, ROOT, first_language_only
 
@@ -398,7 +398,7 @@ def test_logo_link_leaving_templates_is_refused(templates, outside):
 
 
 def test_template_link_leaving_templates_is_refused(templates, outside):
-    from factsheet.page import render
+    from factsheet.render.page import render
 
     link_out(templates, outside, "factsheet.html.j2")
     with pytest.raises(DataError) as info:
@@ -430,7 +430,7 @@ def test_markdown_subset_and_expressions_pass(sheet):
 
 
 def test_project_and_quote_bodies_are_filled(sheet, tmp_path):
-    from factsheet.page import context
+    from factsheet.render.page import context
 
     append(sheet, PROJECT, "\nIt spent {{ totals.overall | usd_millions }} in {{ period.long }}.\n")
     append(sheet, QUOTE, " {{ donor.name }} helped_us_here.")

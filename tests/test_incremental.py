@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from factsheet.editions import sheet_languages
+from factsheet.model.editions import sheet_languages
 
 from conftest import run_workflow
 
@@ -129,7 +129,7 @@ def test_a_stage_script_reruns_its_stage_and_what_uses_its_output(workdir):
 
 
 def test_a_helper_module_reruns_the_stages_that_import_it(workdir):
-    with edited(workdir / "factsheet" / "amounts.py"):
+    with edited(workdir / "factsheet" / "model" / "amounts.py"):
         jobs = planned(workdir)
     assert jobs.get("check_sheet") == len(sheets(workdir))
     assert jobs.get("render_pdf") == editions(workdir)

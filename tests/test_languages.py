@@ -20,9 +20,9 @@ import yaml
 from pypdf import PdfReader
 
 from factsheet.errors import DataError
-from factsheet.formatting import Formatter, load_labels
-from factsheet.markdown import typeset
-from factsheet.validate import checked_sheet
+from factsheet.model.markdown import typeset
+from factsheet.model.validate import checked_sheet
+from factsheet.render.formatting import Formatter, load_labels
 
 from conftest import CANADA, ROOT
 
@@ -284,7 +284,7 @@ def test_formatter_follows_the_locale_and_the_house_style(language, millions, wh
 
 
 def test_a_full_stop_after_an_amount_that_ends_with_one_is_not_doubled(canada):
-    from factsheet.narrative import environment, fill
+    from factsheet.model.narrative import environment, fill
 
     fmt = Formatter("fr", load_labels("fr"))
     text = fill("Plus de {{ total | usd_millions }}.", {"total": 37_200_000}, environment(fmt.filters()),

@@ -1,11 +1,11 @@
-"""The layout (factsheet/layout.py) in-process: which layouts it makes, which it keeps, and the page budget.
+"""The layout (factsheet/render/layout.py) in-process: which layouts it makes, which it keeps, and the page budget.
 The documents are stand-ins that name the stylesheet they were laid out with; the measure of each is scripted
 (the measure itself is checked on real PDFs in test_shapes.py)."""
 
 import pytest
 
-from factsheet import layout
-from factsheet.layout import TALL_CHART_CSS, Measure
+from factsheet.render import layout
+from factsheet.render.layout import TALL_CHART_CSS, Measure
 
 STRETCH = "[data-flow] { margin-top: 1px !important; }"
 PASSING = Measure(((0.05, 0.05), (0.3, 0.3)))

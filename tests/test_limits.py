@@ -18,11 +18,11 @@ import pytest
 import yaml
 
 from bench import worst_inputs  # the bench's worst Markdown, at the limits
-from factsheet import markdown
-from factsheet.contributions import PLAUSIBLE_MAX_USD
 from factsheet.errors import DataError
-from factsheet.sheet import MAX_LIST_ITEMS, MAX_PROJECTS, MAX_QUOTES, MAX_TEXT_BYTES, read_text
-from factsheet.validate import MAX_LANGUAGE_TEXT_BYTES, checked_sheet
+from factsheet.model import markdown
+from factsheet.model.contributions import PLAUSIBLE_MAX_USD
+from factsheet.model.sheet import MAX_LIST_ITEMS, MAX_PROJECTS, MAX_QUOTES, MAX_TEXT_BYTES, read_text
+from factsheet.model.validate import MAX_LANGUAGE_TEXT_BYTES, checked_sheet
 
 from conftest import CANADA, ROOT, first_language_only
 
@@ -200,10 +200,10 @@ def test_the_plausible_bound_is_a_setting_reaching_the_check(sheet, tmp_path):
 def test_the_chart_shows_millions_without_an_offset_or_powers_of_ten(tmp_path):
     """Amounts at a bound raised a hundred thousand times (the setting allows it): the axis still reads in
     plain millions."""
-    from factsheet.brand import font_faces, load_brand, mplstyle, static_font
-    from factsheet.figures import compute
-    from factsheet.formatting import Formatter, load_labels
-    from factsheet.sheet import load_sheet
+    from factsheet.model.figures import compute
+    from factsheet.model.sheet import load_sheet
+    from factsheet.render.brand import font_faces, load_brand, mplstyle, static_font
+    from factsheet.render.formatting import Formatter, load_labels
     from factsheet.stages.plot_contributions import draw, register_fonts, svg_text
 
     matplotlib.use("Agg")

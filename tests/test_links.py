@@ -1,5 +1,5 @@
 """Links go somewhere real: in the PDF and the web page, a link is an https:, http: or mailto: address or a
-#place in the sheet (factsheet/links.py).
+#place in the sheet (factsheet/model/links.py).
 
 WeasyPrint resolves any other link of a text (annex.pdf, ../../etc/passwd, //server/share) against the HTML
 file's address, so the published PDF linked to file:// on the build machine. The check refuses such links
@@ -18,11 +18,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from factsheet import checked, links, markdown
 from factsheet.errors import DataError
-from factsheet.page import context, render
-from factsheet.sheet import load_sheet
-from factsheet.validate import checked_sheet
+from factsheet.model import checked, links, markdown
+from factsheet.model.sheet import load_sheet
+from factsheet.model.validate import checked_sheet
+from factsheet.render.page import context, render
 
 from conftest import CANADA, first_language_only
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from factsheet import markdown
 from factsheet.errors import DataError
-from factsheet.figures import Period
-from factsheet.formatting import Formatter, load_labels
-from factsheet.narrative import BLOCKS, environment, fill, load_blocks
+from factsheet.model import markdown
+from factsheet.model.figures import Period
+from factsheet.model.narrative import BLOCKS, environment, fill, load_blocks
+from factsheet.render.formatting import Formatter, load_labels
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_SHEET_DIR = PROJECT_ROOT / "data" / "canada" / "2023"

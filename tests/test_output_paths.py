@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from factsheet import checked, languages
-from factsheet import sheet as sheet_module
-from factsheet.contributions import read_raw, tidy
 from factsheet.errors import DataError
 from factsheet.files import inside
+from factsheet.model import checked, languages
+from factsheet.model import sheet as sheet_module
+from factsheet.model.contributions import read_raw, tidy
+from factsheet.model.validate import checked_sheet
 from factsheet.stages import publish_sheet_files
-from factsheet.validate import checked_sheet
 
 from conftest import CANADA, data_unchanged, first_language_only
 

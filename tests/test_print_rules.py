@@ -1,4 +1,5 @@
-"""The rules a designer checks on every printed page (factsheet/print_rules.py): each one fails on a small made-up
+"""The rules a designer checks on every printed page (factsheet/render/print_rules.py): each one fails on a small
+made-up
 bad page set with the sheets' own stylesheet, and passes on the same page as the stylesheet sets it; and every
 PDF the tests build (the real sheets in every language and the corpus) breaks none, keeps its page budget and
 has one type system."""
@@ -14,9 +15,10 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML
 
-from factsheet import brand, paths, print_rules
+from factsheet import paths
 from factsheet.files import read_template_file
-from factsheet.palette import stream_css
+from factsheet.render import brand, print_rules
+from factsheet.render.palette import stream_css
 
 from conftest import SHARED
 
@@ -252,7 +254,7 @@ TOO_MANY_BYTES = ("four-streams",)
 
 
 def add_pseudo_language(sheet_dir: Path) -> None:
-    from factsheet.sheet import MAX_PAGES
+    from factsheet.model.sheet import MAX_PAGES
 
     sheet = sheet_dir / "sheet.yaml"
     text = sheet.read_text(encoding="utf-8")
@@ -344,7 +346,7 @@ def data_words(sheet_dir: Path) -> set[str]:
     import yaml
     from babel import Locale
 
-    from factsheet.formatting import babel_locale
+    from factsheet.render.formatting import babel_locale
 
     sheet = yaml.safe_load((sheet_dir / "sheet.yaml").read_text(encoding="utf-8"))
     values = [p["code"] for p in sheet.get("partners", [])]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from factsheet.brand import css, font_faces, font_stack, load_brand, printable, static_font_path
 from factsheet.errors import DataError
-from factsheet.validate import checked_sheet
+from factsheet.model.validate import checked_sheet
+from factsheet.render.brand import css, font_faces, font_stack, load_brand, printable, static_font_path
 
 from conftest import CANADA, first_language_only
 

@@ -7,7 +7,7 @@ import shutil
 import pytest
 import yaml
 
-from factsheet.editions import sheet_languages
+from factsheet.model.editions import sheet_languages
 
 from conftest import ROOT, cluster_python, copy_checkout, run_workflow
 

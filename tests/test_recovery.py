@@ -14,8 +14,8 @@ import psutil
 import pytest
 from pypdf import PdfReader
 
-from factsheet import recovery
-from factsheet.editions import find_sheets
+from factsheet.model.editions import find_sheets
+from factsheet.workflow import recovery
 
 from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout, tree_digest
 
@@ -168,7 +168,7 @@ def stage_jobs(command):
         jobs = []
         for process in command.children(recursive=True):
             try:
-                if "factsheet.warm" in " ".join(process.parent().cmdline()) and any(
+                if "factsheet.workflow.warm" in " ".join(process.parent().cmdline()) and any(
                         f"{os.sep}logs{os.sep}" in file.path for file in process.open_files()):
                     jobs.append(process)
             except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from factsheet import site, stale
-from factsheet.outputs import Outputs
+from factsheet.web import site
+from factsheet.workflow import stale
+from factsheet.workflow.outputs import Outputs
 
 from conftest import CORPUS, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout, tree_digest
 

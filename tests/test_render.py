@@ -7,10 +7,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from factsheet import checked, paths
+from factsheet import paths
 from factsheet.errors import DataError
-from factsheet.fetcher import ResourceRefused, SandboxedFetcher
-from factsheet.page import context, render
+from factsheet.model import checked
+from factsheet.render.fetcher import ResourceRefused, SandboxedFetcher
+from factsheet.render.page import context, render
 
 from conftest import CANADA, ROOT, first_language_only
 
@@ -113,7 +114,7 @@ def card(name, short, quotes=0):
      [("wide", "a"), ("pair", "b c"), ("columns", "d")]),
 ])
 def test_projects_in_columns_are_split_into_runs_at_their_quotes(cards, kinds):
-    from factsheet.page import column_runs
+    from factsheet.render.page import column_runs
 
     runs = column_runs(cards)
     assert [(r["kind"], " ".join(p["id"] for p in r["projects"])) for r in runs] == kinds

@@ -90,10 +90,10 @@ def test_the_chart_draws_no_segment_for_a_missing_year_and_keeps_labels_as_typed
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from factsheet.brand import load_brand, mplstyle
-    from factsheet.figures import compute_for
-    from factsheet.formatting import Formatter, load_labels
-    from factsheet.sheet import Sheet
+    from factsheet.model.figures import compute_for
+    from factsheet.model.sheet import Sheet
+    from factsheet.render.brand import load_brand, mplstyle
+    from factsheet.render.formatting import Formatter, load_labels
     from factsheet.stages.plot_contributions import draw
 
     sheet = Sheet.model_validate({
@@ -121,8 +121,8 @@ def test_the_chart_draws_no_segment_for_a_missing_year_and_keeps_labels_as_typed
 
 
 def test_cards_chart_and_table_share_each_streams_colour(corpus_build):
-    from factsheet.brand import load_brand
-    from factsheet.palette import series_colours
+    from factsheet.render.brand import load_brand
+    from factsheet.render.palette import series_colours
 
     colours = series_colours(load_brand(), 4)
     svg = (corpus_build / "output" / "charts" / "four-streams-2024-en.svg").read_text(encoding="utf-8").lower()

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from factsheet.errors import DataError
-from factsheet.languages import load_projects, load_quotes
-from factsheet.sheet import load_sheet, untranslated_texts
+from factsheet.model.languages import load_projects, load_quotes
+from factsheet.model.sheet import load_sheet, untranslated_texts
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_SHEET_DIR = PROJECT_ROOT / "data" / "canada" / "2023"

@@ -13,8 +13,8 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from factsheet import site
-from factsheet.editions import find_sheets, sheet_languages
+from factsheet.model.editions import find_sheets, sheet_languages
+from factsheet.web import site
 
 from conftest import ROOT
 
@@ -219,8 +219,8 @@ def test_the_pages_are_in_their_language_and_link_to_their_translations(out):
 def test_text_on_the_pages_tinted_boxes_reaches_wcag_aa_contrast():
     """The boxes axe cannot measure (a gradient background): the key figures on their stream's colour, and the
     commitments, downloads and pull quotes on light blue, from the brand file's colours (4.5:1 for text)."""
-    from factsheet.brand import load_brand
-    from factsheet.palette import contrast, ink_on, series_colours
+    from factsheet.render.brand import load_brand
+    from factsheet.render.palette import contrast, ink_on, series_colours
 
     brand = load_brand()
     colours = brand["colours"]

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from factsheet import brand
+from factsheet.render import brand
 
 from browser import Browser, describe_violations, missing, requests_outside, site_path
 from conftest import ROOT

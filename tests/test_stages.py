@@ -1,4 +1,5 @@
-"""A rule's job (factsheet/job.py) and the build's warm process (factsheet/warm.py): each job is a fresh fork
+"""A rule's job (factsheet/workflow/job.py) and the build's warm process (factsheet/workflow/warm.py): each job is a
+fresh fork
 of the warm process, writes its own log, and every way a job can end is reported; without a warm process the
 job's command runs its stage itself; every stage also runs alone from the shell."""
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from factsheet import job, warm
+from factsheet.workflow import job, warm
 
 from conftest import CANADA, ROOT
 
@@ -134,7 +135,7 @@ def test_a_killed_job_fails_with_a_clear_message_and_the_next_job_runs(server, t
 def test_a_stopped_command_stops_its_job(server, tmp_path):
     # Snakemake stops a job by stopping its command: the job's fork is stopped too (SIGTERM: a stage removes its
     # temporary files on the way out)
-    command = subprocess.Popen([sys.executable, "-m", "factsheet.job", "--log", str(tmp_path / "a.log"),
+    command = subprocess.Popen([sys.executable, "-m", "factsheet.workflow.job", "--log", str(tmp_path / "a.log"),
                                 "fake_stage", "--how", "sleep 60", "--out", str(tmp_path / "a.txt")])
     deadline = time.monotonic() + 30
     while not (tmp_path / "a.txt").exists() and time.monotonic() < deadline:
@@ -162,7 +163,7 @@ def test_jobs_started_and_ended_from_many_threads_at_once_all_succeed(server, tm
 def test_without_a_warm_process_a_job_runs_its_stage_itself(tmp_path):
     # a failed job's command, copied from Snakemake's message and run by hand
     env = {name: value for name, value in os.environ.items() if name != warm.ADDRESS_VARIABLE}
-    done = subprocess.run([sys.executable, "-m", "factsheet.job", "--log", str(tmp_path / "check.log"),
+    done = subprocess.run([sys.executable, "-m", "factsheet.workflow.job", "--log", str(tmp_path / "check.log"),
                            "factsheet.stages.check_sheet", "--sheet-dir", str(CANADA),
                            "--checked-file", str(tmp_path / "checked.json")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -174,7 +175,7 @@ def test_without_a_warm_process_a_job_runs_its_stage_itself(tmp_path):
 def test_the_warm_process_writes_nothing_to_the_builds_output_and_ends_with_its_starter(tmp_path):
     # a warm process still importing when a build with nothing to do ends holds no pipe of the build open; it
     # removes its folder (the socket) when it ends
-    script = ("import os, sys; from factsheet import warm; p = warm.start(); "
+    script = ("import os, sys; from factsheet.workflow import warm; p = warm.start(); "
               "print(p.pid, os.environ[warm.ADDRESS_VARIABLE], flush=True); sys.stdin.read()")
     env = {name: value for name, value in os.environ.items() if name != warm.ADDRESS_VARIABLE}
     starter = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -217,10 +218,10 @@ def test_every_stage_documents_its_command_line(stage):
 def test_makes_snakemake_process_is_snakemakes_command_line_and_returns_its_status(tmp_path):
     from snakemake.settings.types import MaxJobsPerTimespan
 
-    from factsheet import snakemake_process
+    from factsheet.workflow import snakemake_process
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "factsheet.snakemake_process", *args], cwd=tmp_path,
+        return subprocess.run([sys.executable, "-m", "factsheet.workflow.snakemake_process", *args], cwd=tmp_path,
                               capture_output=True, text=True, timeout=120)
 
     import snakemake

@@ -11,11 +11,11 @@ import yaml
 from lxml import etree
 
 from factsheet.errors import DataError
-from factsheet.next_edition import start_edition
+from factsheet.model.next_edition import start_edition
+from factsheet.model.translations import record_file, segments, stale_problems, text_hash, updated_record, write_record
+from factsheet.model.validate import checked_sheet
+from factsheet.model.xliff import NS, export, read
 from factsheet.paths import LABELS_DIR
-from factsheet.translations import record_file, segments, stale_problems, text_hash, updated_record, write_record
-from factsheet.validate import checked_sheet
-from factsheet.xliff import NS, export, read
 
 from conftest import CANADA, ROOT, tree_digest
 
@@ -30,7 +30,7 @@ def data(tmp_path):
 
 
 def sheet_of(data):
-    from factsheet.sheet import load_sheet
+    from factsheet.model.sheet import load_sheet
 
     return load_sheet(data / "canada" / "2023" / "sheet.yaml")
 
@@ -470,7 +470,7 @@ def test_a_new_editions_translations_start_stale(data):
 
 def checked_file(sheet_dir: Path, target: Path) -> Path:
     """The sheet checked, as check_sheet writes it."""
-    from factsheet import checked
+    from factsheet.model import checked
 
     checked.write(target, checked.check(sheet_dir).data)
     return target

@@ -1,4 +1,5 @@
-"""Visual regression: every page of four sheets, rendered small in grey (factsheet/page_images.py), must look as its
+"""Visual regression: every page of four sheets, rendered small in grey (factsheet/render/page_images.py), must look as
+its
 approved image, tests/approved/<sheet>/page-<N>.png. When a sheet's pages differ, the test writes all its new page
 images and a diff image of each page that changed to output/test-artefacts/visual/<sheet>/; `make approve` accepts
 them.
@@ -12,7 +13,7 @@ import pytest
 from PIL import Image
 from visual import TOLERANCE, compare, diff_file, render_pages, save_page
 
-from factsheet.page_images import (
+from factsheet.render.page_images import (
     APPROVED_DIR,
     ARTEFACTS_DIR,
     numbered_from_one,

@@ -13,8 +13,8 @@ import lxml.html
 from lxml import etree
 from pypdf import PdfReader
 
-from factsheet.next_edition import TO_FILL
-from factsheet.xliff import NS
+from factsheet.model.next_edition import TO_FILL
+from factsheet.model.xliff import NS
 
 from conftest import ROOT, copy_checkout, data_unchanged
 

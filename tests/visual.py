@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from factsheet.page_images import drawn_pages
+from factsheet.render.page_images import drawn_pages
 
 DPI = 36  # an A4 page is 298 x 421 px: the layout shows, the text's details don't
 GREY_STEP = 32  # a pixel has changed when its grey level (0-255) moves by more than this

@@ -10,8 +10,8 @@ import argparse
 import shutil
 import sys
 
-from factsheet.page_images import APPROVED_DIR, ARTEFACTS_DIR, numbered_from_one, page_file, page_files
 from factsheet.paths import PROJECT_ROOT
+from factsheet.render.page_images import APPROVED_DIR, ARTEFACTS_DIR, numbered_from_one, page_file, page_files
 
 
 def main(argv: list[str] | None = None) -> None:

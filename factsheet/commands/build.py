@@ -5,9 +5,9 @@ Usage: python -m factsheet.commands.build [--cores N] [SNAKEMAKE ARGUMENTS...]
 Snakemake reports through the pipeline's logger plugin (snakemake_logger_plugin_factsheet):
 progress and one-line messages. FACTSHEET_DEBUG=1 shows Snakemake's own output, tracebacks included.
 One build runs at a time; a build that was killed is recovered from by the next
-one (factsheet/recovery.py), and none of its processes outlives it. Ctrl-C, SIGTERM or SIGHUP stop
+one (factsheet/workflow/recovery.py), and none of its processes outlives it. Ctrl-C, SIGTERM or SIGHUP stop
 the build cleanly: nothing half-written is kept, and `make` again finishes the work. A sheet refused by a
-build has its earlier outputs moved to <output>/stale/ (factsheet/stale.py), and the web edition's
+build has its earlier outputs moved to <output>/stale/ (factsheet/workflow/stale.py), and the web edition's
 index lists the sheets that were built.
 """
 
@@ -23,9 +23,11 @@ from pathlib import Path
 
 import yaml
 
-from factsheet import paths, recovery, site, stale, warm
-from factsheet.editions import find_sheets, sheet_languages
-from factsheet.outputs import Outputs
+from factsheet import paths
+from factsheet.model.editions import find_sheets, sheet_languages
+from factsheet.web import site
+from factsheet.workflow import recovery, stale, warm
+from factsheet.workflow.outputs import Outputs
 
 ROOT = paths.PROJECT_ROOT
 
@@ -84,7 +86,7 @@ class Snakemake:
         """Snakemake's exit status on ``arguments`` (after those of the build)."""
         if self.stopped:
             return 128 + self.stopped[0]
-        command = [sys.executable, "-m", "factsheet.snakemake_process",  # profiles/default
+        command = [sys.executable, "-m", "factsheet.workflow.snakemake_process",  # profiles/default
                    *([] if self.debug else ["--logger", "factsheet"]), *arguments]
         build = os.getpid()
         # Snakemake runs in a process group of its own: a signal to the build's group (Ctrl-C, `timeout`, a
@@ -150,7 +152,7 @@ def split_config(extra: list[str]) -> tuple[list[str], list[str]]:
 
 def review_note(out: Path, sheets: list, built: list[Path]) -> str:
     """Where to read the review pages of the editions built (the Snakefile's render_review writes them)."""
-    from factsheet.outputs import Outputs
+    from factsheet.workflow.outputs import Outputs
 
     names = [f"{s}-{e}" for s, e in sheets if any(p.name.startswith(f"{s}-{e}-") for p in built)]
     pages = [Outputs(out).review(name) for name in names if Outputs(out).review(name).is_file()]

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.editions import sheet_languages
 from factsheet.errors import display_path, run_stage
-from factsheet.formatting import load_labels
-from factsheet.next_edition import start_edition
-from factsheet.outputs import Outputs
+from factsheet.model.editions import sheet_languages
+from factsheet.model.next_edition import start_edition
+from factsheet.render.formatting import load_labels
+from factsheet.workflow.outputs import Outputs
 
 
 def main(argv: list[str] | None = None) -> None:

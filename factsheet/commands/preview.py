@@ -3,7 +3,7 @@
 Builds one sheet in one language into output/preview/ and serves its web page and its PDF on
 http://127.0.0.1:PORT/. It then watches the sheet's folder and the templates (the brand file among them):
 on every save it rebuilds what the change needs with the build's own stages, each in a fresh fork of a
-process that imported the libraries once (factsheet/warm.py): the web page first, then the PDF beside
+process that imported the libraries once (factsheet/workflow/warm.py): the web page first, then the PDF beside
 it. The open page reloads by itself. A problem is shown in the page, the same line the build prints, and
 the last good version stays in place until the problem is fixed. Ctrl-C stops the preview.
 """
@@ -19,11 +19,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factsheet import brand, job, paths, site, warm
-from factsheet.editions import sheet_languages
+from factsheet import paths
 from factsheet.files import copy_file, shown_as_given
-from factsheet.outputs import Outputs
-from factsheet.recovery import BuildLock, BuildRunning
+from factsheet.model.editions import sheet_languages
+from factsheet.render import brand
+from factsheet.web import site
+from factsheet.workflow import job, warm
+from factsheet.workflow.outputs import Outputs
+from factsheet.workflow.recovery import BuildLock, BuildRunning
 
 PREVIEW_DIR = paths.PROJECT_ROOT / "output" / "preview"
 ENDPOINT = "/__preview/"  # the preview's own addresses, beside the site's files

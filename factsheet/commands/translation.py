@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.editions import sheet_languages
 from factsheet.errors import DataError, Problem, display_path, run_stage
 from factsheet.files import atomic_path
-from factsheet.translations import apply, apply_labels, label_segments, segments, updated_record, write_record
-from factsheet.xliff import export, read
+from factsheet.model.editions import sheet_languages
+from factsheet.model.translations import apply, apply_labels, label_segments, segments, updated_record, write_record
+from factsheet.model.xliff import export, read
 
 
 def _sheet(data_dir: Path, sheet: str, language: str) -> tuple[Path, list[str]]:

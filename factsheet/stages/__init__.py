@@ -1,5 +1,5 @@
 """The pipeline's stages, one module each: a ``main()`` whose parameters are its command line
-(``python -m factsheet.stages.<stage> --help``, see factsheet.cli), run by a rule of rules/*.smk."""
+(``python -m factsheet.stages.<stage> --help``, see factsheet.workflow.cli), run by a rule of rules/*.smk."""
 
 import pkgutil
 

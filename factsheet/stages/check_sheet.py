@@ -1,12 +1,12 @@
 """Stage: check every file of a sheet (table, sheet.yaml, texts, photos) before anything is drawn; write the
-checked sheet (factsheet/checked.py), which every later stage reads instead of the sheet's folder."""
+checked sheet (factsheet/model/checked.py), which every later stage reads instead of the sheet's folder."""
 
 import sys
 from pathlib import Path
 
-from factsheet import checked
-from factsheet.cli import command_line
-from factsheet.contributions import PLAUSIBLE_MAX_USD
+from factsheet.model import checked
+from factsheet.model.contributions import PLAUSIBLE_MAX_USD
+from factsheet.workflow.cli import command_line
 
 
 def main(sheet_dir: Path, checked_file: Path, plausible_max_usd: float = PLAUSIBLE_MAX_USD) -> None:

@@ -11,16 +11,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager, patheffects, ticker  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from factsheet import checked  # noqa: E402
-from factsheet.brand import UNICODE_RANGES, font_stack, load_brand  # noqa: E402
-from factsheet.checked import CheckedSheet  # noqa: E402
-from factsheet.cli import command_line  # noqa: E402
-from factsheet.figures import Figures  # noqa: E402
 from factsheet.files import write_text  # noqa: E402
-from factsheet.formatting import Formatter, load_labels  # noqa: E402
-from factsheet.markdown import typeset_model  # noqa: E402
-from factsheet.palette import series_colours  # noqa: E402
-from factsheet.sheet import Sheet  # noqa: E402
+from factsheet.model import checked  # noqa: E402
+from factsheet.model.checked import CheckedSheet  # noqa: E402
+from factsheet.model.figures import Figures  # noqa: E402
+from factsheet.model.markdown import typeset_model  # noqa: E402
+from factsheet.model.sheet import Sheet  # noqa: E402
+from factsheet.render.brand import UNICODE_RANGES, font_stack, load_brand  # noqa: E402
+from factsheet.render.formatting import Formatter, load_labels  # noqa: E402
+from factsheet.render.palette import series_colours  # noqa: E402
+from factsheet.workflow.cli import command_line  # noqa: E402
 
 LEFT_TO_RIGHT_MARK = "\u200e"
 PHONE_EM_PER_CHARACTER = 0.55  # a character's mean width, for wrapping the phone drawing's title and legend

@@ -6,11 +6,13 @@ PDF's attachment). Each photo is copied at a web size, without its camera metada
 
 from pathlib import Path
 
-from factsheet import checked, paths, site
-from factsheet.cli import command_line
-from factsheet.contributions import neutralised_csv
+from factsheet import paths
 from factsheet.errors import display_path
 from factsheet.files import atomic_path, confined, inside, write_text
+from factsheet.model import checked
+from factsheet.model.contributions import neutralised_csv
+from factsheet.web import site
+from factsheet.workflow.cli import command_line
 
 WEB_PHOTO_WIDTH = 1600  # px: sharp at twice the width a photo takes on a wide screen
 

@@ -8,12 +8,14 @@ figures, as the sheet's web page gives them (its entry, written by render_web).
 import json
 from pathlib import Path
 
-from factsheet import brand, paths, site
-from factsheet.cli import command_line
+from factsheet import paths
 from factsheet.files import atomic_path
-from factsheet.formatting import load_labels
-from factsheet.palette import stream_css
-from factsheet.web import amounts_kept_whole, templates
+from factsheet.render import brand
+from factsheet.render.formatting import load_labels
+from factsheet.render.palette import stream_css
+from factsheet.web import site
+from factsheet.web.pages import amounts_kept_whole, templates
+from factsheet.workflow.cli import command_line
 
 CARD_TEMPLATE = "card.html.j2"
 
@@ -34,8 +36,8 @@ def main(entry_file: Path, fonts_dir: Path, logo_file: Path, card_file: Path) ->
     from PIL import Image
     from weasyprint import HTML
 
-    from factsheet.fetcher import SandboxedFetcher
-    from factsheet.page_images import drawn_pages
+    from factsheet.render.fetcher import SandboxedFetcher
+    from factsheet.render.page_images import drawn_pages
 
     entry = json.loads(Path(entry_file).read_text(encoding="utf-8"))
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(fonts_dir), Path(logo_file).parent],

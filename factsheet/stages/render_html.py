@@ -3,10 +3,10 @@
 import os
 from pathlib import Path
 
-from factsheet import checked
-from factsheet.cli import command_line
 from factsheet.files import write_text
-from factsheet.page import context, render
+from factsheet.model import checked
+from factsheet.render.page import context, render
+from factsheet.workflow.cli import command_line
 
 
 def main(checked_file: Path, chart_file: Path, logo_file: Path, fonts_dir: Path, html_file: Path,

@@ -10,12 +10,14 @@ import json
 import os
 from pathlib import Path
 
-from factsheet import checked, layout, paths, print_rules
-from factsheet.cli import command_line
-from factsheet.contributions import neutralised_csv
+from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
-from factsheet.fetcher import ResourceRefused, SandboxedFetcher
 from factsheet.files import atomic_path
+from factsheet.model import checked
+from factsheet.model.contributions import neutralised_csv
+from factsheet.render import layout, print_rules
+from factsheet.render.fetcher import ResourceRefused, SandboxedFetcher
+from factsheet.workflow.cli import command_line
 
 PUBLISHED = "pdf/ua-1"
 ARCHIVAL = "pdf/a-3a"
@@ -35,7 +37,8 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], table: tu
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(sheet_dir), html_file.parent.parent],
                                sheet_dir=Path(sheet_dir))
     try:
-        # At the brand's type, the blocks moved apart where a page would end with a large blank (factsheet/layout.py).
+        # At the brand's type, the blocks moved apart where a page would end with a large blank
+        # (factsheet/render/layout.py).
         laid_out = layout.render_best(HTML(filename=html_file, url_fetcher=fetcher, media_type="print"),
                                       lambda css: CSS(string=css, url_fetcher=fetcher), budget, tall_chart)
         document = laid_out.document
@@ -96,7 +99,7 @@ def main(html_file: Path, checked_file: Path, pdf_file: Path, archival_file: Pat
          layout_file: Path | None = None, budget_file: Path | None = None, language: str | None = None) -> None:
     """``budget_file``: the layout record of the sheet's first language, whose pages are the budget of the
     others when sheet.yaml states none, and whose chart they all show."""
-    from factsheet.languages import language_name
+    from factsheet.model.languages import language_name
 
     model = checked.read(Path(checked_file))
     targets = {PUBLISHED: Path(pdf_file)}

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from factsheet import site
-from factsheet.cli import command_line
 from factsheet.files import atomic_path
+from factsheet.web import site
+from factsheet.workflow.cli import command_line
 
 
 def save_png(image, target: Path) -> None:
@@ -20,7 +20,7 @@ def main(pdf_file: Path, previews_dir: Path) -> None:
     site.THUMBNAIL into ``previews_dir``."""
     from PIL import Image
 
-    from factsheet.page_images import drawn_pages
+    from factsheet.render.page_images import drawn_pages
 
     previews_dir = Path(previews_dir)
     previews_dir.mkdir(parents=True, exist_ok=True)

@@ -9,13 +9,14 @@ import html
 import io
 from pathlib import Path, PurePosixPath
 
-from factsheet import checked, paths
-from factsheet.cli import command_line
+from factsheet import paths
 from factsheet.files import write_text
-from factsheet.formatting import Formatter, load_labels
-from factsheet.languages import language_name
-from factsheet.page_images import drawn_pages
-from factsheet.translations import sheet_fields, word_diff_html
+from factsheet.model import checked
+from factsheet.model.languages import language_name
+from factsheet.model.translations import sheet_fields, word_diff_html
+from factsheet.render.formatting import Formatter, load_labels
+from factsheet.render.page_images import drawn_pages
+from factsheet.workflow.cli import command_line
 
 PAGE_WIDTH = 300  # pixels of a page image: the layout and the headings show, at a glance
 

@@ -6,12 +6,13 @@ import json
 import os
 from pathlib import Path
 
-from factsheet import __version__, site
-from factsheet.brand import load_brand, logo_language
-from factsheet.cli import command_line
+from factsheet import __version__
 from factsheet.files import write_text
-from factsheet.formatting import Formatter, load_labels
-from factsheet.web import menu_name, templates
+from factsheet.render.brand import load_brand, logo_language
+from factsheet.render.formatting import Formatter, load_labels
+from factsheet.web import site
+from factsheet.web.pages import menu_name, templates
+from factsheet.workflow.cli import command_line
 
 INDEX_TEMPLATE = "index.html.j2"
 

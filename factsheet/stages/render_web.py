@@ -8,13 +8,15 @@ also writes the page's entry for the site's index and social card (a small JSON 
 import json
 from pathlib import Path
 
-from factsheet import brand, checked, site
-from factsheet.checked import CheckedSheet
-from factsheet.cli import command_line
-from factsheet.contributions import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from factsheet.files import write_text
-from factsheet.page import context
-from factsheet.web import amounts_kept_whole, menu_name, templates
+from factsheet.model import checked
+from factsheet.model.checked import CheckedSheet
+from factsheet.model.contributions import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from factsheet.render import brand
+from factsheet.render.page import context
+from factsheet.web import site
+from factsheet.web.pages import amounts_kept_whole, menu_name, templates
+from factsheet.workflow.cli import command_line
 
 PAGE_TEMPLATE = "sheet.html.j2"
 
@@ -22,7 +24,7 @@ PAGE_TEMPLATE = "sheet.html.j2"
 def page_values(model: CheckedSheet, chart_file: Path, site_dir: Path, language: str | None,
                 languages: list[str], site_url: str | None = None, site_language: str = "en",
                 phone_chart_file: Path | None = None) -> dict:
-    """What the page shows: the PDF's values (factsheet.page.context), with the site's addresses."""
+    """What the page shows: the PDF's values (factsheet.render.page.context), with the site's addresses."""
     site_dir, sheet_name = Path(site_dir), model.name
     values = context(model, "", {"on_dark": site.LOGO}, language=language,
                      photo_src=lambda file: site.photo(sheet_name, file))

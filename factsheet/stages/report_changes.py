@@ -3,11 +3,12 @@ the sheet's languages."""
 
 from pathlib import Path
 
-from factsheet import changes, checked, paths
-from factsheet.cli import command_line
+from factsheet import paths
 from factsheet.files import write_text
-from factsheet.formatting import Formatter, load_labels
-from factsheet.languages import sheet_text_file
+from factsheet.model import changes, checked
+from factsheet.model.languages import sheet_text_file
+from factsheet.render.formatting import Formatter, load_labels
+from factsheet.workflow.cli import command_line
 
 
 def main(old_checked: Path, new_checked: Path, report_file: Path, language: str | None = None) -> None:

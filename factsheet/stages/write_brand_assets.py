@@ -10,9 +10,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.brand import cached, font_faces, load_brand, logo_in, mplstyle, static_font, static_font_path
-from factsheet.cli import command_line
 from factsheet.files import atomic_path, write_text
+from factsheet.render.brand import cached, font_faces, load_brand, logo_in, mplstyle, static_font, static_font_path
+from factsheet.workflow.cli import command_line
 
 
 def warm_font_cache(brand: dict) -> list[Path]:

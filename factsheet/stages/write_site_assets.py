@@ -8,10 +8,11 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from factsheet import paths, site
-from factsheet.brand import css, font_faces, load_brand, logo_in, logo_languages, static_font_path
-from factsheet.cli import command_line
+from factsheet import paths
 from factsheet.files import atomic_path, read_template_file, write_text
+from factsheet.render.brand import css, font_faces, load_brand, logo_in, logo_languages, static_font_path
+from factsheet.web import site
+from factsheet.workflow.cli import command_line
 
 
 def woff2_font(face: dict, static_file: Path) -> Path:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .formatting import year_ranges
+from factsheet.render.formatting import year_ranges
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """A rule's job: a stage's command line, its output going to the job's log.
 
-    python -m factsheet.job --log LOG factsheet.stages.<stage> [OPTION...]
+    python -m factsheet.workflow.job --log LOG factsheet.stages.<stage> [OPTION...]
 
 runs what ``python -m factsheet.stages.<stage> [OPTION...]`` runs, with the stage's output (its messages, a
 traceback) going to LOG; then prints the log's ``warning:`` lines, or when the stage failed its ``error:`` lines
 (with FACTSHEET_DEBUG set, the whole log), and exits with the stage's status. In a build the stage runs in a
-fresh fork of the build's warm process (factsheet/warm.py), which has imported the libraries; otherwise here.
+fresh fork of the build's warm process (factsheet/workflow/warm.py), which has imported the libraries; otherwise here.
 A failed job's command, as Snakemake prints it, runs again by hand as it is.
 """
 
@@ -17,7 +17,7 @@ import socket
 import sys
 import threading
 
-ADDRESS_VARIABLE = "FACTSHEET_WARM"  # as factsheet.warm names it (not imported: this module starts fast)
+ADDRESS_VARIABLE = "FACTSHEET_WARM"  # as factsheet.workflow.warm names it (not imported: this module starts fast)
 _open: set[socket.socket] = set()  # the connections of jobs running in the warm process (see stop_all)
 _stopping = threading.Event()
 
@@ -137,7 +137,7 @@ def run_here(module: str, argv: list[str]) -> int:
     import resource
     import time
 
-    from .cli import command_line
+    from factsheet.workflow.cli import command_line
 
     start = time.monotonic()
     try:
@@ -155,7 +155,7 @@ def run_here(module: str, argv: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 3 or argv[0] != "--log":
-        print("usage: python -m factsheet.job --log LOG MODULE [OPTION...]", file=sys.stderr)
+        print("usage: python -m factsheet.workflow.job --log LOG MODULE [OPTION...]", file=sys.stderr)
         return 2
     return run(argv[2], argv[3:], argv[1])
 

@@ -4,8 +4,8 @@ import re
 
 import jinja2
 
-from . import paths
-from .languages import language_name
+from factsheet import paths
+from factsheet.model.languages import language_name
 
 
 def menu_name(code: str) -> str:

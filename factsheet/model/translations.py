@@ -33,12 +33,12 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
-from .editions import LANGUAGE_RULE
-from .errors import DataError, Problem, display_path
-from .files import write_text
-from .languages import language_name
-from .sheet import _FRONT, read_text, translated_path, untranslated_texts
+from factsheet import paths
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.files import write_text
+from factsheet.model.editions import LANGUAGE_RULE
+from factsheet.model.languages import language_name
+from factsheet.model.sheet import _FRONT, read_text, translated_path, untranslated_texts
 
 RECORD_STEM = "translations"  # translations.<language>.yaml beside sheet.yaml
 RECORD_HEADER = ("# Which text of the {source} edition each {target} translation was made from (a hash, and the\n"

@@ -31,9 +31,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import paths
-from .errors import DataError, Problem, display_path
-from .translations import LABEL_FIELD, label_fields, label_segments, normal, segments, word_diff
+from factsheet import paths
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.model.translations import LABEL_FIELD, label_fields, label_segments, normal, segments, word_diff
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 PLACEHOLDER = re.compile(r"{{.*?}}", re.DOTALL)

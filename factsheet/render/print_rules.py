@@ -9,7 +9,7 @@ failing on a small made-up page.
 From the command line, one sheet's HTML is laid out as the render stage does (without a page budget) and
 checked (exit status 1 when a rule is broken):
 
-    python -m factsheet.print_rules output/html/canada-2023-fr.html --sheet-dir data/canada/2023
+    python -m factsheet.render.print_rules output/html/canada-2023-fr.html --sheet-dir data/canada/2023
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .layout import _lines, _walk
+from factsheet.render.layout import _lines, _walk
 
 RULES = {
     "heading-alone": "a heading or card title alone at the foot of a column or page",
@@ -274,8 +274,9 @@ def main(html_file, sheet_dir) -> int:
 
     from weasyprint import CSS, HTML
 
-    from . import layout, paths
-    from .fetcher import SandboxedFetcher
+    from factsheet import paths
+    from factsheet.render import layout
+    from factsheet.render.fetcher import SandboxedFetcher
 
     html_file = Path(html_file).resolve()
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(sheet_dir), html_file.parent.parent],

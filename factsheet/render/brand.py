@@ -16,9 +16,9 @@ from pathlib import Path
 import fontpkg
 import yaml
 
-from . import paths
-from .files import atomic_path, read_template_file
-from .site import web_font_file
+from factsheet import paths
+from factsheet.files import atomic_path, read_template_file
+from factsheet.web.site import web_font_file
 
 # Characters the role faces (heading, body) keep: Basic Latin to Latin Extended-B, combining marks,
 # Greek, Cyrillic, Latin Extended Additional, punctuation, currency, letterlike

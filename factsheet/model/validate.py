@@ -3,14 +3,14 @@
 import re
 from pathlib import Path
 
-from . import brand, markdown, paths
-from .contributions import PLAUSIBLE_MAX_USD, read_raw, tidy
-from .editions import LANGUAGE_RULE, contributions_file
-from .errors import DataError, Problem, display_path
-from .figures import compute_for, sheet_windows
-from .files import outside_problem, special_file_problem
-from .formatting import Formatter, load_labels
-from .languages import (
+from factsheet import paths
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.files import outside_problem, special_file_problem
+from factsheet.model import markdown
+from factsheet.model.contributions import PLAUSIBLE_MAX_USD, read_raw, tidy
+from factsheet.model.editions import LANGUAGE_RULE, contributions_file
+from factsheet.model.figures import compute_for, sheet_windows
+from factsheet.model.languages import (
     in_language,
     load_projects,
     load_quotes,
@@ -19,8 +19,8 @@ from .languages import (
     text_file,
     translation_problems,
 )
-from .narrative import chart_lines, entry_problems, environment, load_blocks, narrative_names
-from .sheet import (
+from factsheet.model.narrative import chart_lines, entry_problems, environment, load_blocks, narrative_names
+from factsheet.model.sheet import (
     MAX_SHEET_PHOTO_PIXELS,
     MAX_TEXT_BYTES,
     entry_file,
@@ -31,7 +31,9 @@ from .sheet import (
     translated_path,
     untranslated_texts,
 )
-from .translations import is_record_file, stale_problems
+from factsheet.model.translations import is_record_file, stale_problems
+from factsheet.render import brand
+from factsheet.render.formatting import Formatter, load_labels
 
 KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.CONTRIBUTIONS_STEM}.xlsx",
                  paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR, paths.PHOTOS_DIR}

@@ -9,9 +9,9 @@ import re
 import shutil
 from pathlib import Path
 
-from . import site
-from .editions import LANGUAGE_RULE
-from .outputs import Outputs
+from factsheet.model.editions import LANGUAGE_RULE
+from factsheet.web import site
+from factsheet.workflow.outputs import Outputs
 
 STALE_DIR = "stale"
 

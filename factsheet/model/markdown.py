@@ -5,7 +5,7 @@ lines (rendered one level below the sheet title). Anything else a writer might
 type (pictures, tables, HTML, '##' headings, code blocks) is refused by
 :func:`problems` with the file and line; the renderer never prints it as markup.
 Pictures go through a project's ``photo:`` field. A link goes to an https:, http:
-or mailto: address or a #place in the sheet (factsheet/links.py): any other is
+or mailto: address or a #place in the sheet (factsheet/model/links.py): any other is
 refused by :func:`problems`, and the renderer prints it as text.
 """
 
@@ -20,8 +20,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
-from .errors import Problem, display_path
-from .links import link_problem
+from factsheet.errors import Problem, display_path
+from factsheet.model.links import link_problem
 
 
 def _subset(options: dict) -> MarkdownIt:

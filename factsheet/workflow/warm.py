@@ -1,7 +1,8 @@
 """The build's warm process: it imports the libraries and every stage once, then runs each job a rule hands it
 in a fresh fork of itself.
 
-A rule's command is ``python -m factsheet.job --log LOG factsheet.stages.<stage> [OPTION...]`` (factsheet/job.py).
+A rule's command is ``python -m factsheet.workflow.job --log LOG factsheet.stages.<stage> [OPTION...]``
+(factsheet/workflow/job.py).
 When the build has a warm process (``FACTSHEET_WARM`` names its socket; the build sets it, and every job's
 command inherits it), the command sends the stage, its options, its folder, its environment and its open log
 to the warm process and waits: the warm process forks, the child runs the stage's command line with its output
@@ -18,7 +19,7 @@ brand's fonts print; then freezes what is loaded out of the collector's sight, a
 gc.freeze advises for a process that forks, so that no job walks or copies it. It and its jobs end with the
 process that started it, however that ends (recovery.end_with_parent).
 
-    python -m factsheet.warm SOCKET      (started by start(), not by hand)
+    python -m factsheet.workflow.warm SOCKET      (started by start(), not by hand)
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ MAX_REQUEST = 1 << 20  # bytes: a job's module, options, folder and environment
 
 
 def stage_modules() -> list[str]:
-    from .stages import STAGES
+    from factsheet.stages import STAGES
 
     return [f"factsheet.stages.{stage}" for stage in STAGES]
 
@@ -58,14 +59,14 @@ def start() -> subprocess.Popen | None:
     socket in this process's environment, which every job's command inherits; the process started, if any.
     Returns once the socket is there (a few hundredths of a second); the warm process goes on importing
     meanwhile, and the first jobs wait for it. Its output is /dev/null, as each job writes to its own log."""
-    from .recovery import WARM_PARENT_VARIABLE
+    from factsheet.workflow.recovery import WARM_PARENT_VARIABLE
 
     if os.environ.get(FRESH_PROCESSES) or alive(os.environ.get(ADDRESS_VARIABLE)):
         return None
     folder = Path(tempfile.mkdtemp(prefix="factsheet-warm-"))  # private (0700): only this user's jobs connect
     address = folder / "socket"
     env = {**os.environ, WARM_PARENT_VARIABLE: str(os.getpid())}  # whose end it watches
-    process = subprocess.Popen([sys.executable, "-m", "factsheet.warm", str(address)], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "factsheet.workflow.warm", str(address)], env=env,
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while not address.exists() and process.poll() is None and time.monotonic() < deadline:
@@ -91,10 +92,10 @@ def preload() -> None:
     """Import what the jobs need, once (see the module's documentation)."""
     gc.disable()
     sys.modules.setdefault("hypothesis", None)
-    for module in [*LIBRARIES, *stage_modules(), "factsheet.job"]:
+    for module in [*LIBRARIES, *stage_modules(), "factsheet.workflow.job"]:
         importlib.import_module(module)
-    from .brand import load_brand, printable
-    from .contributions import load_validation
+    from factsheet.model.contributions import load_validation
+    from factsheet.render.brand import load_brand, printable
 
     load_validation()  # pandera's backends, registered on the first validation
     with contextlib.suppress(Exception):  # a broken brand file is reported by the stage that reads it
@@ -111,7 +112,7 @@ class _Job:
 def serve(address: Path) -> None:
     """Listen at ``address`` (at once: jobs that connect meanwhile wait), import, then fork a child for each
     job until the process that started this one ends."""
-    from .recovery import end_with_parent
+    from factsheet.workflow.recovery import end_with_parent
 
     end_with_parent(before=lambda: shutil.rmtree(address.parent, ignore_errors=True))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build; this process ends with it
@@ -189,7 +190,7 @@ def _child(request: dict, log: int, listener: socket.socket) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        from .job import run_here
+        from factsheet.workflow.job import run_here
 
         status = run_here(request["module"], request["argv"])
     finally:
@@ -206,7 +207,7 @@ def compile_modules() -> None:
     Quiet; a folder that cannot be written is left as it is."""
     import compileall
 
-    compileall.compile_dir(Path(__file__).parent, quiet=2)
+    compileall.compile_dir(Path(__file__).parents[1], quiet=2)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import types
 import typing
 from pathlib import Path
 
-from .errors import run_stage
+from factsheet.errors import run_stage
 
 
 def command_line(main, argv: list[str] | None = None) -> None:

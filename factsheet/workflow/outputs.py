@@ -45,7 +45,7 @@ class Outputs:
 
     # Per sheet
     def checked(self, sheet: str) -> Path:
-        """The checked sheet (factsheet/checked.py), which the stages after the check read."""
+        """The checked sheet (factsheet/model/checked.py), which the stages after the check read."""
         return self.root / "checked" / f"{sheet}.json"
 
     def review(self, sheet: str) -> Path:
@@ -79,7 +79,7 @@ class Outputs:
     def changes(self, name: str) -> Path:
         return self.root / f"{name}-changes.md"
 
-    # The web edition (factsheet/site.py names the files inside it)
+    # The web edition (factsheet/web/site.py names the files inside it)
     @property
     def site(self) -> Path:
         return self.root / "site"

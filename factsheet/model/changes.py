@@ -7,10 +7,10 @@ from pathlib import PurePosixPath
 
 import yaml
 
-from . import paths
-from .figures import Figures
-from .formatting import Formatter
-from .sheet import Sheet, text_language, translated_path
+from factsheet import paths
+from factsheet.model.figures import Figures
+from factsheet.model.sheet import Sheet, text_language, translated_path
+from factsheet.render.formatting import Formatter
 
 SENTENCE_END = re.compile(r"(?<=[.!?…»”])\s+(?=[A-Z“«(])")
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import paths
-from .errors import DataError, Problem, display_path
-from .sheet import (
+from factsheet import paths
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.model.sheet import (
     MAX_PROJECTS,
     MAX_QUOTES,
     Model,

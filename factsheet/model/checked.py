@@ -18,17 +18,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import markdown, paths
-from .contributions import PLAUSIBLE_MAX_USD, read_tidy, write_tidy
-from .errors import display_path
-from .figures import Figures, Period, compute_for
-from .files import write_text
-from .formatting import Formatter, load_labels, year_ranges
-from .languages import in_language, load_projects, load_quotes
-from .narrative import chart_lines, environment, fill_entry, load_blocks, narrative_names
-from .sheet import Project, Quote, Sheet, entry_file, load_sheet, read_text
-from .translations import Segment, segments
-from .validate import checked_sheet
+from factsheet import paths
+from factsheet.errors import display_path
+from factsheet.files import write_text
+from factsheet.model import markdown
+from factsheet.model.contributions import PLAUSIBLE_MAX_USD, read_tidy, write_tidy
+from factsheet.model.figures import Figures, Period, compute_for
+from factsheet.model.languages import in_language, load_projects, load_quotes
+from factsheet.model.narrative import chart_lines, environment, fill_entry, load_blocks, narrative_names
+from factsheet.model.sheet import Project, Quote, Sheet, entry_file, load_sheet, read_text
+from factsheet.model.translations import Segment, segments
+from factsheet.model.validate import checked_sheet
+from factsheet.render.formatting import Formatter, load_labels, year_ranges
 
 FORMAT = 1
 SCHEMA_FILE = Path(__file__).with_name("checked_sheet.schema.json")
@@ -42,7 +43,8 @@ def check(sheet_dir: Path, plausible_max_usd: float = PLAUSIBLE_MAX_USD,
 
 
 def build(sheet_dir: Path, table: pd.DataFrame, summary: dict, labels_dir: Path = paths.LABELS_DIR) -> dict:
-    """The model of a sheet that passed :func:`factsheet.validate.checked_sheet` (its ``table`` and ``summary``)."""
+    """The model of a sheet that passed :func:`factsheet.model.validate.checked_sheet` (its ``table`` and
+    ``summary``)."""
     sheet_dir = Path(sheet_dir)
     buffer = io.StringIO()
     write_tidy(table, buffer)

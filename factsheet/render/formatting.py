@@ -16,8 +16,8 @@ import yaml
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from . import paths
-from .files import read_template_file
+from factsheet import paths
+from factsheet.files import read_template_file
 
 
 def load_labels(language: str, labels_dir: Path = paths.LABELS_DIR) -> dict[str, str]:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .amounts import parse_amount
-from .errors import DataError, Problem, display_path
-from .figures import windows_of
-from .files import confined, special_file_problem
-from .sheet import MAX_WINDOW_YEARS
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.files import confined, special_file_problem
+from factsheet.model.amounts import parse_amount
+from factsheet.model.figures import windows_of
+from factsheet.model.sheet import MAX_WINDOW_YEARS
 
 ROW = "_row"  # column holding each record's row number as the user sees it
 REQUIRED_COLUMNS = ("year", "stream", "amount_usd")
@@ -338,7 +338,7 @@ def _schema(streams: list[str]):
 
 def load_validation() -> None:
     """Load what the first validation of a table loads (pandera's backends); the warm process calls this
-    (factsheet.warm)."""
+    (factsheet.workflow.warm)."""
     import pandera.pandas as pa
 
     pa.DataFrameSchema.register_default_backends(pd.DataFrame)

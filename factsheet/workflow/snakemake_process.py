@@ -1,10 +1,10 @@
 """Snakemake's own command line, in a process that starts the stages' warm process first (what `make` runs).
 
-    python -m factsheet.snakemake_process [SNAKEMAKE ARGUMENTS...]
+    python -m factsheet.workflow.snakemake_process [SNAKEMAKE ARGUMENTS...]
 
 It is ``python -m snakemake`` with three differences, all outside Snakemake:
 
-- The warm process (factsheet.warm) starts before Snakemake is imported, so the libraries are imported while
+- The warm process (factsheet.workflow.warm) starts before Snakemake is imported, so the libraries are imported while
   Snakemake starts, reads the Snakefile and plans; the first job does not wait for them after the planning.
 - Snakemake's job rate limiter is given a day as its timespan (``--max-jobs-per-timespan``, a documented
   option, before the caller's own arguments, which may still set it). The limiter starts a timer thread
@@ -27,7 +27,7 @@ RATE_LIMIT = ["--max-jobs-per-timespan", "1000000/1d"]
 
 def main(argv: list[str]) -> int:
     """Run Snakemake's command line on ``argv``; its exit status."""
-    from factsheet import warm
+    from factsheet.workflow import warm
 
     warm.start()
     from snakemake.cli import main as snakemake

@@ -9,8 +9,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from factsheet import site
 from factsheet.paths import PROJECT_ROOT
+from factsheet.web import site
 
 APPROVED_DIR = PROJECT_ROOT / "tests" / "approved"  # <sheet>/page-<N>.png, committed
 ARTEFACTS_DIR = PROJECT_ROOT / "output" / "test-artefacts" / "visual"  # <sheet>/: a failed run's new pages and diffs

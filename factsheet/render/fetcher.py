@@ -10,10 +10,10 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from .errors import display_path
-from .files import outside_problem
-from .paths import SHEET_SCHEME
-from .sheet import MAX_PHOTO_PIXELS, photo_pixels
+from factsheet.errors import display_path
+from factsheet.files import outside_problem
+from factsheet.model.sheet import MAX_PHOTO_PIXELS, photo_pixels
+from factsheet.paths import SHEET_SCHEME
 
 # A project photo prints at the column's width and a fixed height, the tallest being a featured project's
 # (templates/factsheet.css: .photo img, object-fit: cover); a photo with more pixels than that needs at

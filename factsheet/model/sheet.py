@@ -15,10 +15,11 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from . import links, paths
-from .editions import DEFAULT_LANGUAGES, LANGUAGE_RULE
-from .errors import DataError, Problem, display_path
-from .files import confined, outside_problem, shown_as_given, special_file_problem
+from factsheet import paths
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.files import confined, outside_problem, shown_as_given, special_file_problem
+from factsheet.model import links
+from factsheet.model.editions import DEFAULT_LANGUAGES, LANGUAGE_RULE
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -87,7 +88,7 @@ class Contact(Model):
     organisation: Text
     address: Annotated[list[Text], Field(max_length=MAX_LIST_ITEMS["address"])] = []
     phone: Text | None = None
-    email: Text | None = None  # linked as mailto:, so checked as an address (factsheet/links.py)
+    email: Text | None = None  # linked as mailto:, so checked as an address (factsheet/model/links.py)
     web: Text | None = None    # ilo.org/partnerships or https://...: an https: site
 
     @field_validator("email", "web")
@@ -117,7 +118,7 @@ class Sheet(Model):
     title: Text
     # The sheet's languages, the first being that of its untranslated files (sheet.yaml, intro.md); each other
     # one has its translations beside them (sheet.fr.yaml, intro.fr.md). ``language`` is the edition's: the
-    # first, or the one a translated view of the sheet is in (factsheet.languages.in_language).
+    # first, or the one a translated view of the sheet is in (factsheet.model.languages.in_language).
     languages: Annotated[list[Language], Field(min_length=1)]
     language: Language
     # Per language: the texts (narrative/intro, projects/<id>, quotes/<id>) it may take untranslated from the
@@ -459,7 +460,7 @@ _PHOTO_NAME = re.compile(r"[^\W_][\w .(),+-]*|_[\w .(),+-]*")
 def photo_path_problem(file: str) -> str | None:
     """Why ``file`` is not a plain path inside the sheet's photos/ folder (photos/workshop.jpg), or None.
 
-    The path names the photo's copy in the web edition too (factsheet/site.py), so it must stay below photos/
+    The path names the photo's copy in the web edition too (factsheet/web/site.py), so it must stay below photos/
     however it is read: no '..' or '.', nothing absolute, no backslash, no percent-escape, no control
     character."""
     if any(unicodedata.category(c) in ("Cc", "Cf") for c in file):

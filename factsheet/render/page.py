@@ -5,15 +5,17 @@ from pathlib import Path
 
 import jinja2
 
-from . import __version__, brand, links, markdown, paths
-from .checked import CheckedSheet
-from .errors import DataError, Problem, display_path
-from .figures import Figures
-from .files import confined, read_template_file
-from .formatting import Formatter, isolated, load_labels
-from .narrative import BLOCKS
-from .palette import stream_css
-from .sheet import Sheet
+from factsheet import __version__, paths
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.files import confined, read_template_file
+from factsheet.model import links, markdown
+from factsheet.model.checked import CheckedSheet
+from factsheet.model.figures import Figures
+from factsheet.model.narrative import BLOCKS
+from factsheet.model.sheet import Sheet
+from factsheet.render import brand
+from factsheet.render.formatting import Formatter, isolated, load_labels
+from factsheet.render.palette import stream_css
 
 SHORT_PROJECT_WORDS = 70  # a project this short is kept whole in one column
 

@@ -1,12 +1,12 @@
 """Editions of a subject's sheet: data/<subject>/<edition>/, the naming rules of its folders and files, and
 the languages a sheet declares. Light to import: the Snakefile uses it to plan the jobs. Starting the next
-edition is factsheet/next_edition.py."""
+edition is factsheet/model/next_edition.py."""
 
 import re
 from pathlib import Path
 
-from . import paths
-from .errors import Problem, display_path
+from factsheet import paths
+from factsheet.errors import Problem, display_path
 
 # The naming rule of sheet folders, data/<subject>/<edition>/ (the Snakefile's wildcards follow it).
 SUBJECT_RULE = r"[a-z0-9]+(-[a-z0-9]+)*"

@@ -6,14 +6,14 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
-from .contributions import ROW, read_raw
-from .editions import contributions_file, editions, previous_edition, sheet_languages
-from .errors import DataError, Problem, display_path
-from .files import outside_problem
-from .formatting import babel_locale, load_labels
-from .sheet import load_sheet
-from .translations import is_record_file
+from factsheet import paths
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.files import outside_problem
+from factsheet.model.contributions import ROW, read_raw
+from factsheet.model.editions import contributions_file, editions, previous_edition, sheet_languages
+from factsheet.model.sheet import load_sheet
+from factsheet.model.translations import is_record_file
+from factsheet.render.formatting import babel_locale, load_labels
 
 YEAR = r"\b(?:19|20)\d{2}\b"
 TO_FILL = "to fill: new figure"

@@ -12,13 +12,14 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import markdown, paths
-from .errors import DataError, Problem, display_path
-from .figures import Figures
-from .files import confined
-from .languages import sheet_text_file, text_file
-from .sheet import Sheet, base_stem, body_first_line, read_text, text_language, untranslated_texts
-from .sheet import entry_id as entry_id_of
+from factsheet import paths
+from factsheet.errors import DataError, Problem, display_path
+from factsheet.files import confined
+from factsheet.model import markdown
+from factsheet.model.figures import Figures
+from factsheet.model.languages import sheet_text_file, text_file
+from factsheet.model.sheet import Sheet, base_stem, body_first_line, read_text, text_language, untranslated_texts
+from factsheet.model.sheet import entry_id as entry_id_of
 
 # The blocks a sheet may have, in reading order; each is optional.
 BLOCKS = ("intro", "partnership", "priorities", "commitments", "financial")

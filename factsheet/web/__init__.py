@@ -1,0 +1,1 @@
+"""The web edition: where its files lie, and its pages' templates."""
