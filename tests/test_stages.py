@@ -5,6 +5,7 @@ job's command runs its stage itself; every stage also runs alone from the shell.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from conftest import CANADA, ROOT
 
 FAKE_STAGE = '''
 import os
+import signal
 import signal
 import time
 import warnings
@@ -146,6 +148,26 @@ def test_a_stopped_command_stops_its_job(server, tmp_path):
     command.wait()
     _, alive = psutil.wait_procs([forked], timeout=5)
     assert not alive
+
+
+def test_stopping_a_program_stops_the_jobs_its_threads_wait_for(server, tmp_path, monkeypatch):
+    # the preview, stopped with Ctrl-C while a rebuild's threads wait for their jobs
+    import threading
+
+    monkeypatch.setattr(job, "_stopping", threading.Event())  # this test's own
+    statuses = []
+    waiting = threading.Thread(target=lambda: statuses.append(fake(tmp_path, "a", "sleep 60", quiet=True)))
+    waiting.start()
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "a.txt").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    forked = psutil.Process(int((tmp_path / "a.txt").read_text().split()[0]))
+    job.stop_all()
+    waiting.join(timeout=5)
+    assert not waiting.is_alive() and statuses == [128 + signal.SIGTERM]
+    _, alive = psutil.wait_procs([forked], timeout=5)
+    assert not alive
+    assert fake(tmp_path, "b") == 128 + signal.SIGTERM  # and no job starts after
 
 
 def test_jobs_started_and_ended_from_many_threads_at_once_all_succeed(server, tmp_path):

@@ -11,6 +11,7 @@ A failed job's command, as Snakemake prints it, runs again by hand as it is.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -78,7 +79,8 @@ def stop_all() -> None:
     on Ctrl-C while its threads run stages: the preview)."""
     _stopping.set()
     for connection in list(_open):
-        connection.close()
+        with contextlib.suppress(OSError):  # wakes the thread waiting on it; the warm process stops the job
+            connection.shutdown(socket.SHUT_RDWR)
 
 
 def _in_warm_process(module: str, argv: list[str], log: int) -> int | None:
@@ -114,7 +116,8 @@ def _here(module: str, argv: list[str], log: int) -> int:
     if threading.current_thread() is not threading.main_thread():
         import subprocess
 
-        return subprocess.run([sys.executable, "-m", module, *argv], stdout=log, stderr=log, check=False).returncode
+        status = subprocess.run([sys.executable, "-m", module, *argv], stdout=log, stderr=log, check=False).returncode
+        return 128 - status if status < 0 else status
     saved = [os.dup(1), os.dup(2)]
     sys.stdout.flush()
     sys.stderr.flush()
