@@ -218,8 +218,9 @@ rule render_review:
         mem_mb=400,
         runtime=2,
     params:
-        previous=lambda w: (
-            ["--old-checked", previous_checked(w), "--old-pdfs", *review_pdfs(w, previous(w))] if previous(w) else []
+        # input.previous: the previous edition's PDFs, then its checked sheet (none for a first edition)
+        previous=lambda w, input: (
+            ["--old-checked", input.previous[-1], "--old-pdfs", *input.previous[:-1]] if input.previous else []
         ),
     shell:
         "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_review --new-checked {input.checked:q}"

@@ -18,7 +18,7 @@ import socket
 import sys
 import threading
 
-ADDRESS_VARIABLE = "FACTSHEET_WARM"  # as factsheet.workflow.warm names it (not imported: this module starts fast)
+ADDRESS_VARIABLE = "FACTSHEET_WARM"  # the build's warm process's socket (factsheet.workflow.warm starts it)
 _open: set[socket.socket] = set()  # the connections of jobs running in the warm process (see stop_all)
 _stopping = threading.Event()
 

@@ -39,7 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ADDRESS_VARIABLE = "FACTSHEET_WARM"  # the warm process's socket, for the jobs' commands
+from factsheet.workflow.job import ADDRESS_VARIABLE  # the warm process's socket, for the jobs' commands
+
 # Set, a build starts no warm process: each job's command runs its stage itself (the standard design, which
 # make bench measures against this one).
 FRESH_PROCESSES = "FACTSHEET_FRESH_PROCESSES"
