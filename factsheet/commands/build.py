@@ -21,9 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 from factsheet import paths
+from factsheet.files import load_yaml
 from factsheet.model.editions import find_sheets, sheet_languages
 from factsheet.web import site
 from factsheet.workflow import recovery, stale, warm
@@ -34,14 +33,14 @@ ROOT = paths.PROJECT_ROOT
 def settings(extra: list[str] = ()) -> dict:
     """config/config.yaml, with the ``--config key=value`` overrides of the command line (as Snakemake reads
     them: each value YAML)."""
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config = load_yaml((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
     overriding = False
     for word in extra:
         if word.startswith("-"):
             overriding = word == "--config"
         elif overriding and "=" in word:
             key, _, value = word.partition("=")
-            config[key] = yaml.safe_load(value)
+            config[key] = load_yaml(value)
     return config
 
 

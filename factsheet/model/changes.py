@@ -5,9 +5,8 @@ import difflib
 import re
 from pathlib import PurePosixPath
 
-import yaml
-
 from factsheet import paths
+from factsheet.files import load_yaml
 from factsheet.model.figures import Figures
 from factsheet.model.sheet import Sheet, text_language, translated_path
 from factsheet.render.formatting import Formatter
@@ -65,7 +64,7 @@ def setting_rows(old: dict[str, str], new: dict[str, str], file_name: str = path
         return {prefix.rstrip("."): str(value)}
 
     def values(sources: dict[str, str]) -> dict:
-        return flat(yaml.safe_load(sources[file_name])) if file_name in sources else {}
+        return flat(load_yaml(sources[file_name])) if file_name in sources else {}
 
     before, after = values(old), values(new)
     return [(key, before.get(key, "—"), after.get(key, "—")) for key in sorted(set(before) | set(after))
@@ -78,7 +77,7 @@ def _parts(text: str) -> tuple[dict, list[str]]:
     if text.startswith("---"):
         front, _, text = text[3:].partition("\n---")
         text = text.partition("\n")[2]
-        meta = {k: " ".join(str(v).split()) for k, v in (yaml.safe_load(front) or {}).items()}
+        meta = {k: " ".join(str(v).split()) for k, v in (load_yaml(front) or {}).items()}
     sentences = []
     for paragraph in text.split("\n\n"):
         sentences += [s for s in SENTENCE_END.split(" ".join(paragraph.split())) if s]

@@ -63,10 +63,10 @@ def previous_edition(data_dir: Path, subject: str, edition: str) -> str | None:
 def sheet_languages(sheet_dir: Path) -> list[str]:
     """The languages a sheet declares (``languages:`` in sheet.yaml, the first being that of its untranslated
     files; by default English), read leniently for planning: check_sheet reports what is wrong with them."""
-    import yaml
+    from factsheet.files import load_yaml
 
     try:
-        data = yaml.safe_load((Path(sheet_dir) / paths.SHEET_FILE).read_text(encoding="utf-8-sig"))
+        data = load_yaml((Path(sheet_dir) / paths.SHEET_FILE).read_text(encoding="utf-8-sig"))
         declared = data.get("languages") or [data.get("language")] if isinstance(data, dict) else []
     except Exception:  # noqa: BLE001 - an unreadable sheet.yaml (even an impossible date): check_sheet names why
         declared = []

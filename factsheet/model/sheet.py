@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
-from factsheet.files import confined, outside_problem, shown_as_given, special_file_problem
+from factsheet.files import YAML_LOADER, confined, outside_problem, shown_as_given, special_file_problem
 from factsheet.model import links
 from factsheet.model.editions import DEFAULT_LANGUAGES, LANGUAGE_RULE
 
@@ -256,25 +256,11 @@ class _TooDeep(yaml.YAMLError):
         self.message, self.mark = message, mark
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(YAML_LOADER):
     """Safe YAML that keeps every plain value as the text typed (``language: no`` is the code "no", a
     partner ``ON`` stays "ON", ``2023-06-01`` a text the models turn into a date, ``2018`` one they turn
-    into a year), refuses a key given twice (plain YAML would silently keep the last), nesting deeper than
-    MAX_YAML_DEPTH levels and aliases (``*name``, which can multiply a small file into a huge one).
-    Only an empty value (or ``~``) means "nothing"."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            raise _TooDeep("aliases (*name) are not allowed; expected every value written out",
-                           self.peek_event().start_mark)
-        self._depth = getattr(self, "_depth", 0) + 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                raise _TooDeep(f"the YAML is nested deeper than {MAX_YAML_DEPTH} levels; expected at most "
-                               f"{MAX_YAML_DEPTH}", self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+    into a year) and refuses a key given twice (plain YAML would silently keep the last). Only an empty value
+    (or ``~``) means "nothing". Nesting and aliases are refused before it composes anything (_refuse_shapes)."""
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -291,9 +277,34 @@ _NULL = "tag:yaml.org,2002:null"
 _Loader.yaml_implicit_resolvers = {"": [(_NULL, re.compile(r"^$"))], "~": [(_NULL, re.compile(r"^~$"))]}
 
 
+def _refuse_shapes(text: str) -> None:
+    """Refuse nesting deeper than MAX_YAML_DEPTH levels and aliases (``*name``, which can multiply a small file
+    into a huge one), reading the parser's events, before anything is built of them."""
+    too_deep = f"the YAML is nested deeper than {MAX_YAML_DEPTH} levels; expected at most {MAX_YAML_DEPTH}"
+    depth, events = 0, yaml.parse(text, Loader=YAML_LOADER)
+    while True:
+        try:
+            event = next(events, None)
+        except yaml.MarkedYAMLError as err:  # libyaml stops at its own limit, scanning ahead of the events
+            if "nesting depth" in (err.problem or ""):
+                raise _TooDeep(too_deep, err.problem_mark) from None
+            raise
+        if event is None:
+            return
+        if isinstance(event, yaml.AliasEvent):
+            raise _TooDeep("aliases (*name) are not allowed; expected every value written out", event.start_mark)
+        if isinstance(event, yaml.NodeEvent) and depth + 1 > MAX_YAML_DEPTH:
+            raise _TooDeep(too_deep, event.start_mark)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _yaml(text: str, path: Path, first_line: int = 1):
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        _refuse_shapes(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except _TooDeep as err:
         raise DataError([Problem(display_path(path), f"line {err.mark.line + first_line}", err.message)]) from None
     except yaml.YAMLError as err:

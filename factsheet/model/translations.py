@@ -35,7 +35,7 @@ import yaml
 
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
-from factsheet.files import write_text
+from factsheet.files import YAML_LOADER, load_yaml, write_text
 from factsheet.model.editions import LANGUAGE_RULE
 from factsheet.model.languages import language_name
 from factsheet.model.sheet import _FRONT, read_text, translated_path, untranslated_texts
@@ -102,7 +102,7 @@ def body_blocks(text: str) -> list[Block]:
 
 def _front(text: str) -> dict:
     match = _FRONT.match(text)
-    data = yaml.safe_load(match.group(1)) if match else None
+    data = load_yaml(match.group(1)) if match else None
     return data if isinstance(data, dict) else {}
 
 
@@ -189,7 +189,7 @@ def load_record(sheet_dir: Path, language: str) -> dict:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(read_text(path, Path(sheet_dir), limit=MAX_RECORD_BYTES))
+        data = load_yaml(read_text(path, Path(sheet_dir), limit=MAX_RECORD_BYTES))
     except yaml.YAMLError as err:
         raise DataError([Problem(display_path(path), "", f"not readable YAML ({err.__class__.__name__}); expected "
                                  "the file as the tools wrote it (restore it, or remove it and mark the "
@@ -213,8 +213,8 @@ def segments(sheet_dir: Path, language: str, edition: str | None = None) -> list
         target_text = read_text(target_path, sheet_dir) if target_path.is_file() else None
         recorded = record.get(file) if isinstance(record.get(file), dict) else {}
         if file == paths.SHEET_FILE:
-            sources = sheet_fields(yaml.safe_load(source_text) or {})
-            targets = translated_fields(yaml.safe_load(target_text) or {}) if target_text is not None else {}
+            sources = sheet_fields(load_yaml(source_text) or {})
+            targets = translated_fields(load_yaml(target_text) or {}) if target_text is not None else {}
             body_sources, body_targets, body_record, markers = [], [], [], []
         else:
             folder = file.split("/")[0]
@@ -482,16 +482,16 @@ def _set_yaml(text: str, start: int, end: int, key: str, value: str, flatten) ->
     import json
 
     part = text[start:end]
-    expected = {**flatten(yaml.safe_load(part) or {}), key: value}
+    expected = {**flatten(load_yaml(part) or {}), key: value}
 
     def fits(new: str) -> bool:
         try:
-            return flatten(yaml.safe_load(new) or {}) == expected
+            return flatten(load_yaml(new) or {}) == expected
         except yaml.YAMLError:
             return False
 
     keys = key.split(".")
-    root = yaml.compose(part)
+    root = yaml.compose(part, Loader=YAML_LOADER)
     node = _yaml_node(root, keys)
     forms = [value, json.dumps(value, ensure_ascii=False)]
     if isinstance(node, yaml.ScalarNode) and node.style == '"':
@@ -511,7 +511,7 @@ def _set_yaml(text: str, start: int, end: int, key: str, value: str, flatten) ->
                 if after < len(part) else part.rstrip("\n") + "\n" + line + "\n"
         if fits(new):
             return text[:start] + new + text[end:]
-    data = yaml.safe_load(part) or {}
+    data = load_yaml(part) or {}
     _set_nested(data, keys, value)
     return text[:start] + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6) + text[end:]
 
@@ -586,7 +586,7 @@ def _labels(labels_dir: Path, language: str) -> dict:
     path = Path(labels_dir) / f"{language}.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
 
 
@@ -619,7 +619,7 @@ def apply_labels(labels_dir: Path, source_language: str, language: str, found: d
     text = path.read_text(encoding="utf-8") if path.is_file() else \
         (Path(labels_dir) / f"{source_language}.yaml").read_text(encoding="utf-8")
     original = text if path.is_file() else None
-    current = label_texts(yaml.safe_load(text) or {})
+    current = label_texts(load_yaml(text) or {})
     for key, value in found.items():
         if current.get(key) != value:
             text = _set_yaml(text, 0, len(text), key, value, _flat)

@@ -14,10 +14,9 @@ import functools
 from pathlib import Path
 
 import fontpkg
-import yaml
 
 from factsheet import paths
-from factsheet.files import atomic_path, read_template_file
+from factsheet.files import atomic_path, load_yaml, read_template_file
 from factsheet.web.site import web_font_file
 
 # Characters the role faces (heading, body) keep: Basic Latin to Latin Extended-B, combining marks,
@@ -36,7 +35,7 @@ SHAPING_RANGES = [(0x20, 0x20), (0xA0, 0xA0), (0x200B, 0x200F), (0x2028, 0x202F)
 
 def load_brand(path: Path = paths.BRAND_FILE) -> dict:
     """The brand values as a dict."""
-    return yaml.safe_load(read_template_file(path))
+    return load_yaml(read_template_file(path))
 
 
 def logo_languages(brand: dict) -> list[str]:

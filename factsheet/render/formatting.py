@@ -12,17 +12,16 @@ import datetime as dt
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
-import yaml
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from factsheet import paths
-from factsheet.files import read_template_file
+from factsheet.files import load_yaml, read_template_file
 
 
 def load_labels(language: str, labels_dir: Path = paths.LABELS_DIR) -> dict[str, str]:
     """The reader-visible words for one language (templates/labels/<language>.yaml)."""
-    return yaml.safe_load(read_template_file(labels_dir / f"{language}.yaml", labels_dir.parent))
+    return load_yaml(read_template_file(labels_dir / f"{language}.yaml", labels_dir.parent))
 
 
 def babel_locale(language: str) -> str:

@@ -10,7 +10,7 @@ import io
 from pathlib import Path, PurePosixPath
 
 from factsheet import paths
-from factsheet.files import write_text
+from factsheet.files import load_yaml, write_text
 from factsheet.model import checked
 from factsheet.model.languages import language_name
 from factsheet.model.translations import sheet_fields, word_diff_html
@@ -39,7 +39,7 @@ def _images(pdf: Path | None, labels: dict) -> str:
     found = []
     for number, image in enumerate(drawn_pages(Path(pdf), width=PAGE_WIDTH), start=1):
         buffer = io.BytesIO()
-        image.convert("RGB").quantize(64).save(buffer, "PNG", optimize=True)
+        image.convert("RGB").quantize(64).save(buffer, "PNG")  # not optimize=True: as long again, for a few per cent
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         alt = html.escape(labels["review_page"].format(number=number))
         found.append(f'<img alt="{alt}" src="data:image/png;base64,{data}">')
@@ -74,13 +74,11 @@ def _figures(old_model, new_model, new_sheet, labels, fmt) -> list[tuple[str, st
 def _texts(old: dict[str, str] | None, new: dict[str, str], labels: dict) -> list[str]:
     """One section per text of the first language (and sheet.yaml's fields) that changed: a word diff. ``old``
     and ``new``: the two editions' texts by path in the sheet's folder (a checked sheet's sources)."""
-    import yaml
-
     found, old = [], old or {}
 
     def fields(sources: dict[str, str]) -> dict:
         text = sources.get(paths.SHEET_FILE, "")
-        return sheet_fields(yaml.safe_load(text) or {}) if text else {}
+        return sheet_fields(load_yaml(text) or {}) if text else {}
 
     old_fields, new_fields = fields(old), fields(new)
     changed = [(k, old_fields.get(k, ""), new_fields.get(k, "")) for k in dict.fromkeys([*new_fields, *old_fields])
