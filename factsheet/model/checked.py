@@ -109,12 +109,12 @@ def _sources(sheet_dir: Path) -> dict[str, str]:
 
 def write(path: Path, model: dict) -> None:
     """Write the model, after checking it against its schema (a model the schema refuses is a bug here)."""
-    _validator().validate(model)
+    schema_validator().validate(model)
     write_text(path, json.dumps(model, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
 @functools.cache
-def _validator():
+def schema_validator():
     import jsonschema
 
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
@@ -192,5 +192,5 @@ class Entry:
 def read(path: Path) -> CheckedSheet:
     """The checked sheet written by check_sheet, checked against its schema."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    _validator().validate(data)
+    schema_validator().validate(data)
     return CheckedSheet(data)

@@ -1,6 +1,7 @@
 """What a sheet's page shows, in one language: its texts, computed figures and chart (the values of the sheet
 template, which the web edition reuses), and the template filled with them."""
 
+import functools
 from pathlib import Path
 
 import jinja2
@@ -179,13 +180,19 @@ def context(model: CheckedSheet, chart_src: str, logos: dict, fonts_url: str = "
     }
 
 
+@functools.cache
+def templates(templates_dir: Path = paths.TEMPLATES_DIR) -> jinja2.Environment:
+    """The sheet's templates, HTML-escaped, strict about unknown names. One environment a process, which keeps
+    the templates compiled (and compiles one again when its file changes)."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
 def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:
     """The sheet's HTML; a DataError naming the template if it would link anywhere but an https:, http: or
     mailto: address or a #place (WeasyPrint would turn any other link into a file:// link of this machine)."""
     template = confined(Path(templates_dir) / paths.SHEET_TEMPLATE, templates_dir, "the templates folder")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    html = env.get_template(paths.SHEET_TEMPLATE).render(**values)
+    html = templates(Path(templates_dir)).get_template(paths.SHEET_TEMPLATE).render(**values)
     refused = links.unsafe_hrefs(html)
     if refused:
         raise DataError([Problem(display_path(template), "", links.link_problem(href)) for href in refused])

@@ -1,5 +1,6 @@
 """The web edition's pages: their templates, and what every page does to its text."""
 
+import functools
 import re
 
 import jinja2
@@ -26,7 +27,9 @@ def amounts_kept_whole(html: str, labels: dict) -> str:
     return html
 
 
+@functools.cache
 def templates() -> jinja2.Environment:
-    """The web edition's templates (templates/web/), HTML-escaped, strict about unknown names."""
+    """The web edition's templates (templates/web/), HTML-escaped, strict about unknown names. One environment a
+    process, which keeps the templates compiled (and compiles one again when its file changes)."""
     return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.WEB_TEMPLATES_DIR), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)

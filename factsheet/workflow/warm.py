@@ -11,13 +11,15 @@ a job) closes its connection, and its child is sent SIGTERM (a stage removes its
 out). Without a warm process (a command run by hand, or ``FACTSHEET_FRESH_PROCESSES=1``) the command runs the
 stage itself: the standard design, each job a process that imports what its stage needs.
 
-What it costs and saves, measured (make bench): docs/design.md, Speed. Before it forks the first job, the warm
-process keeps hypothesis, a test library pandera imports when installed, out (a module set to None in
-sys.modules is one Python reports as missing); imports the libraries and the stages with the garbage collector
-off (they build many objects and free few); loads what pandera registers on first use and the characters the
-brand's fonts print; then freezes what is loaded out of the collector's sight, as Python's documentation of
-gc.freeze advises for a process that forks, so that no job walks or copies it. It and its jobs end with the
-process that started it, however that ends (recovery.end_with_parent).
+What it costs and saves, measured (make bench): docs/design.md, Speed. The warm process keeps hypothesis, a
+test library pandera imports when installed, out (a module set to None in sys.modules is one Python reports as
+missing); imports the libraries and the stages with the garbage collector off (they build many objects and free
+few); loads what the stages load on first use (pandera's backends, the characters the brand's fonts print, the
+compiled templates, the checked sheet's schema, WeasyPrint's C types); then freezes what is loaded out of the
+collector's sight, as Python's documentation of gc.freeze advises for a process that forks, so that no job
+walks or copies it. Jobs that come before it is done start between two of those steps, with what is loaded:
+Snakemake plans about as long as the imports take, and the first job, check_sheet, needs the first libraries.
+It and its jobs end with the process that started it, however that ends (recovery.end_with_parent).
 
     python -m factsheet.workflow.warm SOCKET      (started by start(), not by hand)
 """
@@ -25,6 +27,7 @@ process that started it, however that ends (recovery.end_with_parent).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import importlib
 import json
@@ -89,20 +92,42 @@ def alive(address: str | None) -> bool:
     return True
 
 
-def preload() -> None:
-    """Import what the jobs need, once (see the module's documentation)."""
-    gc.disable()
+def preload_steps():
+    """The steps of the preload, the libraries the first jobs need (check_sheet's) first: between two steps, the
+    warm process starts the jobs that came meanwhile, with what it has loaded (a job imports what is missing)."""
     sys.modules.setdefault("hypothesis", None)
     for module in [*LIBRARIES, *stage_modules(), "factsheet.workflow.job"]:
-        importlib.import_module(module)
+        yield functools.partial(importlib.import_module, module)
+    yield load_once
+
+
+def load_once() -> None:
+    """What the stages load on their first use, loaded for all of them."""
+    from factsheet.model import checked
     from factsheet.model.contributions import load_validation
+    from factsheet.render import page
     from factsheet.render.brand import load_brand, printable
+    from factsheet.web import pages
 
     load_validation()  # pandera's backends, registered on the first validation
-    with contextlib.suppress(Exception):  # a broken brand file is reported by the stage that reads it
+    checked.schema_validator()  # the checked sheet's schema, which every stage after check_sheet reads with
+    with contextlib.suppress(Exception):  # a broken brand file or template is reported by the stage that reads it
         printable(load_brand())  # the characters the brand's fonts print, read once for every job's check
-    gc.freeze()
-    gc.enable()  # for the warm process itself, which lives as long as the build
+    for environment in (page.templates(), pages.templates()):
+        for name in environment.list_templates(extensions=["j2"]):  # compiled once; again if its file changes
+            with contextlib.suppress(Exception):
+                environment.get_template(name)
+    warm_up_weasyprint()
+
+
+def warm_up_weasyprint() -> None:
+    """Lay out and write a line of text once. WeasyPrint's C bindings (cffi) parse each C type they meet on its
+    first use, about 0.1 s of a render job's time, once a process: here, once a build."""
+    import io
+
+    from weasyprint import HTML
+
+    HTML(string="<p>Warm-up <b>text</b></p>").render().write_pdf(io.BytesIO(), pdf_variant="pdf/ua-1")
 
 
 class _Job:
@@ -120,36 +145,47 @@ def serve(address: Path) -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(str(address))
     listener.listen(128)
-    preload()
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     try:
+        gc.disable()
+        for step in preload_steps():
+            step()
+            _handle(selector, listener, timeout=0)
+        gc.freeze()
+        gc.enable()  # for the warm process itself, which lives as long as the build
         while True:
-            for key, _ in selector.select():
-                if key.fileobj is listener:
-                    job = _fork(listener)
-                    if job:
-                        selector.register(job.pidfd, selectors.EVENT_READ, ("ended", job))
-                        selector.register(job.connection, selectors.EVENT_READ, ("gone", job))
-                    continue
-                event, job = key.data
-                if event == "ended":  # the child ended: its status to the command
-                    selector.unregister(job.pidfd)
-                    os.close(job.pidfd)
-                    status = os.waitstatus_to_exitcode(os.waitpid(job.pid, 0)[1])
-                    if job.connection is not None:
-                        with contextlib.suppress(OSError):
-                            job.connection.send(status.to_bytes(4, "big", signed=True))
-                        selector.unregister(job.connection)
-                        job.connection.close()
-                else:  # the command was stopped before its job ended: so is the job
-                    selector.unregister(job.connection)
-                    job.connection.close()
-                    job.connection = None
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(job.pid, signal.SIGTERM)
+            _handle(selector, listener)
     finally:
         shutil.rmtree(address.parent, ignore_errors=True)
+
+
+def _handle(selector: selectors.BaseSelector, listener: socket.socket, timeout: float | None = None) -> None:
+    """Wait for events (at most ``timeout`` seconds): fork a job that came, send a job's status to its command
+    when it ends, stop a job whose command was stopped."""
+    for key, _ in selector.select(timeout):
+        if key.fileobj is listener:
+            job = _fork(listener)
+            if job:
+                selector.register(job.pidfd, selectors.EVENT_READ, ("ended", job))
+                selector.register(job.connection, selectors.EVENT_READ, ("gone", job))
+            continue
+        event, job = key.data
+        if event == "ended":  # the child ended: its status to the command
+            selector.unregister(job.pidfd)
+            os.close(job.pidfd)
+            status = os.waitstatus_to_exitcode(os.waitpid(job.pid, 0)[1])
+            if job.connection is not None:
+                with contextlib.suppress(OSError):
+                    job.connection.send(status.to_bytes(4, "big", signed=True))
+                selector.unregister(job.connection)
+                job.connection.close()
+        else:  # the command was stopped before its job ended: so is the job
+            selector.unregister(job.connection)
+            job.connection.close()
+            job.connection = None
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(job.pid, signal.SIGTERM)
 
 
 def _fork(listener: socket.socket) -> _Job | None:
