@@ -154,6 +154,12 @@ def first_language(wildcards):
     return sheet_languages_of(wildcards.subject, wildcards.edition)[0]
 
 
+def on_the_way_to_pdfs(wildcards):
+    """The priority of the jobs that lead to a PDF (the chart, the HTML, the PDF): above jobs that wait for
+    nothing, such as the cards; the first language's highest, as the other languages' PDFs wait for its layout."""
+    return 2 if wildcards.lang == first_language(wildcards) else 1
+
+
 def previous(wildcards):
     """The edition before this one, whose figures and texts the change report compares."""
     return previous_edition(DATA, wildcards.subject, wildcards.edition)

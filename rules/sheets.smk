@@ -94,6 +94,7 @@ rule plot_contributions:
         chart_phone=FILES.phone_chart("{subject}-{edition}-{lang}"),
     log:
         LOGS / "plot_contributions" / "{subject}-{edition}-{lang}.log",
+    priority: on_the_way_to_pdfs
     conda:
         "../environment.yml"
     threads: 1
@@ -123,6 +124,7 @@ rule render_html:
         html=FILES.html("{subject}-{edition}-{lang}"),
     log:
         LOGS / "render_html" / "{subject}-{edition}-{lang}.log",
+    priority: on_the_way_to_pdfs
     conda:
         "../environment.yml"
     threads: 1
@@ -159,6 +161,7 @@ rule render_pdf:
         layout=FILES.layout("{subject}-{edition}-{lang}"),
     log:
         LOGS / "render_pdf" / "{subject}-{edition}-{lang}.log",
+    priority: on_the_way_to_pdfs
     conda:
         "../environment.yml"
     threads: 1

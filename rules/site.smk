@@ -136,11 +136,12 @@ rule render_card:
     """Draw a sheet's social card (1200 x 630 PNG): title, date and key figures."""
     input:
         stage=stage_module("render_card"),
-        entry=rules.render_web.output.entry,
+        checked=rules.check_sheet.output.checked,
+        labels=LABELS,
         fonts=rules.write_brand_assets.output.fonts,
         logo=logo_of,
         logos=rules.write_brand_assets.output.language_logos,
-        templates=WEB_TEMPLATES,
+        templates=[*TEMPLATES, *WEB_TEMPLATES],
         brand=BRAND,
         package=FILES.package_version,
     output:
@@ -156,8 +157,8 @@ rule render_card:
     params:
         fonts=FONTS,
     shell:
-        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_card --entry-file {input.entry:q} --fonts-dir {params.fonts:q}"
-        " --logo-file {input.logo:q} --card-file {output.card:q}"
+        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_card --checked-file {input.checked:q}"
+        " --fonts-dir {params.fonts:q} --logo-file {input.logo:q} --card-file {output.card:q} --language {wildcards.lang}"
 
 
 rule site_index:

@@ -50,10 +50,12 @@ def editions(workdir, subject="*", edition="*") -> int:
     return sum(len(sheet_languages(p.parent)) for p in (workdir / "data").glob(f"{subject}/{edition}/sheet.yaml"))
 
 
-def web(pages: int, sheet_files: int = 0, assets: int = 0) -> dict[str, int]:
+def web(pages: int, sheet_files: int = 0, assets: int = 0, cards: int | None = None) -> dict[str, int]:
     """The web edition's jobs that follow ``pages`` new PDFs (and ``sheet_files`` sheets' tables or photos, the
-    site's shared files ``assets`` times): each page's copy of its PDF, previews, page and card, and the index."""
-    jobs = {"publish_pdf": pages, "render_previews": pages, "render_web": pages, "render_card": pages,
+    site's shared files ``assets`` times): each page's copy of its PDF, previews and page, and the index; and
+    ``cards`` social cards (by default one a page: a card shows the checked sheet, not the PDF)."""
+    jobs = {"publish_pdf": pages, "render_previews": pages, "render_web": pages,
+            "render_card": pages if cards is None else cards,
             "site_index": 1, "publish_sheet_files": sheet_files, "write_site_assets": assets}
     return {rule: n for rule, n in jobs.items() if n}
 
@@ -123,9 +125,10 @@ def test_a_stage_script_reruns_its_stage_and_what_uses_its_output(workdir):
     with edited(workdir / "factsheet" / "stages" / "plot_contributions.py"):
         jobs = planned(workdir)
     n = editions(workdir)
-    # The HTML only names the chart's file, so a new chart needs a new PDF but not a new page.
+    # The HTML only names the chart's file, so a new chart needs a new PDF but not a new page; the cards show no
+    # chart.
     assert copies(jobs) == len(sheets(workdir)) == reviews(jobs)
-    assert jobs == {"plot_contributions": n, "render_pdf": n, "all": 1, **web(n)}
+    assert jobs == {"plot_contributions": n, "render_pdf": n, "all": 1, **web(n, cards=0)}
 
 
 def test_a_helper_module_reruns_the_stages_that_import_it(workdir):

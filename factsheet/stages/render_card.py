@@ -2,22 +2,33 @@
 
 The card is laid out in HTML and CSS (templates/web/card.html.j2) with the brand's fonts, colours and
 logo, rendered by WeasyPrint and drawn to PNG by pypdfium2: the title, the edition's date and the key
-figures, as the sheet's web page gives them (its entry, written by render_web).
+figures, as the sheet's page gives them. It reads the checked sheet only, so a build draws it beside the PDFs.
 """
 
-import json
 from pathlib import Path
 
 from factsheet import paths
 from factsheet.files import atomic_path
+from factsheet.model import checked
 from factsheet.render import brand
 from factsheet.render.formatting import load_labels
+from factsheet.render.page import context
 from factsheet.render.palette import stream_css
 from factsheet.web import site
 from factsheet.web.pages import amounts_kept_whole, templates
 from factsheet.workflow.cli import command_line
 
 CARD_TEMPLATE = "card.html.j2"
+
+
+def card_entry(model: checked.CheckedSheet, language: str | None = None) -> dict:
+    """What the card shows, in ``language`` (by default the sheet's first), as the page shows it."""
+    values = context(model, "", {}, language=language)
+    sheet = values["sheet"]
+    return {"language": sheet.language, "title": sheet.title, "date": values["edition"],
+            "organisation": sheet.contact.organisation,
+            "key_figures": [{"value": f["value"], "caption": f["caption"], "stream": f["stream"]}
+                            for f in values["key_figures"]]}
 
 
 def card_html(entry: dict, fonts_dir: Path, logo_file: Path) -> str:
@@ -31,15 +42,16 @@ def card_html(entry: dict, fonts_dir: Path, logo_file: Path) -> str:
     return amounts_kept_whole(html, load_labels(entry["language"]))
 
 
-def main(entry_file: Path, fonts_dir: Path, logo_file: Path, card_file: Path) -> None:
-    """Write the card of the page ``entry_file`` describes to ``card_file`` (PNG, site.CARD_SIZE)."""
+def main(checked_file: Path, fonts_dir: Path, logo_file: Path, card_file: Path, language: str | None = None) -> None:
+    """Write the card of the checked sheet's page in ``language`` (by default its first) to ``card_file`` (PNG,
+    site.CARD_SIZE)."""
     from PIL import Image
     from weasyprint import HTML
 
     from factsheet.render.fetcher import SandboxedFetcher
     from factsheet.render.page_images import drawn_pages
 
-    entry = json.loads(Path(entry_file).read_text(encoding="utf-8"))
+    entry = card_entry(checked.read(Path(checked_file)), language)
     fetcher = SandboxedFetcher(allowed=[paths.TEMPLATES_DIR, Path(fonts_dir), Path(logo_file).parent],
                                sheet_dir=paths.TEMPLATES_DIR)
     pdf = HTML(string=card_html(entry, fonts_dir, logo_file), url_fetcher=fetcher).write_pdf()
