@@ -15,6 +15,7 @@ import pytest
 from hypothesis import settings
 
 from factsheet.paths import CLUSTER_PYTHON
+from factsheet.workflow.outputs import Outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -64,6 +65,11 @@ def run_lock(name: str):
     with open(run / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if the body fails
         yield run
+
+
+def outputs(workdir: Path) -> Outputs:
+    """The files a build in ``workdir`` writes (its output folder as config/config.yaml names it)."""
+    return Outputs(workdir / "output")
 
 
 def copy_checkout(target: Path) -> Path:

@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 import yaml
 
-from conftest import ROOT, copy_checkout, tree_digest
+from conftest import ROOT, copy_checkout, outputs, tree_digest
 
 CASES_FILE = Path(__file__).parent / "bad_inputs" / "cases.yaml"
 CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
@@ -30,8 +30,8 @@ CATEGORIES = {"table cells", "table structure", "excel", "sheet.yaml", "language
               "resources", "encoding and empty files"}
 SUBJECT, EDITION = "canada", "2023"
 SHEET = Path("data") / SUBJECT / EDITION
-PDF = Path("output") / f"{SUBJECT}-{EDITION}.pdf"
-HTML = Path("output") / "html" / f"{SUBJECT}-{EDITION}-en.html"
+PDF = outputs(Path()).pdf(f"{SUBJECT}-{EDITION}")  # relative to the checkout
+HTML = outputs(Path()).html(f"{SUBJECT}-{EDITION}-en")
 BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2"]
 DEBUG_CASE = "csv-amount-letters"  # the case run again with FACTSHEET_DEBUG=1
 # Builds run this many at a time (each with --cores 2); most of a failing build is one process starting up.
@@ -225,7 +225,7 @@ def test_bad_input_stops_the_build(case, runs):
     assert "Traceback" not in output, f"a traceback reached the user{shown}"
     assert not (workdir / PDF).exists(), f"{PDF} was written{shown}"
     assert not (workdir / HTML).exists(), f"{HTML} was written{shown}"
-    parts = sorted(str(p.relative_to(workdir)) for p in (workdir / "output").rglob("*.part"))
+    parts = sorted(str(p.relative_to(workdir)) for p in outputs(workdir).root.rglob("*.part"))
     assert not parts, f"half-written files left: {parts}"
     assert tree_digest(workdir / "data") == run.data_before, "the build modified data/"
 

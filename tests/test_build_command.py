@@ -12,7 +12,7 @@ import sys
 import pikepdf
 import pytest
 
-from conftest import PDFS_ONLY, QUICK_SHEET, quick_checkout
+from conftest import PDFS_ONLY, QUICK_SHEET, outputs, quick_checkout
 
 BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY]
 
@@ -27,13 +27,13 @@ def test_make_archive_after_make_writes_the_archival_pdfs_and_the_summary_counts
     stale = [str(m) for m in modules if not os.path.isfile(compiled := importlib.util.cache_from_source(m))
              or os.path.getmtime(compiled) < os.path.getmtime(m)]
     assert len(modules) > 20 and not stale, stale
-    output = workdir / "output"
-    shutil.copy(output / f"{QUICK_SHEET}.pdf", output / "removed-2020.pdf")  # a sheet whose folder is gone
+    output = outputs(workdir)
+    shutil.copy(output.pdf(QUICK_SHEET), output.pdf("removed-2020"))  # a sheet whose folder is gone
     again = subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
     assert "Built 0 fact sheets" in again.stdout and "(all 1 were up to date)" in again.stdout, again.stdout
     archive = subprocess.run([*BUILD, "archival=True"], cwd=workdir, capture_output=True, text=True, timeout=600)
     assert archive.returncode == 0, archive.stdout + archive.stderr
-    with pikepdf.open(output / "archive" / f"{QUICK_SHEET}.pdf") as pdf:
+    with pikepdf.open(output.archival(QUICK_SHEET)) as pdf:
         assert pdf.open_metadata().pdfa_status == "3A"
 
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import SLURM, cluster_python, copy_checkout
+from conftest import SLURM, cluster_python, copy_checkout, outputs
 
 pytestmark = pytest.mark.cluster
 
@@ -38,17 +38,18 @@ def test_the_sheets_built_by_slurm_jobs_are_those_of_a_local_build(slurm, built,
     assert jobs_run_in(cluster), "no Slurm job ran in the checkout"
     local, done, _ = built  # the session's local build of the same checkout
     assert done.returncode == 0, done.stderr[-3000:]
-    pdfs = sorted(p.name for p in (local / "output").glob("canada-*.pdf"))
-    assert pdfs and pdfs == sorted(p.name for p in (cluster / "output").glob("*.pdf"))
+    slurm_files, local_files = outputs(cluster), outputs(local)
+    pdfs = sorted(p.name for p in local_files.pdfs_dir.glob("canada-*.pdf"))
+    assert pdfs and pdfs == sorted(p.name for p in slurm_files.pdfs_dir.glob("*.pdf"))
     for name in pdfs:
-        assert (cluster / "output" / name).read_bytes() == (local / "output" / name).read_bytes(), name
+        assert (slurm_files.pdfs_dir / name).read_bytes() == (local_files.pdfs_dir / name).read_bytes(), name
     # the web edition's pages, files, previews and cards too (the index lists other sheets locally)
-    made = sorted(p.relative_to(cluster / "output") for p in (cluster / "output" / "site").rglob("*")
-                  if p.is_file() and "canada-" in str(p.relative_to(cluster / "output"))
+    made = sorted(p.relative_to(slurm_files.root) for p in slurm_files.site.rglob("*")
+                  if p.is_file() and "canada-" in str(p.relative_to(slurm_files.root))
                   and p.name != ".snakemake_timestamp")  # Snakemake's mark in a folder it made
     assert made, "the batch jobs wrote no web page"
     for relative in made:
-        assert (cluster / "output" / relative).read_bytes() == (local / "output" / relative).read_bytes(), relative
+        assert (slurm_files.root / relative).read_bytes() == (local_files.root / relative).read_bytes(), relative
 
 
 def config_of(conf: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from factsheet.errors import DataError
 from factsheet.model.editions import editions, previous_edition
 from factsheet.model.next_edition import TO_FILL, start_edition
 
-from conftest import CANADA, PDFS_ONLY, ROOT, copy_checkout, first_language_only, run_workflow
+from conftest import CANADA, PDFS_ONLY, ROOT, copy_checkout, first_language_only, outputs, run_workflow
 
 
 @pytest.fixture()
@@ -78,7 +78,7 @@ def test_next_edition_end_to_end(tmp_path):
     refused = run_workflow(workdir, *new_only)
     assert refused.returncode != 0
     assert "data/canada/2024/contributions.csv, row 10, column amount_usd: the amount is empty" in refused.stderr
-    assert not (workdir / "output" / "canada-2024.pdf").exists()
+    assert not outputs(workdir).pdf("canada-2024").exists()
 
     table = workdir / "data" / "canada" / "2024" / "contributions.csv"
     text = table.read_text(encoding="utf-8")
@@ -88,7 +88,7 @@ def test_next_edition_end_to_end(tmp_path):
     done = run_workflow(workdir, *new_only)
     assert done.returncode == 0, done.stderr[-3000:]
 
-    pdf_text = " ".join(p.extract_text() for p in PdfReader(workdir / "output" / "canada-2024.pdf").pages)
+    pdf_text = " ".join(p.extract_text() for p in PdfReader(outputs(workdir).pdf("canada-2024")).pages)
     pdf_text = re.sub(r"\s+", " ", pdf_text.replace("\u00a0", " "))
     def assessed_total(csv_text):
         return sum(int(row.split('"')[1].replace(",", "")) for row in csv_text.splitlines()[1:] if ",assessed," in row)
@@ -100,7 +100,7 @@ def test_next_edition_end_to_end(tmp_path):
     assert "Overall Contributions to the ILO, 2019-23" in pdf_text
     assert "June 2024" in pdf_text
 
-    report = (workdir / "output" / "canada-2024-changes.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+    report = outputs(workdir).changes("canada-2024").read_text(encoding="utf-8").replace("\u00a0", " ")
     assert "| Period | 2018-2022 | 2019-2023 |" in report
     assert f"| Assessed contributions, total 2018-2022 → 2019-2023 | US$ {old:,} | US$ {new:,} |" in report
     assert "| Voluntary contributions, 2023 | — | US$ 9,100,000 |" in report

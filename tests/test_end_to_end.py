@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from factsheet.render.brand import font_faces, load_brand
 
-from conftest import CANADA, ROOT, SHARED, copy_checkout, first_language_only, run_workflow, tree_digest
+from conftest import CANADA, ROOT, SHARED, copy_checkout, first_language_only, outputs, run_workflow, tree_digest
 
 A4_POINTS = (595.28, 841.89)
 # A PDF font's name: the brand file's family, then the style words of its face ("Noto-Sans-Arabic-Bold").
@@ -28,7 +28,7 @@ GREEK = "Καναδάς"  # in the title: the heading face (Overpass) has no Gre
 def pdf(built):
     workdir, done, _ = built
     assert done.returncode == 0, done.stderr[-3000:]
-    path = workdir / "output" / "canada-2023.pdf"
+    path = outputs(workdir).pdf("canada-2023")
     assert path.is_file()
     return path
 
@@ -51,7 +51,7 @@ def arabic_pdf(tmp_path_factory):
         (sheet / file).write_text(text.replace(old, new, 1), encoding="utf-8")
     done = run_workflow(workdir, "--config", 'sheets=["arabic/2023"]', "site=False")  # its PDF only
     assert done.returncode == 0, done.stderr[-3000:]
-    return workdir / "output" / "arabic-2023.pdf"
+    return outputs(workdir).pdf("arabic-2023")
 
 
 def published_totals() -> dict[str, str]:
@@ -135,7 +135,7 @@ def test_text_fidelity_to_the_original_brief(pdf):
 def test_build_leaves_data_untouched_and_no_partial_files(built, pdf):
     workdir, _, before = built
     assert tree_digest(workdir / "data") == before
-    assert not list((workdir / "output").rglob("*.part"))
+    assert not list(outputs(workdir).root.rglob("*.part"))
 
 
 def test_workflow_lint_is_clean():

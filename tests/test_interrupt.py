@@ -9,7 +9,7 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from conftest import PDFS_ONLY, quick_checkout
+from conftest import PDFS_ONLY, outputs, quick_checkout
 
 
 def build_command(site: bool) -> list[str]:
@@ -46,14 +46,14 @@ def test_interrupted_build_recovers_on_the_next_run(tmp_path, how, after_steps, 
     assert "Traceback" not in said and "Error" not in said, said
     assert said.rstrip().endswith("Interrupted: run make again to finish; nothing half-written is kept."), said
 
-    output = workdir / "output"
-    for pdf in output.glob("*.pdf"):  # whatever was finished must be whole
+    output = outputs(workdir)
+    for pdf in output.pdfs_dir.glob("*.pdf"):  # whatever was finished must be whole
         assert len(PdfReader(pdf).pages) >= 1
 
     again = subprocess.run(build_command(site), cwd=workdir, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout + again.stderr
     sheets = sorted(f"{p.parent.parent.name}-{p.parent.name}" for p in (workdir / "data").glob("*/*/sheet.yaml"))
     for sheet in sheets:
-        assert len(PdfReader(output / f"{sheet}.pdf").pages) >= 1
-    assert not list(output.rglob("*.part")), "temporary files were left behind"
+        assert len(PdfReader(output.pdf(sheet)).pages) >= 1
+    assert not list(output.root.rglob("*.part")), "temporary files were left behind"
     assert "Built" in again.stdout

@@ -24,7 +24,7 @@ from factsheet.model.markdown import typeset
 from factsheet.model.validate import checked_sheet
 from factsheet.render.formatting import Formatter, load_labels
 
-from conftest import CANADA, ROOT
+from conftest import CANADA, ROOT, outputs
 
 EDITIONS = [("canada", "2023", "en"), ("canada", "2023", "fr"), ("canada", "2023", "es"),
             ("nordvale", "2023", "fr"), ("nordvale", "2024", "fr")]
@@ -66,7 +66,7 @@ def totals_in_millions(output, subject: str, edition: str) -> dict[str, Decimal]
     """Each stream's total from the cleaned table (the checked sheet's), in millions rounded down to 0.1, as the
     sheets print it."""
     sums: dict[str, Decimal] = {}
-    table = json.loads((output / "checked" / f"{subject}-{edition}.json").read_text(encoding="utf-8"))["table_csv"]
+    table = json.loads(output.checked(f"{subject}-{edition}").read_text(encoding="utf-8"))["table_csv"]
     for row in csv.DictReader(io.StringIO(table)):
         sums[row["stream"]] = sums.get(row["stream"], Decimal(0)) + Decimal(row["amount_usd"])
     return {s: (v / 1_000_000).quantize(Decimal("0.1"), rounding=ROUND_DOWN) for s, v in sums.items()}
@@ -76,23 +76,23 @@ def totals_in_millions(output, subject: str, edition: str) -> dict[str, Decimal]
 def output(built):
     workdir, done, _ = built
     assert done.returncode == 0, done.stderr[-3000:]
-    return workdir / "output"
+    return outputs(workdir)
 
 
 def test_make_writes_every_language_of_every_sheet_and_the_first_under_the_plain_name(output):
     for subject, edition, language in EDITIONS:
-        assert (output / f"{subject}-{edition}-{language}.pdf").is_file()
+        assert output.pdf(f"{subject}-{edition}-{language}").is_file()
     for subject, edition in {(s, e) for s, e, _ in EDITIONS}:
         first = languages_of(subject, edition)[0]
-        assert (output / f"{subject}-{edition}.pdf").read_bytes() == \
-            (output / f"{subject}-{edition}-{first}.pdf").read_bytes()
+        assert output.pdf(f"{subject}-{edition}").read_bytes() == \
+            output.pdf(f"{subject}-{edition}-{first}").read_bytes()
 
 
 @pytest.mark.parametrize("case", EDITIONS, ids=edition_id)
 def test_pdf_is_tagged_with_its_language_and_described_in_it(output, case):
     subject, edition, language = case
     texts = sheet_text(subject, edition, language)
-    with pikepdf.open(output / f"{subject}-{edition}-{language}.pdf") as pdf:
+    with pikepdf.open(output.pdf(f"{subject}-{edition}-{language}")) as pdf:
         assert str(pdf.Root.Lang) == language
         info = pdf.docinfo
         assert str(info["/Title"]) == texts["title"]
@@ -110,14 +110,14 @@ def test_pdf_is_tagged_with_its_language_and_described_in_it(output, case):
             # as the language sets it: Canada’s for the Canada's typed
             headings.append(typeset(path.read_text(encoding="utf-8").splitlines()[0][2:], labels.get("typography")))
     assert headings and all(any(h in title for title in outline) for h in headings), outline
-    html = (output / "html" / f"{subject}-{edition}-{language}.html").read_text(encoding="utf-8")
+    html = output.html(f"{subject}-{edition}-{language}").read_text(encoding="utf-8")
     assert f'<html lang="{language}">' in html  # WeasyPrint hyphenates by it
 
 
 @pytest.mark.parametrize("case", EDITIONS, ids=edition_id)
 def test_figures_and_dates_are_printed_in_the_locale_format(output, case):
     subject, edition, language = case
-    text = pdf_text(output / f"{subject}-{edition}-{language}.pdf")
+    text = pdf_text(output.pdf(f"{subject}-{edition}-{language}"))
     labels = load_labels(language)
     for millions in totals_in_millions(output, subject, edition).values():
         number = f"{millions:.1f}".replace(".", DECIMAL_MARK[language])
@@ -126,7 +126,7 @@ def test_figures_and_dates_are_printed_in_the_locale_format(output, case):
     date = yaml.safe_load((ROOT / "data" / subject / edition / "sheet.yaml").read_text())["edition_date"]
     month = MONTHS[language].split()[date.month - 1]
     assert DATE_PATTERN[language].format(month=month, year=date.year) in text
-    chart = (output / "charts" / f"{subject}-{edition}-{language}.svg").read_text(encoding="utf-8")
+    chart = output.chart(f"{subject}-{edition}-{language}").read_text(encoding="utf-8")
     title = labels["chart_title"].split("{possessive}")[0].strip()
     assert title in chart and labels["chart_axis"] in chart
     tick = re.compile(rf"\d+{re.escape(DECIMAL_MARK[language])}\d\b")
@@ -137,13 +137,13 @@ def test_figures_and_dates_are_printed_in_the_locale_format(output, case):
 def test_every_character_is_printed_with_a_brand_font(output, case):
     """No fallback font: accented letters, guillemets and no-break spaces all come from the brand's fonts."""
     subject, edition, language = case
-    reader = PdfReader(output / f"{subject}-{edition}-{language}.pdf")
+    reader = PdfReader(output.pdf(f"{subject}-{edition}-{language}"))
     names = set()
     for page in reader.pages:
         for font in ((page.get("/Resources") or {}).get("/Font") or {}).values():
             names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
     assert names and all(BRAND_FONT.fullmatch(name) for name in names), names
-    text = pdf_text(output / f"{subject}-{edition}-{language}.pdf")
+    text = pdf_text(output.pdf(f"{subject}-{edition}-{language}"))
     accented = {"fr": "éèàçô«»", "es": "áéíóúñ", "en": ""}[language]
     assert all(c in text for c in accented if c in "".join(
         p.read_text(encoding="utf-8") for p in (ROOT / "data" / subject / edition).rglob(f"*.{language}.*")))
@@ -153,20 +153,20 @@ def test_every_character_is_printed_with_a_brand_font(output, case):
 def test_pdfua_checker_finds_no_errors_in_each_language(output, case):
     subject, edition, language = case
     done = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json",
-                           str(output / f"{subject}-{edition}-{language}.pdf")], capture_output=True, text=True)
+                           str(output.pdf(f"{subject}-{edition}-{language}"))], capture_output=True, text=True)
     report = json.loads(done.stdout)
     assert report["summary"]["errors"] == 0, report["findings"]
 
 
 def test_the_change_report_follows_the_language(output):
-    report = (output / "nordvale-2024-fr-changes.md").read_text(encoding="utf-8")
+    report = output.changes("nordvale-2024-fr").read_text(encoding="utf-8")
     labels = load_labels("fr")
     assert report.startswith("# " + labels["changes_title"].split(":")[0])
     assert f"## {labels['changes_figures']}" in report and f"## {labels['changes_texts']}" in report
     assert "narrative/intro.fr.md" in report and "narrative/intro.md`" not in report
     amounts = re.findall(r"\| (\d{1,3}(?:\u202f\d{3})+\u00a0dollars\u00a0É\.-U\.) \|", report)
     assert amounts, "no amount in the French format"
-    assert (output / "nordvale-2024-changes.md").read_bytes() == (output / "nordvale-2024-en-changes.md").read_bytes()
+    assert output.changes("nordvale-2024").read_bytes() == output.changes("nordvale-2024-en").read_bytes()
 
 
 # ------------------------------------------------------------------------- the rules, in-process

@@ -24,7 +24,7 @@ from factsheet.model.sheet import load_sheet
 from factsheet.model.validate import checked_sheet
 from factsheet.render.page import context, render
 
-from conftest import CANADA, first_language_only
+from conftest import CANADA, first_language_only, outputs
 
 SHEET = Path("canada") / "2023"
 PROJECT = "projects/01-jordan-garment-trade-unions.md"
@@ -211,6 +211,6 @@ def test_no_output_holds_a_file_url_or_the_checkout_path(request, build):
         assert done.returncode == 0, done.stderr[-3000:]
     else:
         checkout = request.getfixturevalue("corpus_build")
-    output = checkout / "output"
+    output = outputs(checkout).root
     assert any(output.rglob("*.pdf")) and any(output.rglob("*.html"))
     assert leaks(output, checkout) == []

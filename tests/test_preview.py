@@ -14,21 +14,24 @@ import urllib.request
 import pytest
 from pypdf import PdfReader
 
-from browser import Browser, missing
-from conftest import CANADA, ROOT, first_language_only
+from factsheet.web import site
+from factsheet.workflow.outputs import Outputs
 
-SCREENSHOTS = ROOT / "output" / "test-artefacts" / "screenshots"
+from browser import Browser, missing
+from conftest import CANADA, ROOT, first_language_only, outputs
+
+SCREENSHOTS = outputs(ROOT).root / "test-artefacts" / "screenshots"
 
 
 class Preview:
     """A running preview and its address; its messages are collected as it prints them."""
 
-    def __init__(self, data, out):
+    def __init__(self, data, out: Outputs):
         self.intro = data / "canada" / "2023" / "narrative" / "intro.md"
         self.out = out
         self.process = subprocess.Popen(
             [sys.executable, "-m", "factsheet.commands.preview", "canada/2023", "--port", "0", "--data-dir",
-             str(data), "--output-dir", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+             str(data), "--output-dir", str(out.root)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             cwd=ROOT)
         self.lines = []
         for line in self.process.stdout:
@@ -73,7 +76,7 @@ def preview(tmp_path_factory):
     data = tmp_path_factory.mktemp("preview") / "data"
     shutil.copytree(CANADA, data / "canada" / "2023")
     first_language_only(data / "canada" / "2023")
-    running = Preview(data, data.parent / "output")
+    running = Preview(data, outputs(data.parent))
     yield running
     if running.process.poll() is None:
         running.process.kill()
@@ -93,7 +96,7 @@ def test_a_saved_text_updates_the_page_then_the_pdf(preview):
     _, page_seconds = preview.wait(lambda s: s["page"] > before["page"])
     assert "founding member States (edited)" in preview.get("canada-2023-en.html")
     _, pdf_seconds = preview.wait(lambda s: s["pdf"] > before["pdf"])
-    pdf = PdfReader(preview.out / "site" / "files" / "canada-2023-en.pdf")
+    pdf = PdfReader(preview.out.site / site.pdf("canada-2023-en"))
     assert "(edited)" in pdf.pages[0].extract_text()
     print(f"page updated after {page_seconds:.2f} s, PDF after {pdf_seconds:.2f} s")
 
@@ -150,7 +153,7 @@ def test_ctrl_c_stops_it_without_a_traceback_also_while_it_rebuilds(preview):
     status, output = preview.stop()
     assert status == 0 and "Preview stopped." in output and "Traceback" not in output, output
     assert "error:" not in output.split("Preview stopped.")[1], output
-    assert not list(preview.out.rglob(".*.part")), "a stopped stage removes its temporary files"
-    assert not list(preview.out.rglob(".*.next")), "the edit's PDF was stopped, not made in full and left"
-    pdf = PdfReader(preview.out / "site" / "files" / "canada-2023-en.pdf")  # whole, and the last one made:
+    assert not list(preview.out.root.rglob(".*.part")), "a stopped stage removes its temporary files"
+    assert not list(preview.out.root.rglob(".*.next")), "the edit's PDF was stopped, not made in full and left"
+    pdf = PdfReader(preview.out.site / site.pdf("canada-2023-en"))  # whole, and the last one made:
     assert "Since that day" not in "".join(page.extract_text() for page in pdf.pages), "the edit's was stopped"

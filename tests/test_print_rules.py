@@ -20,7 +20,7 @@ from factsheet.files import read_template_file
 from factsheet.render import brand, print_rules
 from factsheet.render.palette import stream_css
 
-from conftest import SHARED
+from conftest import SHARED, outputs
 
 WORDS = ("Decent work for all through social dialogue, fair recruitment and the protection of workers' rights "
          "in every sector of the economy, ") * 6
@@ -146,12 +146,12 @@ def test_a_quote_on_another_page_than_its_project():
 
 
 def records(folder) -> dict:
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (folder / "output" / "layout").glob("*.json")}
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in outputs(folder).layouts_dir.glob("*.json")}
 
 
 def test_every_built_pdf_keeps_the_print_rules_and_its_page_budget(corpus_build):
     found = records(corpus_build)
-    pdfs = {p.stem for p in (corpus_build / "output").glob("*-*-??.pdf")}
+    pdfs = {p.stem for p in outputs(corpus_build).pdfs_dir.glob("*-*-??.pdf")}
     assert pdfs and set(found) == pdfs  # a record for every PDF of every language
     broken_rules = {name: r["print_rules"] for name, r in found.items() if r["print_rules"]}
     assert not broken_rules, json.dumps(broken_rules, indent=1, ensure_ascii=False)
@@ -163,7 +163,7 @@ def test_every_built_pdf_keeps_the_print_rules_and_its_page_budget(corpus_build)
 
 @pytest.mark.skipif(not TYPE_REPORT.is_file(), reason="the shared type report is not beside the checkout")
 def test_every_built_pdf_has_the_brands_one_type_system(corpus_build):
-    pdfs = sorted(str(p) for p in (corpus_build / "output").glob("*-*-??.pdf"))
+    pdfs = sorted(str(p) for p in outputs(corpus_build).pdfs_dir.glob("*-*-??.pdf"))
     done = subprocess.run([sys.executable, str(TYPE_REPORT), "--group-pages", *pdfs], capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -323,13 +323,13 @@ def test_the_pseudo_language_is_refused_over_its_budget_with_the_blocks_to_short
         blocks = re.findall(r'"([^"]+)" \((\d+) lines\)', over[5])
         assert blocks and all(re.search("[^\x00-\x7f]", text) for text, _ in blocks)  # named in the pseudo-language
         assert [int(n) for _, n in blocks] == sorted((int(n) for _, n in blocks), reverse=True)
-        assert not list((workdir / "output").glob(f"{name.replace('/', '-')}-{PSEUDO}.pdf"))
+        assert not list(outputs(workdir).pdfs_dir.glob(f"{name.replace('/', '-')}-{PSEUDO}.pdf"))
 
 
 def test_every_pseudo_pdf_that_fits_keeps_the_print_rules(pseudo_build):
     workdir, output, sheets = pseudo_build
     fitted = {p.stem: json.loads(p.read_text(encoding="utf-8"))
-              for p in (workdir / "output" / "layout").glob(f"*-{PSEUDO}.json")}
+              for p in outputs(workdir).layouts_dir.glob(f"*-{PSEUDO}.json")}
     assert fitted, output[-3000:]  # some sheets have room for 35% more text
     assert len(fitted) + len(refusals(output)) == len(sheets), output
     broken_rules = {name: r["print_rules"] for name, r in fitted.items() if r["print_rules"]}
@@ -368,11 +368,10 @@ def test_every_word_of_a_pseudo_pdf_is_translated(pseudo_build, tmp_path):
     untranslated = {}
     for sheet_dir in sheets:
         name = f"{sheet_dir.parent.name}-{sheet_dir.name}-{PSEUDO}"
-        pdf = workdir / "output" / f"{name}.pdf"
+        pdf = outputs(workdir).pdf(name)
         if not pdf.is_file():
             pdf = tmp_path / f"{name}.pdf"
-            render_pdf.render(workdir / "output" / "html" / f"{name}.html", sheet_dir,
-                              {render_pdf.PUBLISHED: pdf})
+            render_pdf.render(outputs(workdir).html(name), sheet_dir, {render_pdf.PUBLISHED: pdf})
         allowed = data_words(sheet_dir)
         for number, page in enumerate(pypdf.PdfReader(pdf).pages, start=1):
             text = page.extract_text()
@@ -389,7 +388,7 @@ def test_every_language_of_a_sheet_has_the_same_chart_design(corpus_build):
     """One chart design per sheet: the same height and the same y-axis ticks in every language (only the words
     and number formats differ); the Spanish legend, too long for one row, used to make its chart taller."""
     designs: dict = {}
-    for chart in sorted((corpus_build / "output" / "charts").glob("*-*-??.svg")):
+    for chart in sorted(outputs(corpus_build).charts_dir.glob("*-*-??.svg")):
         svg = chart.read_text(encoding="utf-8")
         ticks = re.findall(r'<g id="ytick_\d+">\s*<g id="line2d_\d+">\s*<path d="M [\d.]+ ([\d.]+)', svg)
         design = (re.search(r'height="([\d.]+)pt"', svg)[1], len(re.findall(r'id="ytick_\d+"', svg)), tuple(ticks))
@@ -407,8 +406,8 @@ def test_the_render_stage_refuses_an_edition_over_its_budget_in_one_line_and_wri
 
     workdir = built[0]
     monkeypatch.chdir(workdir)  # the message names files as the build does, from the checkout
-    html_file = workdir / "output" / "html" / "canada-2023-fr.html"
-    pages = json.loads((workdir / "output" / "layout" / "canada-2023-fr.json").read_text(encoding="utf-8"))["pages"]
+    html_file = outputs(workdir).html("canada-2023-fr")
+    pages = json.loads(outputs(workdir).layout("canada-2023-fr").read_text(encoding="utf-8"))["pages"]
     target = tmp_path / "canada-2023-fr.pdf"
     with pytest.raises(DataError) as refused:
         render_pdf.render(html_file, workdir / "data" / "canada" / "2023", {render_pdf.PUBLISHED: target},

@@ -11,7 +11,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import ROOT, copy_checkout, run_workflow
+from factsheet.workflow.outputs import Outputs
+
+from conftest import ROOT, copy_checkout, outputs, run_workflow
 
 SHEET = "canada-2023"
 
@@ -38,11 +40,12 @@ LANGUAGES = ["en", "fr", "es"]  # of the Canada sheet
 def test_same_inputs_give_byte_identical_pdfs_and_charts_in_every_language(builds):
     for language in LANGUAGES:
         folders = builds if language == "en" else builds[:2]
-        for relative in (f"{SHEET}-{language}.pdf", f"charts/{SHEET}-{language}.svg", f"html/{SHEET}-{language}.html"):
-            contents = {(workdir / "output" / relative).read_bytes() for workdir in folders}
-            assert len(contents) == 1, f"{relative} differs between builds"
-    assert len({(workdir / "output" / f"{SHEET}.pdf").read_bytes() for workdir in builds}) == 1
-    archival = {(workdir / "output" / "archive" / f"{SHEET}-en.pdf").read_bytes() for workdir in builds[1:]}
+        for file in (Outputs.pdf, Outputs.chart, Outputs.html):
+            paths = [file(outputs(workdir), f"{SHEET}-{language}") for workdir in folders]
+            relative = paths[0].relative_to(outputs(folders[0]).root)
+            assert len({path.read_bytes() for path in paths}) == 1, f"{relative} differs between builds"
+    assert len({outputs(workdir).pdf(SHEET).read_bytes() for workdir in builds}) == 1
+    archival = {outputs(workdir).archival(f"{SHEET}-en").read_bytes() for workdir in builds[1:]}
     assert len(archival) == 1
 
 
@@ -51,7 +54,7 @@ def test_same_inputs_give_a_byte_identical_web_edition(builds):
     logo, icon, fonts) are the same bytes in both builds of the web edition (the first build's index also lists
     Nordvale)."""
     def files(workdir):
-        site = workdir / "output" / "site"
+        site = outputs(workdir).site
         found = {}
         for path in site.rglob("*"):
             relative = path.relative_to(site).as_posix()
@@ -68,8 +71,9 @@ def test_same_inputs_give_a_byte_identical_web_edition(builds):
 def test_outputs_name_no_machine_path_or_user(builds):
     for workdir in builds:
         markers = {str(workdir), str(workdir.parent), str(Path.home()), sys.prefix}
-        for path in [*(workdir / "output").glob("*.pdf"), *(workdir / "output" / "archive").glob("*.pdf"),
-                     *(workdir / "output" / "charts").glob("*.svg"), *(workdir / "output" / "html").glob("*.html")]:
+        files = outputs(workdir)
+        for path in [*files.pdfs_dir.glob("*.pdf"), *files.archive_dir.glob("*.pdf"),
+                     *files.charts_dir.glob("*.svg"), *files.html_dir.glob("*.html")]:
             data = path.read_bytes()
             if path.suffix == ".pdf":  # look inside the compressed streams too
                 with pikepdf.open(path) as pdf:
@@ -88,7 +92,7 @@ def stream_bytes(stream) -> bytes:
 
 def test_document_dates_come_from_the_edition(builds):
     edition = yaml.safe_load((ROOT / "data" / "canada" / "2023" / "sheet.yaml").read_text())["edition_date"]
-    info = PdfReader(builds[0] / "output" / f"{SHEET}.pdf").metadata
+    info = PdfReader(outputs(builds[0]).pdf(SHEET)).metadata
     stamp = edition.strftime("%Y%m%d")
     assert info["/CreationDate"].startswith(f"D:{stamp}") and info["/ModDate"].startswith(f"D:{stamp}")
 
@@ -101,7 +105,8 @@ def pdfua(path) -> dict:
 
 @pytest.mark.parametrize("variant", ["published", "archival"])
 def test_pdfua_checker_finds_no_errors(builds, variant):
-    path = builds[1] / "output" / (f"{SHEET}.pdf" if variant == "published" else f"archive/{SHEET}.pdf")
+    files = outputs(builds[1])
+    path = files.pdf(SHEET) if variant == "published" else files.archival(SHEET)
     report = pdfua(path)
     assert report["summary"]["errors"] == 0, report["findings"]
     if variant == "published":
@@ -109,20 +114,21 @@ def test_pdfua_checker_finds_no_errors(builds, variant):
 
 
 def test_every_built_pdf_passes_structure_checks(builds):
-    for path in [*(builds[1] / "output").glob("*.pdf"), *(builds[1] / "output" / "archive").glob("*.pdf")]:
+    files = outputs(builds[1])
+    for path in [*files.pdfs_dir.glob("*.pdf"), *files.archive_dir.glob("*.pdf")]:
         with pikepdf.open(path) as pdf:
             assert pdf.check_pdf_syntax() == [], path.name  # what `qpdf --check` reports
 
 
 @pytest.mark.skipif(not Path("/usr/bin/qpdf").exists(), reason="qpdf is not installed; pikepdf's check ran instead")
 def test_qpdf_check(builds):
-    done = subprocess.run(["/usr/bin/qpdf", "--check", str(builds[0] / "output" / f"{SHEET}.pdf")],
+    done = subprocess.run(["/usr/bin/qpdf", "--check", str(outputs(builds[0]).pdf(SHEET))],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_tagged_with_language_title_bookmarks_and_links(builds):
-    path = builds[0] / "output" / f"{SHEET}.pdf"
+    path = outputs(builds[0]).pdf(SHEET)
     with pikepdf.open(path) as pdf:
         assert str(pdf.Root.Lang) == "en"
         assert pdf.Root.MarkInfo.Marked
@@ -147,10 +153,10 @@ def test_tagged_with_language_title_bookmarks_and_links(builds):
 
 
 def test_chart_has_alt_text_with_its_figures(builds):
-    html = (builds[0] / "output" / "html" / f"{SHEET}-en.html").read_text(encoding="utf-8")
+    html = outputs(builds[0]).html(f"{SHEET}-en").read_text(encoding="utf-8")
     alt = re.search(r'<img class="chart-image" src="[^"]*charts/[^"]+" alt="([^"]+)"', html).group(1)
     assert "2018: Assessed contributions US$\u00a010.9\u00a0million" in alt
-    with pikepdf.open(builds[0] / "output" / f"{SHEET}.pdf") as pdf:
+    with pikepdf.open(outputs(builds[0]).pdf(SHEET)) as pdf:
         alts = []
 
         def walk(node):
@@ -166,13 +172,13 @@ def test_chart_has_alt_text_with_its_figures(builds):
 
 def test_archival_variant_is_pdfa3_with_the_cleaned_table_attached(builds):
     workdir = builds[1]
-    with pikepdf.open(workdir / "output" / "archive" / f"{SHEET}.pdf") as pdf:
+    with pikepdf.open(outputs(workdir).archival(SHEET)) as pdf:
         xmp = pdf.open_metadata()
         assert xmp.pdfa_status == "3A"
         files = {name: spec for name, spec in pdf.attachments.items()}
         assert list(files) == [f"{SHEET}-contributions.csv"]
         attached = files[f"{SHEET}-contributions.csv"].get_file().read_bytes()
-    table = json.loads((workdir / "output" / "checked" / f"{SHEET}.json").read_text(encoding="utf-8"))["table_csv"]
+    table = json.loads(outputs(workdir).checked(SHEET).read_text(encoding="utf-8"))["table_csv"]
     assert attached == table.encode("utf-8")
 
 

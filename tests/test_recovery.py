@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from factsheet.model.editions import find_sheets
 from factsheet.workflow import recovery
 
-from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout, tree_digest
+from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, outputs, quick_checkout, tree_digest
 
 BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY]
 PAGES = 2  # of the quick sheet
@@ -62,7 +62,7 @@ def test_a_bad_folder_is_reported_and_every_valid_sheet_still_built(tmp_path):
     assert "error: data/Canada Test: the folder name 'Canada Test' does not fit the naming rule" in said
     assert "error: data/new_zealand: the folder name 'new_zealand'" in said
     assert "Traceback" not in said and "Exception" not in said, said
-    assert len(PdfReader(workdir / "output" / f"{QUICK_SHEET}.pdf").pages) == PAGES
+    assert len(PdfReader(outputs(workdir).pdf(QUICK_SHEET)).pages) == PAGES
     assert "Built 1 fact sheet" in said and "2 folders were skipped" in said
 
 
@@ -80,25 +80,25 @@ def test_a_build_killed_outright_is_recovered_by_the_next_make(tmp_path):
     done = build(workdir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "left its lock behind; removed it" in done.stdout
-    assert len(PdfReader(workdir / "output" / f"{QUICK_SHEET}.pdf").pages) == PAGES
+    assert len(PdfReader(outputs(workdir).pdf(QUICK_SHEET)).pages) == PAGES
 
 
 def test_damaged_generated_files_are_made_again(tmp_path):
     workdir = quick_checkout(tmp_path / "checkout")
     assert build(workdir).returncode == 0
-    output = workdir / "output"
-    font = sorted((output / "fonts").glob("*.ttf"))[0]
-    whole_font, whole_pdf = font.read_bytes(), (output / f"{QUICK_SHEET}-en.pdf").read_bytes()
+    output = outputs(workdir)
+    font = sorted(output.fonts_dir.glob("*.ttf"))[0]
+    whole_font, whole_pdf = font.read_bytes(), output.pdf(f"{QUICK_SHEET}-en").read_bytes()
     font.write_bytes(b"")
-    for name in (f"{QUICK_SHEET}-en.pdf", f"{QUICK_SHEET}.pdf"):  # an edition's PDF and its plain-name copy
-        (output / name).write_bytes(whole_pdf[: len(whole_pdf) // 2])
-    (output / "charts" / f"{QUICK_SHEET}-en.svg").write_bytes(b"")
+    for name in (f"{QUICK_SHEET}-en", QUICK_SHEET):  # an edition's PDF and its plain-name copy
+        output.pdf(name).write_bytes(whole_pdf[: len(whole_pdf) // 2])
+    output.chart(f"{QUICK_SHEET}-en").write_bytes(b"")
     done = build(workdir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"output/fonts/{font.name} was damaged" in done.stdout
     assert font.read_bytes() == whole_font
-    for name in (f"{QUICK_SHEET}-en.pdf", f"{QUICK_SHEET}.pdf"):
-        assert (output / name).read_bytes() == whole_pdf  # the same bytes as before the damage
+    for name in (f"{QUICK_SHEET}-en", QUICK_SHEET):
+        assert output.pdf(name).read_bytes() == whole_pdf  # the same bytes as before the damage
 
 
 def test_two_builds_at_once_the_second_is_refused(tmp_path):
@@ -109,7 +109,7 @@ def test_two_builds_at_once_the_second_is_refused(tmp_path):
     assert "Another build is running in this folder" in second.stderr
     rest, _ = first.communicate(timeout=600)
     assert first.returncode == 0, rest
-    assert len(PdfReader(workdir / "output" / f"{QUICK_SHEET}.pdf").pages) == PAGES
+    assert len(PdfReader(outputs(workdir).pdf(QUICK_SHEET)).pages) == PAGES
     assert build(workdir).returncode == 0
 
 
@@ -156,7 +156,7 @@ def clean_site_build(tmp_path_factory):
     workdir = quick_checkout(tmp_path_factory.mktemp("clean") / "checkout")
     done = subprocess.run(SITE_BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    return workdir, outputs_digest(workdir / "output")
+    return workdir, outputs_digest(outputs(workdir).root)
 
 
 def stage_jobs(command):
@@ -187,7 +187,7 @@ def stage_jobs(command):
 def test_kill_9_then_make_gives_the_outputs_of_a_clean_build_and_leaves_no_process(
         tmp_path, clean_site_build, after_steps, group):
     workdir = shutil.copytree(clean_site_build[0], tmp_path / "checkout",
-                              ignore=shutil.ignore_patterns("output", ".snakemake"))
+                              ignore=shutil.ignore_patterns(outputs(clean_site_build[0]).root.name, ".snakemake"))
     build = subprocess.Popen(SITE_BUILD, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              process_group=0)
     for line in build.stdout:
@@ -216,8 +216,8 @@ def test_kill_9_then_make_gives_the_outputs_of_a_clean_build_and_leaves_no_proce
     assert not left, lingering
     assert again.returncode == 0, said
     assert "Traceback" not in said and "Exception" not in said, said
-    assert outputs_digest(workdir / "output") == clean_site_build[1]
-    assert not ended_within(recovery.build_processes(workdir / "output"), MAX_LINGER)
+    assert outputs_digest(outputs(workdir).root) == clean_site_build[1]
+    assert not ended_within(recovery.build_processes(outputs(workdir).root), MAX_LINGER)
 
 
 def test_processes_of_a_stopped_build_are_waited_for_then_stopped(tmp_path):

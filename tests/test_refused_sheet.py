@@ -13,7 +13,7 @@ from factsheet.web import site
 from factsheet.workflow import stale
 from factsheet.workflow.outputs import Outputs
 
-from conftest import CORPUS, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, quick_checkout, tree_digest
+from conftest import CORPUS, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, outputs, quick_checkout, tree_digest
 
 SHEET = "canada-2023"
 NEIGHBOUR = "canada-2023-2024"  # subject canada-2023, edition 2024: a name that begins like the sheet's
@@ -39,13 +39,14 @@ def made(paths):
 
 
 def test_set_aside_moves_every_published_output_of_the_sheet_to_stale_and_nothing_else(tmp_path):
-    out = tmp_path / "output"
+    out = outputs(tmp_path).root
     mine = sheet_outputs(out, SHEET, ["en", "fr", "pt-BR"])
     others = sheet_outputs(out, NEIGHBOUR, ["en"]) + sheet_outputs(out, "canada-2024", ["en"])
     made(mine + others)
     intermediate = Outputs(out).chart(f"{SHEET}-en")  # not published: left where it is
     made([intermediate])
-    older = out / stale.STALE_DIR / "site" / site.page_image(f"{SHEET}-en", 9)  # from an earlier refusal
+    page_image = Outputs(out).site / site.page_image(f"{SHEET}-en", 9)
+    older = out / stale.STALE_DIR / page_image.relative_to(out)  # from an earlier refusal
     made([older])
 
     moved = stale.set_aside(out, SHEET)
@@ -58,16 +59,16 @@ def test_set_aside_moves_every_published_output_of_the_sheet_to_stale_and_nothin
 
 
 def test_failed_jobs_logs_name_their_sheets(tmp_path):
-    logs = Outputs(tmp_path / "output").logs
+    files = outputs(tmp_path)
     sheets = [("canada", "2023"), ("canada", "2024"), ("canada-2023", "2024"), ("nordvale", "2024"),
               ("nordvale", "2025"), ("eastmarch", "2024")]
-    failed = [logs / "check_sheet" / "canada-2023.log",                        # a sheet's own stage
-              logs / "render_pdf" / "nordvale-2024-fr.log",                    # a language's
-              logs / "name_first_language" / "archive-nordvale-2025.pdf.log",  # a plain-name copy
-              logs / "name_first_language" / "eastmarch-2024-changes.md.log",
-              logs / "write_brand_assets.log"]                                 # of no sheet
-    assert stale.failed_sheets(failed, logs, sheets) == [("canada", "2023"), ("nordvale", "2024"),
-                                                         ("nordvale", "2025"), ("eastmarch", "2024")]
+    failed = [files.log("check_sheet", "canada-2023"),                        # a sheet's own stage
+              files.log("render_pdf", "nordvale-2024-fr"),                    # a language's
+              files.log("name_first_language", "archive-nordvale-2025.pdf"),  # a plain-name copy
+              files.log("name_first_language", "eastmarch-2024-changes.md"),
+              files.log("write_brand_assets")]                                # of no sheet
+    assert stale.failed_sheets(failed, files.logs, sheets) == [("canada", "2023"), ("nordvale", "2024"),
+                                                               ("nordvale", "2025"), ("eastmarch", "2024")]
 
 
 BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2"]  # the PDFs and the web edition, as `make`
@@ -79,7 +80,7 @@ def build(workdir):
 
 
 def index_links(workdir):
-    return (workdir / "output" / "site" / site.INDEX).read_text(encoding="utf-8")
+    return (outputs(workdir).site / site.INDEX).read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def two_sheets(tmp_path):
 
 
 def test_a_refused_sheet_leaves_its_earlier_outputs_in_stale_and_the_index_lists_the_built_ones(two_sheets):
-    workdir, out = two_sheets, two_sheets / "output"
+    workdir, out = two_sheets, outputs(two_sheets).root
     refused = f"{OTHER}-{QUICK_EDITION}"
     published = stale.published(out, refused)
     assert len(published) >= 10, published

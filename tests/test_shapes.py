@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import CORPUS, ROOT, SHARED
+from conftest import CORPUS, ROOT, SHARED, outputs
 
 BLANK_AREAS = SHARED / "tools" / "blank_areas.py"
 SHEETS = sorted(f"{p.parent.name}-{p.name}" for p in [*CORPUS.glob("*/*"), *(ROOT / "data").glob("*/*")]
@@ -30,7 +30,7 @@ def test_the_corpus_is_what_its_generator_writes(tmp_path):
 @pytest.mark.skipif(not BLANK_AREAS.is_file(), reason="the shared blank-area tool is not beside the checkout")
 @pytest.mark.parametrize("sheet", SHEETS)
 def test_every_page_looks_finished(corpus_build, sheet):
-    pdf = corpus_build / "output" / f"{sheet}.pdf"
+    pdf = outputs(corpus_build).pdf(sheet)
     done = subprocess.run([sys.executable, str(BLANK_AREAS), "--last-max", "0.35", str(pdf)], capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stdout
@@ -38,7 +38,7 @@ def test_every_page_looks_finished(corpus_build, sheet):
 
 @pytest.mark.parametrize("sheet", SHEETS)
 def test_the_contact_panel_is_at_the_foot_of_the_last_page(corpus_build, sheet):
-    reader = pypdf.PdfReader(corpus_build / "output" / f"{sheet}.pdf")
+    reader = pypdf.PdfReader(outputs(corpus_build).pdf(sheet))
     last = reader.pages[-1]
     heights = []
 
@@ -57,13 +57,13 @@ def _text(pdf: Path) -> str:
 
 
 def test_each_stream_names_its_own_window(corpus_build):
-    pdf = corpus_build / "output" / "windows-2024.pdf"
+    pdf = outputs(corpus_build).pdf("windows-2024")
     text = _text(pdf)
     # the cards
     assert "Assessed contributions, 2015-2018" in text
     assert "Core voluntary funding (RBSA), 2018-2019" in text
     # the chart's title spans the sheet's window; the legend and the sentences name each stream's
-    html = (corpus_build / "output" / "html" / "windows-2024-en.html").read_text(encoding="utf-8")
+    html = outputs(corpus_build).html("windows-2024-en").read_text(encoding="utf-8")
     assert "Core voluntary funding (RBSA) in total US$" in html and "(2018-2019)" in html
     assert "2015-2019" not in text  # no stream reports over the whole window: none is said to
     # metadata: the subject names every stream's window
@@ -72,7 +72,7 @@ def test_each_stream_names_its_own_window(corpus_build):
 
 
 def test_a_missing_year_and_a_year_without_payment_read_differently(corpus_build):
-    html = (corpus_build / "output" / "html" / "windows-2024-en.html").read_text(encoding="utf-8")
+    html = outputs(corpus_build).html("windows-2024-en").read_text(encoding="utf-8")
     table = html[html.index('<table class="chart-data"'):html.index("</table>")]
     rows = {m.group(1): re.findall(r"<td>([^<]*)</td>", m.group(2))
             for m in re.finditer(r'<th scope="row">([^<]+)</th>(.*?)</tr>', table)}
@@ -125,8 +125,8 @@ def test_cards_chart_and_table_share_each_streams_colour(corpus_build):
     from factsheet.render.palette import series_colours
 
     colours = series_colours(load_brand(), 4)
-    svg = (corpus_build / "output" / "charts" / "four-streams-2024-en.svg").read_text(encoding="utf-8").lower()
-    html = (corpus_build / "output" / "html" / "four-streams-2024-en.html").read_text(encoding="utf-8")
+    svg = outputs(corpus_build).chart("four-streams-2024-en").read_text(encoding="utf-8").lower()
+    html = outputs(corpus_build).html("four-streams-2024-en").read_text(encoding="utf-8")
     for number, colour in enumerate(colours, start=1):
         assert f"fill: {colour.lower()}" in svg, f"stream {number}'s colour {colour} is not in the chart"
         assert f".stream-{number} {{ --stream-fill: {colour};" in html

@@ -16,7 +16,7 @@ from PIL import Image
 from factsheet.model.editions import find_sheets, sheet_languages
 from factsheet.web import site
 
-from conftest import ROOT
+from conftest import ROOT, outputs
 
 PAGES = [f"{s}-{e}-{code}" for s, e in find_sheets(ROOT / "data")[0]
          for code in sheet_languages(ROOT / "data" / s / e)]
@@ -77,7 +77,7 @@ def parsed(path: Path) -> Parsed:
 def out(built):
     workdir, done, _ = built
     assert done.returncode == 0, done.stderr[-3000:]
-    return workdir / "output"
+    return outputs(workdir)
 
 
 def inside(site_dir: Path, page: Path, reference: str) -> Path | None:
@@ -90,7 +90,7 @@ def inside(site_dir: Path, page: Path, reference: str) -> Path | None:
 
 
 def test_every_sheet_has_its_page_card_previews_and_files(out):
-    found = out / "site"
+    found = out.site
     for name in PAGES:
         sheet = name.rsplit("-", 1)[0]
         for relative in (site.page(name), site.card(name), site.pdf(name), site.archival_pdf(name),
@@ -101,7 +101,7 @@ def test_every_sheet_has_its_page_card_previews_and_files(out):
 
 
 def test_every_reference_stays_inside_the_site_and_exists(out):
-    site_dir = out / "site"
+    site_dir = out.site
     for page in [*site_dir.glob("*.html")]:
         found = parsed(page)
         for reference in found.references:
@@ -129,7 +129,7 @@ def published(name: str) -> bool:
 
 
 def test_the_index_lists_every_published_page_with_its_thumbnail(out):
-    index = parsed(out / "site" / site.INDEX)
+    index = parsed(out.site / site.INDEX)
     assert any(published(name) for name in PAGES) and not all(published(name) for name in PAGES)
     for name in PAGES:
         if published(name):
@@ -142,14 +142,14 @@ def test_the_index_lists_every_published_page_with_its_thumbnail(out):
 @pytest.mark.parametrize("name", PAGES)
 def test_the_page_shows_the_pdfs_figures(out, name):
     """Key figures and the figures table read exactly as in the HTML the PDF was rendered from."""
-    web, printed = parsed(out / "site" / site.page(name)), parsed(out / "html" / f"{name}.html")
+    web, printed = parsed(out.site / site.page(name)), parsed(out.html(name))
     assert web.key_figures and web.key_figures == printed.key_figures
     assert len(web.table) > 2 and web.table == printed.table
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_the_chart_is_inline_svg_named_by_its_text_alternative(out, name):
-    text = (out / "site" / site.page(name)).read_text(encoding="utf-8")
+    text = (out.site / site.page(name)).read_text(encoding="utf-8")
     svg = re.search(r"<svg[^>]*>", text)
     assert svg and 'role="img"' in svg.group(0) and 'aria-labelledby="chart-title"' in svg.group(0)
     assert '<title id="chart-title">' in text and "<?xml" not in text and 'width="' not in svg.group(0)
@@ -158,8 +158,8 @@ def test_the_chart_is_inline_svg_named_by_its_text_alternative(out, name):
 
 
 def test_web_fonts_are_the_pdfs_fonts_as_woff2(out):
-    for ttf in sorted((out / "fonts").glob("*.ttf")):
-        woff2 = out / "site" / site.web_font(ttf.name)
+    for ttf in sorted(out.fonts_dir.glob("*.ttf")):
+        woff2 = out.site / site.web_font(ttf.name)
         assert woff2.read_bytes()[:4] == b"wOF2", f"{woff2.name} is not WOFF2"
         with TTFont(woff2) as web, TTFont(ttf) as printed:
             assert web.getBestCmap() == printed.getBestCmap(), f"{woff2.name} maps other characters than {ttf.name}"
@@ -167,17 +167,17 @@ def test_web_fonts_are_the_pdfs_fonts_as_woff2(out):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_previews_show_every_pdf_page_and_the_card_is_1200_by_630(out, name):
-    document = pypdfium2.PdfDocument(str(out / f"{name}.pdf"))
+    document = pypdfium2.PdfDocument(str(out.pdf(name)))
     pages = len(document)
     document.close()
-    previews = out / "site" / site.previews(name)
+    previews = out.site / site.previews(name)
     assert sorted(previews.glob(site.PAGE_IMAGE.format(number="*"))) == \
         sorted(previews / site.PAGE_IMAGE.format(number=n) for n in range(1, pages + 1))
     with Image.open(previews / site.PAGE_IMAGE.format(number=1)) as first:
         assert first.width == site.PAGE_IMAGE_WIDTH
-    with Image.open(out / "site" / site.thumbnail(name)) as thumbnail:
+    with Image.open(out.site / site.thumbnail(name)) as thumbnail:
         assert thumbnail.width == site.THUMBNAIL_WIDTH
-    with Image.open(out / "site" / site.card(name)) as card:
+    with Image.open(out.site / site.card(name)) as card:
         assert card.size == site.CARD_SIZE
         colours = card.convert("RGB").getcolors(maxcolors=1 << 20)
         assert colours and len(colours) > 50, "the card is drawn (not a blank image)"
@@ -188,18 +188,18 @@ def test_the_card_shows_the_pdfs_title_date_and_key_figures(out, name):
     """The card's HTML (drawn to its PNG) holds what the HTML the PDF was rendered from shows."""
     from factsheet.stages.render_card import card_html
 
-    entry = json.loads((out / "site-entries" / f"{name}.json").read_text(encoding="utf-8"))
-    card = card_html(entry, out / "fonts", out / "style" / "logo-on-dark.svg").replace("\u2060", "")
-    printed_html = (out / "html" / f"{name}.html").read_text(encoding="utf-8")
+    entry = json.loads(out.entry(name).read_text(encoding="utf-8"))
+    card = card_html(entry, out.fonts_dir, out.logo_on_dark).replace("\u2060", "")
+    printed_html = out.html(name).read_text(encoding="utf-8")
     title = re.search(r"<h1>(.*?)</h1>", printed_html, re.S).group(1)
     edition = re.search(r'<p class="edition"><time[^>]*>(.*?)</time>', printed_html).group(1)
     assert f">{title}</h1>" in card and f'<p class="date">{edition}</p>' in card
-    for value in parsed(out / "html" / f"{name}.html").key_figures:
+    for value in parsed(out.html(name)).key_figures:
         assert f"<strong>{value}</strong>" in card, f"the card of {name} lacks {value}"
 
 
 def test_published_photos_carry_no_camera_metadata_and_a_web_size(out):
-    photos = sorted((out / "site" / "photos").rglob("*.jp*g"))
+    photos = sorted((out.site / site.photos("")).rglob("*.jp*g"))  # every sheet's photos
     assert photos, "the Nordvale sheets show photos"
     for photo in photos:
         with Image.open(photo) as image:
@@ -209,7 +209,7 @@ def test_published_photos_carry_no_camera_metadata_and_a_web_size(out):
 
 def test_the_pages_are_in_their_language_and_link_to_their_translations(out):
     for name in PAGES:
-        text = (out / "site" / site.page(name)).read_text(encoding="utf-8")
+        text = (out.site / site.page(name)).read_text(encoding="utf-8")
         language = name.rsplit("-", 1)[1]
         assert f'<html lang="{language}">' in text
         for other in (n for n in PAGES if n.rsplit("-", 1)[0] == name.rsplit("-", 1)[0] and n != name):
@@ -231,5 +231,5 @@ def test_text_on_the_pages_tinted_boxes_reaches_wcag_aa_contrast():
 
 
 def test_the_site_publishes_no_build_file(out):
-    hidden = [p.relative_to(out / "site") for p in (out / "site").rglob(".*")]
+    hidden = [p.relative_to(out.site) for p in out.site.rglob(".*")]
     assert not hidden, f"build files published in the site: {hidden}"

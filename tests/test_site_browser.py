@@ -17,13 +17,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from factsheet.render import brand
+from factsheet.web.site import INDEX
 
 from browser import Browser, describe_violations, missing, requests_outside, site_path
-from conftest import ROOT
+from conftest import ROOT, outputs
 
 pytestmark = pytest.mark.browser
 WIDTHS = [390, 1280]
-SCREENSHOTS = ROOT / "output" / "test-artefacts" / "screenshots"
+SCREENSHOTS = outputs(ROOT).root / "test-artefacts" / "screenshots"
 BRAND = brand.load_brand()
 BRAND_FAMILIES = {"body": brand.family(BRAND, "body"), "h1": brand.family(BRAND, "heading")}  # Noto Sans, Overpass
 SHEET = r"[a-z0-9-]+-\d{4}-[a-z]{2}(-[A-Z]{2})?"  # <subject>-<edition>-<lang>
@@ -104,8 +105,8 @@ def browser():
 def site(built) -> Path:
     workdir, done, _ = built
     assert done.returncode == 0, done.stderr[-3000:]
-    folder = workdir / "output" / "site"
-    assert (folder / "index.html").is_file(), f"the workflow wrote no {folder / 'index.html'}"
+    folder = outputs(workdir).site
+    assert (folder / INDEX).is_file(), f"the workflow wrote no {folder / INDEX}"
     return folder
 
 
@@ -191,7 +192,7 @@ def served(site):
 
 def test_the_site_works_from_a_static_server(browser, site, pages, served):
     sheet = next(p for p in pages if SHEET_PAGE.fullmatch(p.name))
-    results = [check(browser, f"{served}/{page.name}", 1280, site, origin=served) for page in (site / "index.html",
+    results = [check(browser, f"{served}/{page.name}", 1280, site, origin=served) for page in (site / INDEX,
                                                                                                 sheet)]
     fail_if_any(results, f"served from {served}:", "console_errors", "failed", "outside", "broken_images", "fonts",
                 "overflow", "violations")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import PDFS_ONLY, ROOT, SHARED, copy_checkout, data_unchanged
+from conftest import PDFS_ONLY, ROOT, SHARED, copy_checkout, data_unchanged, outputs
 
 DONOR = ROOT / "tests" / "two_page" / "valmora"
 BLANK_AREAS = SHARED / "tools" / "blank_areas.py"
@@ -39,7 +39,7 @@ def two_page_build(tmp_path_factory):
 def test_the_two_page_sheet_fills_its_pages_and_only_its_last_ends_short(two_page_build):
     workdir, done = two_page_build
     assert done.returncode == 0, done.stdout + done.stderr
-    pdf = workdir / "output" / "valmora-2024-en.pdf"
+    pdf = outputs(workdir).pdf("valmora-2024-en")
     assert len(pypdf.PdfReader(pdf).pages) == 2
     assert "valmora/2024/sheet.yaml" not in done.stdout + done.stderr  # nothing to warn about
     if BLANK_AREAS.is_file():
@@ -51,12 +51,12 @@ def test_the_two_page_sheet_fills_its_pages_and_only_its_last_ends_short(two_pag
 def test_a_sheet_too_short_for_its_pages_is_built_with_a_one_line_warning(two_page_build):
     workdir, done = two_page_build
     assert done.returncode == 0, done.stdout + done.stderr
-    assert (workdir / "output" / "valmora-short-2024-en.pdf").is_file()
+    assert outputs(workdir).pdf("valmora-short-2024-en").is_file()
     warnings = [line for line in (done.stdout + done.stderr).splitlines() if "valmora-short/2024/sheet.yaml" in line]
     assert len(warnings) == 1, done.stdout + done.stderr
     assert re.fullmatch(r"warning: data/valmora-short/2024/sheet\.yaml, pages: the English edition \(en\) leaves "
                         r"\d+% of its last page \(page 2\) empty, more than the 35% a designer allows: add text or a "
                         r"photo, or set pages: 1 in sheet\.yaml", warnings[0]), warnings[0]
     # the last page ends short: no gap hides that (the blocks as they fall, a few millimetres apart at most)
-    record = json.loads((workdir / "output" / "layout" / "valmora-short-2024-en.json").read_text(encoding="utf-8"))
+    record = json.loads(outputs(workdir).layout("valmora-short-2024-en").read_text(encoding="utf-8"))
     assert record["pages"] == 2 and max(record["blank"][-1]) > 0.35

@@ -21,7 +21,7 @@ from factsheet.render.page_images import (
     page_files,
 )
 
-from conftest import ROOT
+from conftest import ROOT, outputs
 
 # The real sheets in English (their plain names) and two shapes of the corpus: four streams over five pages, and a
 # title long enough to wrap in the title band.
@@ -90,7 +90,7 @@ def _differences(sheet: str, pages: list[Image.Image], artefacts: Path) -> list[
 
 @pytest.mark.parametrize("sheet", SHEETS)
 def test_every_page_looks_as_approved(corpus_build, sheet):
-    pages = render_pages(corpus_build / "output" / f"{sheet}.pdf")
+    pages = render_pages(outputs(corpus_build).pdf(sheet))
     artefacts = ARTEFACTS_DIR / sheet
     shutil.rmtree(artefacts, ignore_errors=True)  # left by an earlier run: stale
     problems = _differences(sheet, pages, artefacts)

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from factsheet.model.next_edition import TO_FILL
 from factsheet.model.xliff import NS
 
-from conftest import ROOT, copy_checkout, data_unchanged
+from conftest import ROOT, copy_checkout, data_unchanged, outputs
 
 X = f"{{{NS}}}"
 CHANGED = ("as one of the founding Member States of the Organization",
@@ -62,7 +62,7 @@ def test_the_yearly_loop_of_the_readme(tmp_path):
                 "text, which changed since: ") in refused.stdout + refused.stderr
         assert "{+42+}" in refused.stdout + refused.stderr
         assert "translations were checked for the 2023 edition, not yet for 2024" in refused.stdout + refused.stderr
-    assert not (workdir / "output" / "canada-2024-fr.pdf").exists()
+    assert not outputs(workdir).pdf("canada-2024-fr").exists()
 
     # 3. each translator's XLIFF file out; a tool translates the stale segment; the file back in
     for language, number in (("fr", "42 "), ("es", "42 ")):
@@ -87,14 +87,14 @@ def test_the_yearly_loop_of_the_readme(tmp_path):
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     assert "before publishing, read output/canada-2024-review.html" in done.stdout
     for language in ("en", "fr", "es"):
-        assert (workdir / "output" / f"canada-2024-{language}.pdf").is_file()
-    page = workdir / "output" / "canada-2024-review.html"
+        assert outputs(workdir).pdf(f"canada-2024-{language}").is_file()
+    page = outputs(workdir).review("canada-2024")
     root = lxml.html.parse(str(page)).getroot()
     assert [e.text_content() for e in root.xpath("//h2[@id='texts']/following-sibling::*//ins")][:1] == ["42"]
     assert root.xpath("//h2[@id='translations']/following-sibling::p[1]")[0].text_content() \
         == "Every translation is current."
     images = root.xpath("//img/@src")
-    pages = sum(len(PdfReader(workdir / "output" / f"canada-{edition}-{language}.pdf").pages)
+    pages = sum(len(PdfReader(outputs(workdir).pdf(f"canada-{edition}-{language}")).pages)
                 for edition in (2023, 2024) for language in ("en", "fr", "es"))
     assert len(images) == pages and all(src.startswith("data:image/png;base64,") for src in images)
     print("\n\n".join(["$ make edition SUBJECT=canada YEAR=2024", started.stdout,

@@ -53,28 +53,53 @@ class Outputs:
         return self.root / f"{sheet}-review.html"
 
     # Per sheet and language
+    @property
+    def charts_dir(self) -> Path:
+        """The folder of the charts (every kind: the PDF's, the tall and the phone's)."""
+        return self.root / "charts"
+
+    @property
+    def html_dir(self) -> Path:
+        """The folder of the HTML pages that the PDFs are rendered from."""
+        return self.root / "html"
+
+    @property
+    def pdfs_dir(self) -> Path:
+        """The folder of the published PDFs (the output folder itself)."""
+        return self.root
+
+    @property
+    def layouts_dir(self) -> Path:
+        """The folder of the PDFs' layout records."""
+        return self.root / "layout"
+
+    @property
+    def archive_dir(self) -> Path:
+        """The folder of the archival PDFs."""
+        return self.root / "archive"
+
     def chart(self, name: str) -> Path:
-        return self.root / "charts" / f"{name}.svg"
+        return self.charts_dir / f"{name}.svg"
 
     def tall_chart(self, name: str) -> Path:
-        return self.root / "charts" / f"{name}-tall.svg"
+        return self.charts_dir / f"{name}-tall.svg"
 
     def phone_chart(self, name: str) -> Path:
         """The web page's chart on a phone: narrower and taller."""
-        return self.root / "charts" / f"{name}-phone.svg"
+        return self.charts_dir / f"{name}-phone.svg"
 
     def html(self, name: str) -> Path:
-        return self.root / "html" / f"{name}.html"
+        return self.html_dir / f"{name}.html"
 
     def pdf(self, name: str) -> Path:
-        return self.root / f"{name}.pdf"
+        return self.pdfs_dir / f"{name}.pdf"
 
     def layout(self, name: str) -> Path:
         """The layout record of a PDF: its pages, budget, the layouts it took and the print rules broken."""
-        return self.root / "layout" / f"{name}.json"
+        return self.layouts_dir / f"{name}.json"
 
     def archival(self, name: str) -> Path:
-        return self.root / "archive" / f"{name}.pdf"
+        return self.archive_dir / f"{name}.pdf"
 
     def changes(self, name: str) -> Path:
         return self.root / f"{name}-changes.md"
