@@ -154,9 +154,12 @@ def first_language(wildcards):
     return sheet_languages_of(wildcards.subject, wildcards.edition)[0]
 
 
+# Priorities: the jobs on the longest way through a build (to the PDFs, then from the PDFs to the site's pages and
+# index) before the jobs nothing waits for (the cards, the review page), which fill the cores meanwhile. Among jobs of
+# one priority, Snakemake's greedy scheduler starts those with the largest inputs first.
 def on_the_way_to_pdfs(wildcards):
-    """The priority of the jobs that lead to a PDF (the chart, the HTML, the PDF): above jobs that wait for
-    nothing, such as the cards; the first language's highest, as the other languages' PDFs wait for its layout."""
+    """The priority of the jobs that lead to a PDF (the chart, the HTML, the PDF): the first language's highest, as
+    the other languages' PDFs wait for its layout."""
     return 2 if wildcards.lang == first_language(wildcards) else 1
 
 

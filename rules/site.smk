@@ -43,6 +43,7 @@ rule publish_sheet_files:
         photos=directory(SITE / site.photos("{subject}-{edition}")),
     log:
         LOGS / "publish_sheet_files" / "{subject}-{edition}.log",
+    priority: 1
     conda:
         "../environment.yml"
     threads: 1
@@ -64,6 +65,7 @@ rule publish_pdf:
         archival=SITE / site.archival_pdf("{subject}-{edition}-{lang}"),
     log:
         LOGS / "publish_pdf" / "{subject}-{edition}-{lang}.log",
+    priority: 1
     conda:
         "../environment.yml"
     threads: 1
@@ -84,6 +86,7 @@ rule render_previews:
         previews=directory(SITE / site.previews("{subject}-{edition}-{lang}")),
     log:
         LOGS / "render_previews" / "{subject}-{edition}-{lang}.log",
+    priority: 1
     conda:
         "../environment.yml"
     threads: 1
@@ -114,6 +117,7 @@ rule render_web:
         entry=FILES.entry("{subject}-{edition}-{lang}"),
     log:
         LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
+    priority: 1
     conda:
         "../environment.yml"
     threads: 1
@@ -179,6 +183,7 @@ rule site_index:
         ],
     log:
         LOGS / "site_index.log",
+    priority: 1
     conda:
         "../environment.yml"
     threads: 1

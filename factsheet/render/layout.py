@@ -97,13 +97,16 @@ def render_best(html, stylesheet_factory, budget: int | None = None, tall_chart:
     ends with a blank over the limit, once more with the blocks that start on it moved apart, keeping the layout
     closer to passing. ``stylesheet_factory`` makes a weasyprint.CSS of a string. OverBudget when the sheet runs
     to more than ``budget`` pages (moving blocks apart never adds one), LayoutFailed when WeasyPrint fails."""
+    from weasyprint.text.fonts import FontConfiguration
+
     layouts = 0
+    fonts = FontConfiguration()  # one for every attempt: each loads the brand's font faces once, not again
 
     def attempt(css: str):
         nonlocal layouts
         layouts += 1
         try:
-            document = html.render(**({"stylesheets": [stylesheet_factory(css)]} if css else {}))
+            document = html.render(font_config=fonts, **({"stylesheets": [stylesheet_factory(css)]} if css else {}))
         except LAYOUT_CRASHES as crash:
             raise LayoutFailed(f"WeasyPrint failed to lay the sheet out ({type(crash).__name__}: "
                                f"{crash or 'no message'})") from None
