@@ -47,8 +47,11 @@ from factsheet.workflow.job import ADDRESS_VARIABLE  # the warm process's socket
 # Set, a build starts no warm process: each job's command runs its stage itself (the standard design, which
 # make bench measures against this one).
 FRESH_PROCESSES = "FACTSHEET_FRESH_PROCESSES"
-LIBRARIES = ["numpy", "pandas", "pandera.pandas", "pydantic", "matplotlib", "matplotlib.pyplot",
-             "matplotlib.backends.backend_svg", "weasyprint", "fontTools.subset", "pypdfium2", "PIL.Image"]
+# The libraries the stages import: those check_sheet, every build's first job, uses first.
+CHECK_LIBRARIES = ["numpy", "pandas", "pandera.pandas", "pydantic"]
+LIBRARIES = [*CHECK_LIBRARIES, "matplotlib", "matplotlib.pyplot", "matplotlib.backends.backend_svg", "weasyprint",
+             "fontTools.subset", "pypdfium2", "PIL.Image"]
+FIRST_STAGE = "factsheet.stages.check_sheet"
 MAX_REQUEST = 1 << 20  # bytes: a job's module, options, folder and environment
 
 
@@ -93,31 +96,42 @@ def alive(address: str | None) -> bool:
 
 
 def preload_steps():
-    """The steps of the preload, the libraries the first jobs need (check_sheet's) first: between two steps, the
-    warm process starts the jobs that came meanwhile, with what it has loaded (a job imports what is missing)."""
+    """The steps of the preload, what check_sheet (every build's first job) needs first: between two steps, the warm
+    process starts the jobs that came meanwhile, with what it has loaded (a job loads what is missing)."""
+    from babel import Locale
+
+    from factsheet import paths
+    from factsheet.render.formatting import babel_locale
+
     sys.modules.setdefault("hypothesis", None)
-    for module in [*LIBRARIES, *stage_modules(), "factsheet.workflow.job"]:
+    for module in [*CHECK_LIBRARIES, FIRST_STAGE]:
         yield functools.partial(importlib.import_module, module)
-    yield load_once
-
-
-def load_once() -> None:
-    """What the stages load on their first use, loaded for all of them."""
     from factsheet.model import checked
     from factsheet.model.contributions import load_validation
-    from factsheet.render import page
     from factsheet.render.brand import load_brand, printable
+
+    # What the stages load on their first use, one step each, once for all of them (a broken brand file or
+    # template is left to the stage that reads it to report).
+    yield load_validation  # pandera's backends, registered on the first validation
+    for labels in sorted(paths.LABELS_DIR.glob("*.yaml")):  # CLDR's data of each language the labels print in
+        yield functools.partial(_quietly, lambda language: Locale.parse(babel_locale(language)).number_symbols,
+                                labels.stem)
+    yield functools.partial(_quietly, lambda: printable(load_brand()))  # the characters the brand's fonts print
+    for module in [*LIBRARIES, *stage_modules(), "factsheet.workflow.job"]:
+        yield functools.partial(importlib.import_module, module)
+    from factsheet.render import page
     from factsheet.web import pages
 
-    load_validation()  # pandera's backends, registered on the first validation
-    checked.schema_validator()  # the checked sheet's schema, which every stage after check_sheet reads with
-    with contextlib.suppress(Exception):  # a broken brand file or template is reported by the stage that reads it
-        printable(load_brand())  # the characters the brand's fonts print, read once for every job's check
-    for environment in (page.templates(), pages.templates()):
-        for name in environment.list_templates(extensions=["j2"]):  # compiled once; again if its file changes
-            with contextlib.suppress(Exception):
-                environment.get_template(name)
-    warm_up_weasyprint()
+    yield checked.schema_validator  # the checked sheet's schema, which every stage after check_sheet reads with
+    for environment in (page.templates(), pages.templates()):  # compiled once (again if a file changes)
+        for name in environment.list_templates(extensions=["j2"]):
+            yield functools.partial(_quietly, environment.get_template, name)
+    yield warm_up_weasyprint
+
+
+def _quietly(load, *arguments) -> None:
+    with contextlib.suppress(Exception):
+        load(*arguments)
 
 
 def warm_up_weasyprint() -> None:
