@@ -23,10 +23,12 @@ class Sheet:
 
     def __init__(self):
         self.rendered: list[str] = []
+        self.font_configs: list = []
 
-    def render(self, stylesheets=()):
+    def render(self, stylesheets=(), font_config=None):
         css = stylesheets[0] if stylesheets else ""
         self.rendered.append(css)
+        self.font_configs.append(font_config)
         return Document(css)
 
 
@@ -37,6 +39,8 @@ def search(monkeypatch, measure_of):
     sheet = Sheet()
     laid_out = layout.render_best(sheet, lambda text: text)
     assert laid_out.layouts == len(sheet.rendered)
+    # every attempt with one font configuration: the brand's font faces are loaded once a sheet
+    assert len({id(config) for config in sheet.font_configs}) == 1 and sheet.font_configs[0] is not None
     return sheet.rendered, laid_out.css, laid_out.measure
 
 
@@ -104,8 +108,8 @@ def test_an_edition_over_its_page_budget_is_refused_naming_how_far_over(monkeypa
 class Crashing(Sheet):
     """A sheet at which WeasyPrint's layout fails."""
 
-    def render(self, stylesheets=()):
-        super().render(stylesheets)
+    def render(self, stylesheets=(), font_config=None):
+        super().render(stylesheets, font_config)
         raise AssertionError
 
 

@@ -179,7 +179,7 @@ def _handle(selector: selectors.BaseSelector, listener: socket.socket, timeout: 
     when it ends, stop a job whose command was stopped."""
     for key, _ in selector.select(timeout):
         if key.fileobj is listener:
-            job = _fork(listener)
+            job = _fork(listener, selector)
             if job:
                 selector.register(job.pidfd, selectors.EVENT_READ, ("ended", job))
                 selector.register(job.connection, selectors.EVENT_READ, ("gone", job))
@@ -202,7 +202,7 @@ def _handle(selector: selectors.BaseSelector, listener: socket.socket, timeout: 
                 os.kill(job.pid, signal.SIGTERM)
 
 
-def _fork(listener: socket.socket) -> _Job | None:
+def _fork(listener: socket.socket, selector: selectors.BaseSelector) -> _Job | None:
     """Accept a job and fork its child; None if the command went away meanwhile."""
     connection, _ = listener.accept()
     try:
@@ -216,17 +216,26 @@ def _fork(listener: socket.socket) -> _Job | None:
         return None
     pid = os.fork()
     if pid == 0:
-        _child(json.loads(request), fds[0], listener)
+        _child(json.loads(request), fds[0], [listener, connection, selector])
     os.close(fds[0])
     return _Job(connection, pid)
 
 
-def _child(request: dict, log: int, listener: socket.socket) -> None:
+def _child(request: dict, log: int, inherited: list) -> None:
     """In the forked child: run the job with its output going to its log, in its folder and environment (the
-    pipeline's settings, FACTSHEET_DEBUG say, are the job's, not the warm process's); exit with its status."""
+    pipeline's settings, FACTSHEET_DEBUG say, are the job's, not the warm process's); exit with its status.
+    ``inherited``: the warm process's listener, this job's connection and the selector of every other job's
+    connection, closed first: a command learns that its job ended from the warm process alone, never waiting on
+    a copy of its connection that another job holds."""
     status = 70  # EX_SOFTWARE: the job could not even start
     try:
+        listener, connection, selector = inherited
+        for key in list(selector.get_map().values()):
+            if key.fileobj is not listener:
+                os.close(key.fd)
+        selector.close()
         listener.close()
+        connection.close()
         gc.disable()  # a job is short: what it allocates is freed when it ends
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
