@@ -26,9 +26,7 @@ def card_entry(model: checked.CheckedSheet, language: str | None = None) -> dict
     values = context(model, "", {}, language=language)
     sheet = values["sheet"]
     return {"language": sheet.language, "title": sheet.title, "date": values["edition"],
-            "organisation": sheet.contact.organisation,
-            "key_figures": [{"value": f["value"], "caption": f["caption"], "stream": f["stream"]}
-                            for f in values["key_figures"]]}
+            "organisation": sheet.contact.organisation, "key_figures": values["key_figures"]}
 
 
 def card_html(entry: dict, fonts_dir: Path, logo_file: Path) -> str:
