@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -218,6 +219,51 @@ def test_kill_9_then_make_gives_the_outputs_of_a_clean_build_and_leaves_no_proce
     assert "Traceback" not in said and "Exception" not in said, said
     assert outputs_digest(outputs(workdir).root) == clean_site_build[1]
     assert not ended_within(recovery.build_processes(outputs(workdir).root), MAX_LINGER)
+
+
+def stopped_as_forked(warm, seconds=60):
+    """The first job ``warm`` (a warm process) forks, stopped the instant it appears with its log open: before it
+    has run a line of its own, the kernel's parent-death signal not yet set (as when the machine stalls it)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            children = Path(f"/proc/{warm.pid}/task/{warm.pid}/children").read_text().split()
+        except OSError:
+            break
+        for pid in children:
+            with contextlib.suppress(OSError):
+                fds = Path(f"/proc/{pid}/fd")
+                if any(f"{os.sep}logs{os.sep}" in os.readlink(fd) for fd in fds.iterdir()):
+                    os.kill(int(pid), signal.SIGSTOP)
+                    return psutil.Process(int(pid))
+    pytest.fail("the warm process forked no job")
+
+
+def test_a_job_stopped_as_it_is_forked_ends_with_the_killed_build(tmp_path):
+    workdir = quick_checkout(tmp_path / "checkout")
+    build = subprocess.Popen(SITE_BUILD, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             process_group=0)
+    try:
+        command = psutil.Process(build.pid)
+        deadline = time.monotonic() + 60
+        warm = None
+        while warm is None and time.monotonic() < deadline:
+            with contextlib.suppress(psutil.Error):
+                warm = next((p for p in command.children(recursive=True)
+                             if "factsheet.workflow.warm" in " ".join(p.cmdline())), None)
+        assert warm, "the build started no warm process"
+        job = stopped_as_forked(warm)
+        family = [command, *command.children(recursive=True)]
+    finally:
+        build.kill()
+        build.wait()
+    left = ended_within(family, MAX_LINGER)
+    lingering = [described(p) for p in left]
+    for process in left:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    assert job in family
+    assert not left, lingering
 
 
 def test_processes_of_a_stopped_build_are_waited_for_then_stopped(tmp_path):

@@ -53,6 +53,7 @@ LIBRARIES = [*CHECK_LIBRARIES, "matplotlib", "matplotlib.pyplot", "matplotlib.ba
              "fontTools.subset", "pypdfium2", "PIL.Image"]
 FIRST_STAGE = "factsheet.stages.check_sheet"
 MAX_REQUEST = 1 << 20  # bytes: a job's module, options, folder and environment
+_children: set[int] = set()  # the forks running jobs, which end with this process (see _end)
 
 
 def stage_modules() -> list[str]:
@@ -154,7 +155,7 @@ def serve(address: Path) -> None:
     job until the process that started this one ends."""
     from factsheet.workflow.recovery import end_with_parent
 
-    end_with_parent(before=lambda: shutil.rmtree(address.parent, ignore_errors=True))
+    end_with_parent(before=lambda: _end(address))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build; this process ends with it
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(str(address))
@@ -174,6 +175,16 @@ def serve(address: Path) -> None:
         shutil.rmtree(address.parent, ignore_errors=True)
 
 
+def _end(address: Path) -> None:
+    """On the way out (the process that started this one has ended): kill the jobs still running and remove the
+    socket's folder. Each job also has the kernel's parent-death signal, but a fork gets it only once it runs,
+    and one stopped (SIGSTOP) before that would otherwise outlive the build, holding its command's connection."""
+    for pid in list(_children):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(address.parent, ignore_errors=True)
+
+
 def _handle(selector: selectors.BaseSelector, listener: socket.socket, timeout: float | None = None) -> None:
     """Wait for events (at most ``timeout`` seconds): fork a job that came, send a job's status to its command
     when it ends, stop a job whose command was stopped."""
@@ -188,6 +199,7 @@ def _handle(selector: selectors.BaseSelector, listener: socket.socket, timeout: 
         if event == "ended":  # the child ended: its status to the command
             selector.unregister(job.pidfd)
             os.close(job.pidfd)
+            _children.discard(job.pid)
             status = os.waitstatus_to_exitcode(os.waitpid(job.pid, 0)[1])
             if job.connection is not None:
                 with contextlib.suppress(OSError):
@@ -217,6 +229,7 @@ def _fork(listener: socket.socket, selector: selectors.BaseSelector) -> _Job | N
     pid = os.fork()
     if pid == 0:
         _child(json.loads(request), fds[0], [listener, connection, selector])
+    _children.add(pid)
     os.close(fds[0])
     return _Job(connection, pid)
 
