@@ -7,8 +7,8 @@
 - A generated file that is damaged (empty, or cut short) is removed, so that Snakemake makes it again.
 - No process of a build outlives it: Snakemake's process, the warm process and every job it forks end when
   the process that started them ends, however it ends (the kernel's parent-death signal, and the warm
-  process watching its parent, then killing its jobs). A stopped build's processes that still run are waited for (and stopped
-  after a few seconds) before the next build starts, so that none of them writes into it.
+  process watching its parent, then killing its jobs). A stopped build's processes that still run are waited
+  for (and stopped after a few seconds) before the next build starts, so that none of them writes into it.
 - A folder the build cannot write (a read-only mount, say) is named on one line before anything starts.
 """
 
