@@ -21,7 +21,7 @@ walks or copies it. Jobs that come before it is done start between two of those 
 Snakemake plans about as long as the imports take, and the first job, check_sheet, needs the first libraries.
 It and its jobs end with the process that started it, however that ends (recovery.end_with_parent).
 
-    python -m factsheet.workflow.warm SOCKET      (started by start(), not by hand)
+    python -m factsheet.workflow.warm SOCKET FD     (started by start(), not by hand)
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from factsheet.workflow.job import ADDRESS_VARIABLE  # the warm process's socket, for the jobs' commands
@@ -65,8 +64,9 @@ def stage_modules() -> list[str]:
 def start() -> subprocess.Popen | None:
     """Start this process's warm process, unless it has one (or FACTSHEET_FRESH_PROCESSES is set), and name its
     socket in this process's environment, which every job's command inherits; the process started, if any.
-    Returns once the socket is there (a few hundredths of a second); the warm process goes on importing
-    meanwhile, and the first jobs wait for it. Its output is /dev/null, as each job writes to its own log."""
+    The socket listens before the process starts (it inherits it), so this returns at once: jobs that connect
+    before the warm process accepts them wait, as they do while it imports. Its output is /dev/null, as each
+    job writes to its own log."""
     from factsheet.workflow.recovery import WARM_PARENT_VARIABLE
 
     if os.environ.get(FRESH_PROCESSES) or alive(os.environ.get(ADDRESS_VARIABLE)):
@@ -74,13 +74,13 @@ def start() -> subprocess.Popen | None:
     folder = Path(tempfile.mkdtemp(prefix="factsheet-warm-"))  # private (0700): only this user's jobs connect
     address = folder / "socket"
     env = {**os.environ, WARM_PARENT_VARIABLE: str(os.getpid())}  # whose end it watches
-    process = subprocess.Popen([sys.executable, "-m", "factsheet.workflow.warm", str(address)], env=env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while not address.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    if address.exists():
-        os.environ[ADDRESS_VARIABLE] = str(address)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as listener:
+        listener.bind(str(address))
+        listener.listen(128)
+        process = subprocess.Popen([sys.executable, "-m", "factsheet.workflow.warm", str(address),
+                                    str(listener.fileno())], env=env, pass_fds=[listener.fileno()],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.environ[ADDRESS_VARIABLE] = str(address)
     return process
 
 
@@ -150,16 +150,14 @@ class _Job:
         self.connection, self.pid, self.pidfd = connection, pid, os.pidfd_open(pid)
 
 
-def serve(address: Path) -> None:
-    """Listen at ``address`` (at once: jobs that connect meanwhile wait), import, then fork a child for each
-    job until the process that started this one ends."""
+def serve(address: Path, listening: int) -> None:
+    """Import, then fork a child for each job that connects to ``listening`` (the socket at ``address``, which
+    start() made), until the process that started this one ends."""
     from factsheet.workflow.recovery import end_with_parent
 
     end_with_parent(before=lambda: _end(address))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build; this process ends with it
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    listener.bind(str(address))
-    listener.listen(128)
+    listener = socket.socket(fileno=listening)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
     try:
@@ -284,4 +282,4 @@ def compile_modules() -> None:
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]))
+    serve(Path(sys.argv[1]), int(sys.argv[2]))
