@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from factsheet.workflow import job, warm
+from factsheet.workflow import job, recovery, warm
 
 from conftest import CANADA, ROOT
 
@@ -198,6 +198,23 @@ def test_without_a_warm_process_a_job_runs_its_stage_itself(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "check_sheet: " in (tmp_path / "check.log").read_text() and (tmp_path / "checked.json").is_file()
     assert done.stdout == ""  # the stage's output is in its log
+
+
+@pytest.mark.parametrize("starter_running", [True, False])
+@pytest.mark.filterwarnings("ignore:a warning of the stage")  # the fake stage's, run in this process
+def test_a_job_whose_warm_process_ended_runs_itself_only_while_its_build_runs(tmp_path, monkeypatch, starter_running):
+    # the warm process ends with the process that started it (then a job's command that starts late belongs to a
+    # build that is gone, and would write into the next one), or on its own (then the job runs itself)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    monkeypatch.setenv(warm.ADDRESS_VARIABLE, str(tmp_path / "gone" / "socket"))
+    monkeypatch.setenv(recovery.WARM_PARENT_VARIABLE, str(os.getpid() if starter_running else ended.pid))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "fake_stage.py").write_text(FAKE_STAGE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    status = fake(tmp_path, "late", quiet=True)
+    assert (status == 0) is starter_running
+    assert (tmp_path / "late.txt").is_file() is starter_running
 
 
 def test_the_warm_process_writes_nothing_to_the_builds_output_and_ends_with_its_starter(tmp_path):

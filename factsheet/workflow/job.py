@@ -93,9 +93,9 @@ def _in_warm_process(module: str, argv: list[str], log: int) -> int | None:
         connection.connect(address)
         request = {"module": module, "argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ)}
         socket.send_fds(connection, [json.dumps(request).encode()], [log])
-    except OSError:  # it ended (or never started): the job runs here
+    except OSError:  # it ended: with its build (then so does the job), or on its own (then the job runs here)
         connection.close()
-        return None
+        return None if _build_running() else 128 + 15
     _open.add(connection)
     try:
         answer = connection.recv(4)
@@ -108,6 +108,20 @@ def _in_warm_process(module: str, argv: list[str], log: int) -> int | None:
         return 128 + 15
     status = int.from_bytes(answer, "big", signed=True)
     return 128 - status if status < 0 else status
+
+
+def _build_running() -> bool:
+    """Whether the process that started the build's warm process still runs: once it has ended, the build has,
+    and a job whose command starts after that does not run (it would write into the next build)."""
+    from factsheet.workflow.recovery import WARM_PARENT_VARIABLE
+
+    try:
+        os.kill(int(os.environ[WARM_PARENT_VARIABLE]), 0)
+    except ProcessLookupError:
+        return False
+    except (KeyError, ValueError, PermissionError):
+        pass
+    return True
 
 
 def _here(module: str, argv: list[str], log: int) -> int:

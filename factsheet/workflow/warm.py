@@ -81,6 +81,7 @@ def start() -> subprocess.Popen | None:
                                     str(listener.fileno())], env=env, pass_fds=[listener.fileno()],
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.environ[ADDRESS_VARIABLE] = str(address)
+    os.environ[WARM_PARENT_VARIABLE] = env[WARM_PARENT_VARIABLE]  # for the jobs' commands (job._build_running)
     return process
 
 
