@@ -89,6 +89,11 @@ def fake(tmp_path, name, how="fine", **options) -> int:
                    **options)
 
 
+def written(path: Path) -> bool:
+    """Whether the fake stage has written ``path`` (it exists, empty, a moment before)."""
+    return path.is_file() and path.stat().st_size > 0
+
+
 def test_each_job_runs_in_a_fresh_fork_of_the_warm_process_and_writes_its_own_log(server, tmp_path):
     assert fake(tmp_path, "a") == fake(tmp_path, "b") == 0
     (pid_a, calls_a), (pid_b, calls_b) = ((tmp_path / f"{n}.txt").read_text().split() for n in "ab")
@@ -146,7 +151,7 @@ def test_a_stopped_command_stops_its_job(server, tmp_path):
     command = subprocess.Popen([sys.executable, "-m", "factsheet.workflow.job", "--log", str(tmp_path / "a.log"),
                                 "fake_stage", "--how", "sleep 60", "--out", str(tmp_path / "a.txt")])
     deadline = time.monotonic() + 30
-    while not (tmp_path / "a.txt").exists() and time.monotonic() < deadline:
+    while not written(tmp_path / "a.txt") and time.monotonic() < deadline:
         time.sleep(0.02)
     forked = psutil.Process(int((tmp_path / "a.txt").read_text().split()[0]))
     assert forked.parent().pid == server.pid
@@ -165,7 +170,7 @@ def test_stopping_a_program_stops_the_jobs_its_threads_wait_for(server, tmp_path
     waiting = threading.Thread(target=lambda: statuses.append(fake(tmp_path, "a", "sleep 60", quiet=True)))
     waiting.start()
     deadline = time.monotonic() + 30
-    while not (tmp_path / "a.txt").exists() and time.monotonic() < deadline:
+    while not written(tmp_path / "a.txt") and time.monotonic() < deadline:
         time.sleep(0.02)
     forked = psutil.Process(int((tmp_path / "a.txt").read_text().split()[0]))
     job.stop_all()
