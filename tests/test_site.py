@@ -2,7 +2,6 @@
 reference inside the site, the fonts, previews, social cards and photos. The browser tests are
 test_site_browser.py; the live preview's are test_preview.py."""
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -185,10 +184,13 @@ def test_previews_show_every_pdf_page_and_the_card_is_1200_by_630(out, name):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_the_card_shows_the_pdfs_title_date_and_key_figures(out, name):
-    """The card's HTML (drawn to its PNG) holds what the HTML the PDF was rendered from shows."""
-    from factsheet.stages.render_card import card_html
+    """The card's HTML (drawn to its PNG), as render_card makes it from the checked sheet, holds what the HTML the
+    PDF was rendered from shows."""
+    from factsheet.model import checked
+    from factsheet.stages.render_card import card_entry, card_html
 
-    entry = json.loads(out.entry(name).read_text(encoding="utf-8"))
+    sheet, language = name.rsplit("-", 1)
+    entry = card_entry(checked.read(out.checked(sheet)), language)
     card = card_html(entry, out.fonts_dir, out.logo_on_dark).replace("\u2060", "")
     printed_html = out.html(name).read_text(encoding="utf-8")
     title = re.search(r"<h1>(.*?)</h1>", printed_html, re.S).group(1)

@@ -15,18 +15,15 @@ from factsheet.render.formatting import load_labels
 from factsheet.render.page import context
 from factsheet.render.palette import stream_css
 from factsheet.web import site
-from factsheet.web.pages import amounts_kept_whole, templates
+from factsheet.web.pages import amounts_kept_whole, summary, templates
 from factsheet.workflow.cli import command_line
 
 CARD_TEMPLATE = "card.html.j2"
 
 
 def card_entry(model: checked.CheckedSheet, language: str | None = None) -> dict:
-    """What the card shows, in ``language`` (by default the sheet's first), as the page shows it."""
-    values = context(model, "", {}, language=language)
-    sheet = values["sheet"]
-    return {"language": sheet.language, "title": sheet.title, "date": values["edition"],
-            "organisation": sheet.contact.organisation, "key_figures": values["key_figures"]}
+    """What the card shows, in ``language`` (by default the sheet's first), as the sheet's page shows it."""
+    return summary(context(model, "", {}, language=language))
 
 
 def card_html(entry: dict, fonts_dir: Path, logo_file: Path) -> str:

@@ -15,7 +15,7 @@ from factsheet.model.contributions import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from factsheet.render import brand
 from factsheet.render.page import context
 from factsheet.web import site
-from factsheet.web.pages import amounts_kept_whole, menu_name, templates
+from factsheet.web.pages import amounts_kept_whole, menu_name, summary, templates
 from factsheet.workflow.cli import command_line
 
 PAGE_TEMPLATE = "sheet.html.j2"
@@ -85,16 +85,13 @@ def page_count(previews_dir: Path) -> int:
 
 
 def entry(values: dict) -> dict:
-    """The page as the index and the social card show it."""
+    """The page as the index shows it (the social card shows its summary too)."""
     sheet, name = values["sheet"], values["site"]["name"]
-    return {"name": name, "subject": values["site"]["subject"], "edition": values["site"]["edition"],
-            "edition_date": sheet.edition_date.isoformat(), "language": sheet.language,
-            "language_name": menu_name(sheet.language), "title": sheet.title, "date": values["edition"],
-            "donor": sheet.donor.name, "organisation": sheet.contact.organisation,
-            "key_figures": [{"value": f["value"], "caption": f["caption"], "stream": f["stream"]}
-                            for f in values["key_figures"]],
-            "page": site.page(name), "thumbnail": site.thumbnail(name), "card": site.card(name),
-            "pdf": site.pdf(name), "order": sheet.languages.index(sheet.language), "publish": sheet.publish}
+    return {**summary(values), "name": name, "subject": values["site"]["subject"],
+            "edition": values["site"]["edition"], "edition_date": sheet.edition_date.isoformat(),
+            "language_name": menu_name(sheet.language), "donor": sheet.donor.name, "page": site.page(name),
+            "thumbnail": site.thumbnail(name), "card": site.card(name), "pdf": site.pdf(name),
+            "order": sheet.languages.index(sheet.language), "publish": sheet.publish}
 
 
 def main(checked_file: Path, chart_file: Path, site_dir: Path, html_file: Path, entry_file: Path,

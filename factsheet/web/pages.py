@@ -15,6 +15,16 @@ def menu_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def summary(values: dict) -> dict:
+    """What the index and the social card show of a page, from its values (render.page.context): its language,
+    title, date, organisation and key figures."""
+    sheet = values["sheet"]
+    return {"language": sheet.language, "title": sheet.title, "date": values["edition"],
+            "organisation": sheet.contact.organisation,
+            "key_figures": [{"value": f["value"], "caption": f["caption"], "stream": f["stream"]}
+                            for f in values["key_figures"]]}
+
+
 WORD_JOINER = "\u2060"  # no line break here, and nothing drawn
 
 
