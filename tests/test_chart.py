@@ -94,3 +94,34 @@ def test_arabic_is_outlined_with_the_fallback_font_and_font_lists_are_read_whole
     cut = static_font(font_faces(brand)[0]).parent
     for name in font_stack(brand, "body"):  # matplotlib outlines with the brand's cut fonts, not its own
         assert Path(font_manager.findfont(name, fallback_to_default=False)).parent == cut
+
+
+def legend_measures(figure) -> tuple:
+    """What legend_too_wide measures of a figure's legend: its texts and their type, its spacing, the width."""
+    legend = figure.legends[0]
+    return ([(t.get_text(), t.get_fontsize(), t.get_fontfamily()) for t in legend.get_texts()],
+            [getattr(legend, name) for name in ("handlelength", "handletextpad", "columnspacing", "borderpad",
+                                                "borderaxespad")], figure.bbox.width)
+
+
+@pytest.mark.parametrize(("language", "suffix", "too_wide"), [("en", "", False), ("es", "", True),
+                                                            ("en", " and a longer label than any sheet has", True)])
+def test_the_legend_measured_alone_fits_as_it_does_in_the_drawn_chart(parts, language, suffix, too_wide):
+    """The one-column decision measures the legend in a figure of its own (legend_alone), not in the drawn chart:
+    both give the same answer, for a legend that fits side by side (English) and for those that do not (the
+    Spanish one, longer words)."""
+    from factsheet.stages.plot_contributions import legend_alone, legend_labels, legend_too_wide
+
+    sheet, figures, _, brand, style = parts
+    fmt = Formatter(language, load_labels(language))
+    sheet = sheet.model_copy(update={"streams": [s.model_copy(update={"label": s.label + suffix})
+                                                 for s in sheet.streams]})
+    with plt.style.context(str(style)):
+        drawn = draw(sheet, figures, fmt, brand)
+        alone = legend_alone(legend_labels(sheet, figures, fmt))
+        assert legend_measures(alone) == legend_measures(drawn)
+        assert legend_too_wide(alone) == legend_too_wide(drawn)
+        answers = legend_too_wide(drawn)
+        plt.close(drawn)
+        plt.close(alone)
+    assert answers == too_wide

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager, patheffects, ticker  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from factsheet.files import write_text  # noqa: E402
@@ -25,6 +26,8 @@ from factsheet.workflow.cli import command_line  # noqa: E402
 LEFT_TO_RIGHT_MARK = "\u200e"
 PHONE_EM_PER_CHARACTER = 0.55  # a character's mean width, for wrapping the phone drawing's title and legend
 LEGEND_ROW_INCHES = 0.17  # the chart grows by one legend row per stream beyond two, keeping the bars' height
+LEGEND_ROOM = 0.92  # of the figure's width: the PDF stage sets the SVG's text a little wider than matplotlib
+LEGEND_STYLE = {"fontsize": "small", "handlelength": 1, "handleheight": 1, "columnspacing": 1.6, "borderaxespad": 0.2}
 
 
 def register_fonts(fonts_dir: Path) -> None:
@@ -113,18 +116,11 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
         width = width_mm / 25.4
     fig, ax = plt.subplots(layout="constrained", figsize=(width, height + (legend_rows - 1) * LEGEND_ROW_INCHES))
     bottoms = [0.0] * len(years)
-    for stream, colour in zip(sheet.streams, series_colours(brand, len(sheet.streams)), strict=True):
+    colours = series_colours(brand, len(sheet.streams))
+    for stream, colour, label in zip(sheet.streams, colours, legend_labels(sheet, figures, fmt, width_mm), strict=True):
         present = [i for i, y in enumerate(years) if stream.id in figures.by_year[y]]
         values = [figures.by_year[years[i]][stream.id] / 1e6 for i in present]
-        total = fmt.usd_millions(figures.totals[stream.id])
-        if figures.same_windows:
-            label = labels["chart_legend_total"].format(label=stream.label, total=total)
-        else:
-            label = labels["chart_legend_window"].format(label=stream.label, total=total,
-                                                         window=figures.windows[stream.id].long)
-        legend_pt = matplotlib.font_manager.FontProperties(size="small").get_size_in_points()
-        ax.bar(present, values, bottom=[bottoms[i] for i in present], width=0.62,
-               label=plain(wrapped(label, legend_pt, width_mm and width_mm * LEGEND_ROOM)), linewidth=0,
+        ax.bar(present, values, bottom=[bottoms[i] for i in present], width=0.62, label=label, linewidth=0,
                color=colour)
         for i, value in zip(present, values, strict=True):
             bottoms[i] += value
@@ -145,13 +141,27 @@ def draw(sheet: Sheet, figures: Figures, fmt: Formatter, brand: dict, height_mm:
     fig.suptitle(plain(title), x=0.01, ha="left", fontfamily=font_stack(brand, "heading"),
                  fontsize=plt.rcParams["axes.titlesize"], fontweight="bold", color=brand["colours"]["dark-blue"])
     # Under the bars; two streams share one row, more get a row each so long labels never run off the chart.
-    fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 or width_mm else 2, fontsize="small",
-               handlelength=1, handleheight=1, columnspacing=1.6, borderaxespad=0.2)
+    fig.legend(loc="outside lower left", ncols=1 if legend_rows > 1 or width_mm else 2, **LEGEND_STYLE)
     outline_shaped_texts(fig)
     return fig
 
 
-LEGEND_ROOM = 0.92  # of the figure's width: the PDF stage sets the SVG's text a little wider than matplotlib
+def legend_labels(sheet: Sheet, figures: Figures, fmt: Formatter, width_mm: float | None = None) -> list[str]:
+    """Each stream's legend entry: its label and total (and reporting window, when the streams' differ), broken
+    into lines that fit a phone's chart ``width_mm`` wide."""
+    labels = fmt.labels
+    legend_pt = matplotlib.font_manager.FontProperties(size=LEGEND_STYLE["fontsize"]).get_size_in_points()
+    entries = []
+    for stream in sheet.streams:
+        total = fmt.usd_millions(figures.totals[stream.id])
+        if figures.same_windows:
+            label = labels["chart_legend_total"].format(label=stream.label, total=total)
+        else:
+            label = labels["chart_legend_window"].format(label=stream.label, total=total,
+                                                         window=figures.windows[stream.id].long)
+        entries.append(plain(wrapped(label, legend_pt, width_mm and width_mm * LEGEND_ROOM)))
+    return entries
+
 
 
 def legend_too_wide(fig: plt.Figure) -> bool:
@@ -190,12 +200,24 @@ def legend_in_one_column(model: CheckedSheet, brand: dict) -> bool:
     for language in model.languages:
         edition = model.sheet(language)
         labels = load_labels(language)
-        fig = draw(edition, model.figures(labels), Formatter(language, labels), brand)
-        too_wide = len(fig.legends[0].get_texts()) > 1 and legend_too_wide(fig)
-        plt.close(fig)
-        if too_wide:
-            return True
+        entries = legend_labels(edition, model.figures(labels), Formatter(language, labels))
+        if len(entries) > 1:
+            fig = legend_alone(entries)
+            too_wide = legend_too_wide(fig)
+            plt.close(fig)
+            if too_wide:
+                return True
     return False
+
+
+def legend_alone(entries: list[str]) -> plt.Figure:
+    """A figure of the chart's size with only its legend, entries side by side (as :func:`draw` would place
+    them): enough to measure whether they fit, without drawing the bars and axes."""
+    fig = plt.figure(layout="constrained", figsize=plt.rcParams["figure.figsize"])
+    handles = [Rectangle((0, 0), 1, 1) for _ in entries]
+    fig.legend(handles, entries, loc="outside lower left", ncols=2, **LEGEND_STYLE)
+    outline_shaped_texts(fig)
+    return fig
 
 
 def main(checked_file: Path, brand_file: Path, style_file: Path, fonts_dir: Path, svg_file: Path,
