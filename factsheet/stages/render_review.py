@@ -34,12 +34,15 @@ del { background: #ffd7d5; text-decoration: line-through; } ins { background: #d
 
 
 def _images(pdf: Path | None, labels: dict) -> str:
+    from PIL import Image
+
     if pdf is None or not Path(pdf).is_file():
         return ""
     found = []
     for number, image in enumerate(drawn_pages(Path(pdf), width=PAGE_WIDTH), start=1):
         buffer = io.BytesIO()
-        image.convert("RGB").quantize(64).save(buffer, "PNG")  # not optimize=True: as long again, for a few per cent
+        # 64 colours by octree: a quarter of the time of the default median cut, and a smaller file
+        image.convert("RGB").quantize(64, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG")
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         alt = html.escape(labels["review_page"].format(number=number))
         found.append(f'<img alt="{alt}" src="data:image/png;base64,{data}">')
