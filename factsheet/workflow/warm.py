@@ -46,10 +46,12 @@ from factsheet.workflow.job import ADDRESS_VARIABLE  # the warm process's socket
 # Set, a build starts no warm process: each job's command runs its stage itself (the standard design, which
 # make bench measures against this one).
 FRESH_PROCESSES = "FACTSHEET_FRESH_PROCESSES"
-# The libraries the stages import: those check_sheet, every build's first job, uses first.
+# The libraries the stages import: those check_sheet, every build's first job, uses first. The larger ones go
+# in parts (matplotlib.pyplot's figure and images before it, WeasyPrint's font subsetter before it), each a step:
+# a job that comes during a step waits for its end.
 CHECK_LIBRARIES = ["numpy", "pandas", "pandera.pandas", "pydantic"]
-LIBRARIES = [*CHECK_LIBRARIES, "matplotlib", "matplotlib.pyplot", "matplotlib.backends.backend_svg", "weasyprint",
-             "fontTools.subset", "pypdfium2", "PIL.Image"]
+LIBRARIES = [*CHECK_LIBRARIES, "matplotlib", "matplotlib.image", "matplotlib.figure", "matplotlib.pyplot",
+             "matplotlib.backends.backend_svg", "fontTools.subset", "weasyprint", "pypdfium2", "PIL.Image"]
 FIRST_STAGE = "factsheet.stages.check_sheet"
 MAX_REQUEST = 1 << 20  # bytes: a job's module, options, folder and environment
 _children: set[int] = set()  # the forks running jobs, which end with this process (see _end)
