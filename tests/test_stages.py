@@ -6,6 +6,7 @@ job's command runs its stage itself; every stage also runs alone from the shell.
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -145,6 +146,17 @@ def test_a_killed_job_fails_with_a_clear_message_and_the_next_job_runs(server, t
     assert fake(tmp_path, "b") == 0
 
 
+@pytest.mark.parametrize("request_bytes", [b"{'module': ", b"__import__('os').system('false')", b"\xff"])
+def test_a_request_the_warm_process_cannot_read_ends_its_fork_and_the_next_job_runs(server, tmp_path,
+                                                                                    request_bytes):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as connection, open(tmp_path / "x.log", "w") as log:
+        connection.connect(os.environ[warm.ADDRESS_VARIABLE])
+        socket.send_fds(connection, [request_bytes], [log.fileno()])
+        status = int.from_bytes(connection.recv(4), "big", signed=True)
+    assert status == 70  # EX_SOFTWARE: the fork ended without running anything
+    assert server.poll() is None and fake(tmp_path, "b") == 0
+
+
 def test_a_stopped_command_stops_its_job(server, tmp_path):
     # Snakemake stops a job by stopping its command: the job's fork is stopped too (SIGTERM: a stage removes its
     # temporary files on the way out)
@@ -165,7 +177,7 @@ def test_stopping_a_program_stops_the_jobs_its_threads_wait_for(server, tmp_path
     # the preview, stopped with Ctrl-C while a rebuild's threads wait for their jobs
     import threading
 
-    monkeypatch.setattr(job, "_stopping", threading.Event())  # this test's own
+    monkeypatch.setattr(job, "_stopping", False)  # restored after this test
     statuses = []
     waiting = threading.Thread(target=lambda: statuses.append(fake(tmp_path, "a", "sleep 60", quiet=True)))
     waiting.start()

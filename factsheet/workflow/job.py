@@ -11,16 +11,13 @@ A failed job's command, as Snakemake prints it, runs again by hand as it is.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import socket
 import sys
-import threading
 
 ADDRESS_VARIABLE = "FACTSHEET_WARM"  # the build's warm process's socket (factsheet.workflow.warm starts it)
 _open: set[socket.socket] = set()  # the connections of jobs running in the warm process (see stop_all)
-_stopping = threading.Event()
+_stopping = False  # set by stop_all: no job starts after it
 
 
 class StageFailed(Exception):
@@ -30,7 +27,7 @@ class StageFailed(Exception):
 def run(module: str, argv: list[str], log: str | os.PathLike, quiet: bool = False) -> int:
     """Run ``module``'s command line on ``argv``, its output going to ``log``; print the log's warnings (or on
     failure its errors) unless ``quiet``; return the stage's exit status."""
-    if _stopping.is_set():
+    if _stopping:
         return 128 + 15
     os.makedirs(os.path.dirname(os.path.abspath(log)), exist_ok=True)
     with open(log, "w", encoding="utf-8") as sink:
@@ -77,10 +74,13 @@ def report(module: str, status: int, log: str | os.PathLike) -> None:
 def stop_all() -> None:
     """Stop the jobs this process's threads run in the warm process, and start no more (a program that ends
     on Ctrl-C while its threads run stages: the preview)."""
-    _stopping.set()
+    global _stopping
+    _stopping = True
     for connection in list(_open):
-        with contextlib.suppress(OSError):  # wakes the thread waiting on it; the warm process stops the job
-            connection.shutdown(socket.SHUT_RDWR)
+        try:  # noqa: SIM105 - contextlib would cost every job's command its import
+            connection.shutdown(socket.SHUT_RDWR)  # wakes the thread waiting on it; the warm process stops the job
+        except OSError:
+            pass
 
 
 def _in_warm_process(module: str, argv: list[str], log: int) -> int | None:
@@ -91,8 +91,10 @@ def _in_warm_process(module: str, argv: list[str], log: int) -> int | None:
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         connection.connect(address)
+        # A Python literal (the warm process reads it with ast.literal_eval), not JSON: json and re would be a
+        # third of every job's command's start-up (as contextlib and threading would, imported only where used).
         request = {"module": module, "argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ)}
-        socket.send_fds(connection, [json.dumps(request).encode()], [log])
+        socket.send_fds(connection, [repr(request).encode()], [log])
     except OSError:  # it ended: with its build (then so does the job), or on its own (then the job runs here)
         connection.close()
         return None if _build_running() else 128 + 15
@@ -127,6 +129,8 @@ def _build_running() -> bool:
 def _here(module: str, argv: list[str], log: int) -> int:
     """Run the job in this process, its output going to ``log`` (a thread other than the main one runs it in
     a new process instead: this process's output is shared by its threads)."""
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         import subprocess
 

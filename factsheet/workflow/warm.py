@@ -26,11 +26,11 @@ It and its jobs end with the process that started it, however that ends (recover
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import gc
 import importlib
-import json
 import os
 import selectors
 import shutil
@@ -229,21 +229,23 @@ def _fork(listener: socket.socket, selector: selectors.BaseSelector) -> _Job | N
         return None
     pid = os.fork()
     if pid == 0:
-        _child(json.loads(request), fds[0], [listener, connection, selector])
+        _child(request, fds[0], [listener, connection, selector])
     _children.add(pid)
     os.close(fds[0])
     return _Job(connection, pid)
 
 
-def _child(request: dict, log: int, inherited: list) -> None:
+def _child(request: bytes, log: int, inherited: list) -> None:
     """In the forked child: run the job with its output going to its log, in its folder and environment (the
     pipeline's settings, FACTSHEET_DEBUG say, are the job's, not the warm process's); exit with its status.
     ``inherited``: the warm process's listener, this job's connection and the selector of every other job's
     connection, closed first: a command learns that its job ended from the warm process alone, never waiting on
-    a copy of its connection that another job holds."""
+    a copy of its connection that another job holds. ``request``: the job, as job.py writes it (read here, so
+    that one the child cannot read ends the child, never the warm process)."""
     status = 70  # EX_SOFTWARE: the job could not even start
     try:
         listener, connection, selector = inherited
+        job = ast.literal_eval(request.decode())
         for key in list(selector.get_map().values()):
             if key.fileobj is not listener:
                 os.close(key.fd)
@@ -261,12 +263,12 @@ def _child(request: dict, log: int, inherited: list) -> None:
         os.close(null)
         sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115 - the process's own
         sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
-        os.chdir(request["cwd"])
+        os.chdir(job["cwd"])
         os.environ.clear()
-        os.environ.update(request["env"])
+        os.environ.update(job["env"])
         from factsheet.workflow.job import run_here
 
-        status = run_here(request["module"], request["argv"])
+        status = run_here(job["module"], job["argv"])
     finally:
         with contextlib.suppress(Exception):
             sys.stdout.flush()
