@@ -76,30 +76,9 @@ rule publish_pdf:
         "(cp {input.pdf:q} {output.pdf:q} && cp {input.archival:q} {output.archival:q}) 2> {log:q}"
 
 
-rule render_previews:
-    """Draw the PDF's pages as PNG images, and page 1 as the index's thumbnail."""
-    input:
-        stage=stage_module("render_previews"),
-        pdf=rules.render_pdf.output.pdf,
-        package=FILES.package_version,
-    output:
-        previews=directory(SITE / site.previews("{subject}-{edition}-{lang}")),
-    log:
-        LOGS / "render_previews" / "{subject}-{edition}-{lang}.log",
-    priority: 1
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=300,
-        runtime=2,
-    shell:
-        "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_previews --pdf-file {input.pdf:q} --previews-dir {output.previews:q}"
-
-
 rule render_web:
-    """Write a sheet's web page in one language: its texts and computed figures, the chart inline, links to
-    its files; and its entry for the index."""
+    """Write a sheet's web page in one language: its texts and computed figures, the chart inline, its PDF's
+    pages as images (page 1 also the index's thumbnail), links to its files; and its entry for the index."""
     input:
         stage=stage_module("render_web"),
         checked=rules.check_sheet.output.checked,
@@ -109,12 +88,13 @@ rule render_web:
         templates=[*TEMPLATES, *WEB_TEMPLATES],
         assets=rules.write_site_assets.output,
         files=rules.publish_sheet_files.output,
-        pdfs=rules.publish_pdf.output,
-        previews=rules.render_previews.output.previews,
+        pdf=rules.render_pdf.output.pdf,
+        published=rules.publish_pdf.output,
         package=FILES.package_version,
     output:
         page=SITE / site.page("{subject}-{edition}-{lang}"),
         entry=FILES.entry("{subject}-{edition}-{lang}"),
+        previews=directory(SITE / site.previews("{subject}-{edition}-{lang}")),
     log:
         LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
     priority: 1
@@ -131,7 +111,7 @@ rule render_web:
         site_language=config["site_language"],
     shell:
         "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_web --checked-file {input.checked:q} --chart-file {input.chart:q}"
-        " --phone-chart-file {input.chart_phone:q} --site-dir {params.site:q} --html-file {output.page:q}"
+        " --phone-chart-file {input.chart_phone:q} --pdf-file {input.pdf:q} --site-dir {params.site:q} --html-file {output.page:q}"
         " --entry-file {output.entry:q} --language {wildcards.lang} --languages {params.languages}"
         " {params.site_url:q} --site-language {params.site_language:q}"
 

@@ -134,13 +134,19 @@ class SheetPreview:
         """Where an output is made before the sheet passed its check: beside it, under a hidden name."""
         return path.with_name(f".{path.name}.next")
 
-    def page(self, staged: bool = False) -> None:
-        """The web page (``staged``: under its staged name, for publish())."""
+    def page(self, staged: bool = False, images: bool = False) -> None:
+        """The web page (``staged``: under its staged name, for publish(); ``images``: the PDF's pages drawn for
+        it first, once the PDF is made)."""
         page = self.out.site / site.page(self.name)
         self.run("render_web", checked_file=self.out.checked(self.sheet), chart_file=self.out.chart(self.name),
                  site_dir=self.out.site,
                  html_file=self.staged(page) if staged else page, entry_file=self.out.entry(self.name),
-                 language=self.language, languages=[self.language])
+                 language=self.language, languages=[self.language],
+                 pdf_file=self.out.pdf(self.name) if images else None)
+
+    def page_with_images(self) -> None:
+        """The web page with its PDF's pages as images (and their number), after the PDF."""
+        self.page(images=True)
 
     def pdf(self, staged: bool = False) -> None:
         """The PDF, without its archival variant (the preview shows the published one); ``staged``: under its
@@ -164,10 +170,6 @@ class SheetPreview:
             if self.staged(self.out.pdf(self.name)).is_file():
                 self.staged(self.out.pdf(self.name)).replace(self.out.pdf(self.name))
             copy_file(self.out.pdf(self.name), self.out.site / site.pdf(self.name))
-
-    def page_images(self) -> None:
-        self.run("render_previews", pdf_file=self.out.pdf(self.name),
-                 previews_dir=self.out.site / site.previews(self.name))
 
     # -- what a change needs -------------------------------------------------------------------------------
     def steps_for(self, changed: set[Path] | None) -> list[str]:
@@ -211,10 +213,10 @@ class SheetPreview:
         self.problems = {}
         timings = {}
         if not made:  # the page links to the PDF: the PDF is made first
-            self.track("pdf", [self.pdf, self.page_images, self.page], start, timings)
+            self.track("pdf", [self.pdf, self.page_with_images], start, timings)
             return timings
-        pdf = threading.Thread(target=self.track, args=("pdf", [self.pdf, self.page_images, self.page], start,
-                                                        timings), name="preview-pdf")
+        pdf = threading.Thread(target=self.track, args=("pdf", [self.pdf, self.page_with_images], start, timings),
+                               name="preview-pdf")
         pdf.start()
         self.track("page", [self.page], start, timings)
         pdf.join()
@@ -251,7 +253,7 @@ class SheetPreview:
             self.state.update(**{output: getattr(self.state, output) + 1}, problems=self.all_problems())
             timings[output] = time.monotonic() - start
         if not results["pdf"]:
-            self.track("pdf", [self.page_images, self.page], start, timings)
+            self.track("pdf", [self.page_with_images], start, timings)
         return timings
 
     def track(self, name: str, steps: list, start: float, timings: dict) -> None:
@@ -259,7 +261,7 @@ class SheetPreview:
         try:
             for step in steps:
                 step()
-                output = {self.page: "page", self.pdf: "pdf"}.get(step)
+                output = {self.page: "page", self.page_with_images: "page", self.pdf: "pdf"}.get(step)
                 if output:
                     self.problems.pop(name, None)
                     self.state.update(**{output: getattr(self.state, output) + 1}, problems=self.all_problems())

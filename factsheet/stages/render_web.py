@@ -1,8 +1,9 @@
 """Stage: write a sheet's page of the web edition (output/site/<subject>-<edition>-<language>.html).
 
 The page holds what the PDF holds, from the same computed figures: the chart inline as SVG with its
-figures table, the projects and quotes, and links to the PDF, the archival PDF and the cleaned table. It
-also writes the page's entry for the site's index and social card (a small JSON file).
+figures table, the projects and quotes, the PDF's pages as images, and links to the PDF, the archival PDF and
+the cleaned table. It draws those page images first (site/previews/<page>/, page 1 also as the index's
+thumbnail), and writes the page's entry for the site's index and social card (a small JSON file).
 """
 
 import json
@@ -16,6 +17,7 @@ from factsheet.render import brand
 from factsheet.render.page import context
 from factsheet.web import site
 from factsheet.web.pages import amounts_kept_whole, menu_name, summary, templates
+from factsheet.web.previews import write_previews
 from factsheet.workflow.cli import command_line
 
 PAGE_TEMPLATE = "sheet.html.j2"
@@ -77,7 +79,7 @@ def page_values(model: CheckedSheet, chart_file: Path, site_dir: Path, language:
 
 
 def page_count(previews_dir: Path) -> int:
-    """How many page images the previews stage wrote (page-1.png, page-2.png, ...)."""
+    """How many page images there are (page-1.png, page-2.png, ...)."""
     count = 0
     while (Path(previews_dir) / site.PAGE_IMAGE.format(number=count + 1)).is_file():
         count += 1
@@ -96,11 +98,16 @@ def entry(values: dict) -> dict:
 
 def main(checked_file: Path, chart_file: Path, site_dir: Path, html_file: Path, entry_file: Path,
          language: str | None = None, languages: list[str] | None = None, site_url: str | None = None,
-         site_language: str = "en", phone_chart_file: Path | None = None) -> None:
+         site_language: str = "en", phone_chart_file: Path | None = None, pdf_file: Path | None = None) -> None:
     """Write the sheet's web page in ``language`` (by default its first), linking to its other ``languages``
     built beside it and to the index in its language, and the page's entry for the index; the addresses it
-    shares (Open Graph) absolute from ``site_url`` (config), where the site is published."""
-    values = page_values(checked.read(Path(checked_file)), chart_file, site_dir, language, languages or [], site_url,
+    shares (Open Graph) absolute from ``site_url`` (config), where the site is published. ``pdf_file``: the
+    page's PDF, whose pages are drawn into the site first (without it, the page shows those drawn before)."""
+    model = checked.read(Path(checked_file))
+    if pdf_file:
+        name = f"{model.name}-{model.sheet(language).language}"
+        write_previews(Path(pdf_file), Path(site_dir) / site.previews(name))
+    values = page_values(model, chart_file, site_dir, language, languages or [], site_url,
                          site_language, phone_chart_file)
     write_text(html_file, amounts_kept_whole(templates().get_template(PAGE_TEMPLATE).render(**values),
                                              values["labels"]))

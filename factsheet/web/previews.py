@@ -1,10 +1,10 @@
-"""Stage: draw a PDF's pages as PNG images for the web edition: every page, and page 1 as a thumbnail."""
+"""A PDF's pages as the web edition shows them: PNG images site.PAGE_IMAGE_WIDTH wide (page-1.png, ...), and
+page 1 as the index's thumbnail (site.THUMBNAIL)."""
 
 from pathlib import Path
 
 from factsheet.files import atomic_path
 from factsheet.web import site
-from factsheet.workflow.cli import command_line
 
 
 def save_png(image, target: Path) -> None:
@@ -15,9 +15,9 @@ def save_png(image, target: Path) -> None:
         image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE).save(tmp, format="PNG")
 
 
-def main(pdf_file: Path, previews_dir: Path) -> None:
-    """Write every page (site.PAGE_IMAGE: page-1.png, page-2.png, ...; site.PAGE_IMAGE_WIDTH wide) and page 1 as
-    site.THUMBNAIL into ``previews_dir``."""
+def write_previews(pdf_file: Path, previews_dir: Path) -> None:
+    """Draw every page of ``pdf_file`` and page 1 as the thumbnail into ``previews_dir``, removing the images of
+    pages it no longer has."""
     from PIL import Image
 
     from factsheet.render.page_images import drawn_pages
@@ -32,7 +32,3 @@ def main(pdf_file: Path, previews_dir: Path) -> None:
             height = round(image.height * site.THUMBNAIL_WIDTH / image.width)
             save_png(image.resize((site.THUMBNAIL_WIDTH, height), Image.Resampling.LANCZOS),
                      previews_dir / site.THUMBNAIL)
-
-
-if __name__ == "__main__":
-    command_line(main)
