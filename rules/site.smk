@@ -55,30 +55,10 @@ rule publish_sheet_files:
         " --table-file {output.table:q} --photos-dir {output.photos:q}"
 
 
-rule publish_pdf:
-    """Put a sheet's PDF and archival PDF into the site, which links to them."""
-    input:
-        pdf=rules.render_pdf.output.pdf,
-        archival=FILES.archival("{subject}-{edition}-{lang}"),
-    output:
-        pdf=SITE / site.pdf("{subject}-{edition}-{lang}"),
-        archival=SITE / site.archival_pdf("{subject}-{edition}-{lang}"),
-    log:
-        LOGS / "publish_pdf" / "{subject}-{edition}-{lang}.log",
-    priority: 1
-    conda:
-        "../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=100,
-        runtime=1,
-    shell:
-        "(cp {input.pdf:q} {output.pdf:q} && cp {input.archival:q} {output.archival:q}) 2> {log:q}"
-
-
 rule render_web:
     """Write a sheet's web page in one language: its texts and computed figures, the chart inline, its PDF's
-    pages as images (page 1 also the index's thumbnail), links to its files; and its entry for the index."""
+    pages as images (page 1 also the index's thumbnail), links to its files (its PDF and archival PDF, put
+    into the site first); and its entry for the index."""
     input:
         stage=stage_module("render_web"),
         checked=rules.check_sheet.output.checked,
@@ -89,12 +69,14 @@ rule render_web:
         assets=rules.write_site_assets.output,
         files=rules.publish_sheet_files.output,
         pdf=rules.render_pdf.output.pdf,
-        published=rules.publish_pdf.output,
+        archival=FILES.archival("{subject}-{edition}-{lang}"),
         package=FILES.package_version,
     output:
         page=SITE / site.page("{subject}-{edition}-{lang}"),
         entry=FILES.entry("{subject}-{edition}-{lang}"),
         previews=directory(SITE / site.previews("{subject}-{edition}-{lang}")),
+        pdf=SITE / site.pdf("{subject}-{edition}-{lang}"),
+        archival=SITE / site.archival_pdf("{subject}-{edition}-{lang}"),
     log:
         LOGS / "render_web" / "{subject}-{edition}-{lang}.log",
     priority: 1
@@ -111,7 +93,7 @@ rule render_web:
         site_language=config["site_language"],
     shell:
         "python -m factsheet.workflow.job --log {log:q} factsheet.stages.render_web --checked-file {input.checked:q} --chart-file {input.chart:q}"
-        " --phone-chart-file {input.chart_phone:q} --pdf-file {input.pdf:q} --site-dir {params.site:q} --html-file {output.page:q}"
+        " --phone-chart-file {input.chart_phone:q} --pdf-file {input.pdf:q} --archival-file {input.archival:q} --site-dir {params.site:q} --html-file {output.page:q}"
         " --entry-file {output.entry:q} --language {wildcards.lang} --languages {params.languages}"
         " {params.site_url:q} --site-language {params.site_language:q}"
 

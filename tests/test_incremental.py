@@ -52,10 +52,10 @@ def editions(workdir, subject="*", edition="*") -> int:
 
 def web(pages: int, sheet_files: int = 0, assets: int = 0, cards: int | None = None) -> dict[str, int]:
     """The web edition's jobs that follow ``pages`` new PDFs (and ``sheet_files`` sheets' tables or photos, the
-    site's shared files ``assets`` times): each page's copy of its PDF and its page (with its PDF's pages as
-    images), and the index; and
+    site's shared files ``assets`` times): each page (with its PDFs' copies and their pages as images), and the
+    index; and
     ``cards`` social cards (by default one a page: a card shows the checked sheet, not the PDF)."""
-    jobs = {"publish_pdf": pages, "render_web": pages,
+    jobs = {"render_web": pages,
             "render_card": pages if cards is None else cards,
             "site_index": 1, "publish_sheet_files": sheet_files, "write_site_assets": assets}
     return {rule: n for rule, n in jobs.items() if n}

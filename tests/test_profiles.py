@@ -13,7 +13,7 @@ from conftest import ROOT, cluster_python, copy_checkout, run_workflow
 
 PROFILES = sorted(p.name for p in (ROOT / "profiles").iterdir() if (p / "config.yaml").is_file())
 STAGES = {"write_brand_assets", "check_sheet", "plot_contributions", "render_html",
-          "render_pdf", "report_changes", "all", "publish_sheet_files", "publish_pdf", "render_web",
+          "render_pdf", "report_changes", "all", "publish_sheet_files", "render_web",
           "render_card"}
 
 
@@ -82,5 +82,5 @@ def test_dry_run_with_the_profile_plans_every_job(checkout, profile, tmp_path, r
                     "report_changes": reports, "name_first_language": sheets + len(later), "all": 1,
                     "render_review": sheets,  # each edition's review page
                     # the web edition: shared files once, each sheet's table and photos, each page's own
-                    "write_site_assets": 1, "publish_sheet_files": sheets, "publish_pdf": editions,
+                    "write_site_assets": 1, "publish_sheet_files": sheets,
                     "render_web": editions, "render_card": editions, "site_index": 1}
