@@ -163,7 +163,6 @@ def legend_labels(sheet: Sheet, figures: Figures, fmt: Formatter, width_mm: floa
     return entries
 
 
-
 def legend_too_wide(fig: plt.Figure) -> bool:
     """Whether the legend would run past the figure's edge (long labels side by side, as in Spanish): measured
     from its texts' widths, without drawing the figure."""

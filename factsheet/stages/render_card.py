@@ -54,7 +54,7 @@ def main(checked_file: Path, fonts_dir: Path, logo_file: Path, card_file: Path, 
     if image.size != site.CARD_SIZE:  # a rounding pixel
         image = image.resize(site.CARD_SIZE, Image.Resampling.LANCZOS)
     with atomic_path(card_file) as tmp:
-        image.save(tmp, format="PNG")  # optimize=True: three times as long, for 3% smaller
+        image.save(tmp, format="PNG")  # not optimize=True: several times as long, for a few per cent
 
 
 if __name__ == "__main__":

@@ -91,8 +91,8 @@ def _in_warm_process(module: str, argv: list[str], log: int) -> int | None:
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         connection.connect(address)
-        # A Python literal (the warm process reads it with ast.literal_eval), not JSON: json and re would be a
-        # third of every job's command's start-up (as contextlib and threading would, imported only where used).
+        # A Python literal (the warm process reads it with ast.literal_eval), not JSON: this command starts for
+        # every job, and json (with re) would be much of its start; contextlib and threading likewise stay out.
         request = {"module": module, "argv": list(argv), "cwd": os.getcwd(), "env": dict(os.environ)}
         socket.send_fds(connection, [repr(request).encode()], [log])
     except OSError:  # it ended: with its build (then so does the job), or on its own (then the job runs here)
