@@ -18,7 +18,8 @@ few); loads what the stages load on first use (pandera's backends, the character
 compiled templates, the checked sheet's schema, WeasyPrint's C types); then freezes what is loaded out of the
 collector's sight, as Python's documentation of gc.freeze advises for a process that forks, so that no job
 walks or copies it. Jobs that come before it is done start between two of those steps, with what is loaded:
-Snakemake plans about as long as the imports take, and the first job, check_sheet, needs the first libraries.
+Snakemake plans about as long as the imports take, so the one long step (WeasyPrint's) goes first, and the first
+job, check_sheet, needs the libraries loaded next.
 It and its jobs end with the process that started it, however that ends (recovery.end_with_parent).
 
     python -m factsheet.workflow.warm SOCKET FD     (started by start(), not by hand)
@@ -46,12 +47,15 @@ from factsheet.workflow.job import ADDRESS_VARIABLE  # the warm process's socket
 # Set, a build starts no warm process: each job's command runs its stage itself (the standard design, which
 # make bench measures against this one).
 FRESH_PROCESSES = "FACTSHEET_FRESH_PROCESSES"
-# The libraries the stages import: those check_sheet, every build's first job, uses first. The larger ones go
-# in parts (matplotlib.pyplot's figure and images before it, WeasyPrint's font subsetter before it), each a step:
-# a job that comes during a step waits for its end.
+# The libraries the stages import, each a step: a job that comes during a step waits for its end. WeasyPrint
+# comes first, its import the one long step (it looks for its C libraries under several names, searching the
+# system's for each): no job comes before Snakemake has started and planned, so none waits for it. Then what
+# check_sheet, every build's first job, uses; then the rest, the larger in parts (matplotlib.pyplot's figure and
+# images before it).
+WEASYPRINT = ["fontTools.subset", "weasyprint"]
 CHECK_LIBRARIES = ["numpy", "pandas", "pandera.pandas", "pydantic"]
-LIBRARIES = [*CHECK_LIBRARIES, "matplotlib", "matplotlib.image", "matplotlib.figure", "matplotlib.pyplot",
-             "matplotlib.backends.backend_svg", "fontTools.subset", "weasyprint", "pypdfium2", "PIL.Image"]
+LIBRARIES = [*WEASYPRINT, *CHECK_LIBRARIES, "matplotlib", "matplotlib.image", "matplotlib.figure", "matplotlib.pyplot",
+             "matplotlib.backends.backend_svg", "pypdfium2", "PIL.Image"]
 FIRST_STAGE = "factsheet.stages.check_sheet"
 MAX_REQUEST = 1 << 20  # bytes: a job's module, options, folder and environment
 _children: set[int] = set()  # the forks running jobs, which end with this process (see _end)
@@ -100,15 +104,16 @@ def alive(address: str | None) -> bool:
 
 
 def preload_steps():
-    """The steps of the preload, what check_sheet (every build's first job) needs first: between two steps, the warm
-    process starts the jobs that came meanwhile, with what it has loaded (a job loads what is missing)."""
+    """The steps of the preload: WeasyPrint's long import while no job can come yet, then what check_sheet (every
+    build's first job) needs: between two steps, the warm process starts the jobs that came meanwhile, with what it
+    has loaded (a job loads what is missing)."""
     from babel import Locale
 
     from factsheet import paths
     from factsheet.render.formatting import babel_locale
 
     sys.modules.setdefault("hypothesis", None)
-    for module in [*CHECK_LIBRARIES, FIRST_STAGE]:
+    for module in [*WEASYPRINT, *CHECK_LIBRARIES, FIRST_STAGE]:
         yield functools.partial(importlib.import_module, module)
     from factsheet.model import checked
     from factsheet.model.contributions import load_validation
