@@ -146,14 +146,17 @@ def test_a_killed_job_fails_with_a_clear_message_and_the_next_job_runs(server, t
     assert fake(tmp_path, "b") == 0
 
 
-@pytest.mark.parametrize("request_bytes", [b"{'module': ", b"__import__('os').system('false')", b"\xff"])
-def test_a_request_the_warm_process_cannot_read_ends_its_fork_and_the_next_job_runs(server, tmp_path,
-                                                                                    request_bytes):
+@pytest.mark.parametrize("kind", ["cut short", "code", "not UTF-8"])
+def test_a_request_the_warm_process_cannot_read_ends_its_fork_and_the_next_job_runs(server, tmp_path, kind):
+    touched = tmp_path / "ran"
+    code = f"__import__('pathlib').Path({str(touched)!r}).touch()".encode()
+    request_bytes = {"cut short": b"{'module': ", "code": code, "not UTF-8": b"\xff"}[kind]
     with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as connection, open(tmp_path / "x.log", "w") as log:
         connection.connect(os.environ[warm.ADDRESS_VARIABLE])
         socket.send_fds(connection, [request_bytes], [log.fileno()])
         status = int.from_bytes(connection.recv(4), "big", signed=True)
     assert status == 70  # EX_SOFTWARE: the fork ended without running anything
+    assert not touched.exists()  # a request is read as data, never run
     assert server.poll() is None and fake(tmp_path, "b") == 0
 
 
