@@ -160,6 +160,26 @@ def test_a_request_the_warm_process_cannot_read_ends_its_fork_and_the_next_job_r
     assert server.poll() is None and fake(tmp_path, "b") == 0
 
 
+def test_a_job_sends_its_status_itself_while_the_warm_process_cannot(server, tmp_path):
+    # the warm process may be importing a step when a job ends (a tenth of a second and more), and the build's
+    # next jobs wait for that status: here it is stopped outright while the job ends
+    import threading
+
+    statuses = []
+    waiting = threading.Thread(target=lambda: statuses.append(fake(tmp_path, "a", "sleep 0.5")))
+    waiting.start()
+    deadline = time.monotonic() + 30
+    while not written(tmp_path / "a.txt") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        waiting.join(timeout=20)
+        assert not waiting.is_alive() and statuses == [0]
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+    assert fake(tmp_path, "b") == 0 and server.poll() is None
+
+
 def test_a_stopped_command_stops_its_job(server, tmp_path):
     # Snakemake stops a job by stopping its command: the job's fork is stopped too (SIGTERM: a stage removes its
     # temporary files on the way out)

@@ -207,17 +207,19 @@ def _handle(selector: selectors.BaseSelector, listener: socket.socket, timeout: 
             os.close(job.pidfd)
             _children.discard(job.pid)
             status = os.waitstatus_to_exitcode(os.waitpid(job.pid, 0)[1])
-            if job.connection is not None:
+            if job.connection is not None:  # (a child that ended normally has sent it already)
                 with contextlib.suppress(OSError):
                     job.connection.send(status.to_bytes(4, "big", signed=True))
                 selector.unregister(job.connection)
                 job.connection.close()
-        else:  # the command was stopped before its job ended: so is the job
+                job.connection = None
+        elif job.connection is not None:  # the command went away: it has its status, or was stopped (so is the job)
             selector.unregister(job.connection)
             job.connection.close()
             job.connection = None
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(job.pid, signal.SIGTERM)
+            if job.pid in _children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(job.pid, signal.SIGTERM)
 
 
 def _fork(listener: socket.socket, selector: selectors.BaseSelector) -> _Job | None:
@@ -244,19 +246,20 @@ def _child(request: bytes, log: int, inherited: list) -> None:
     """In the forked child: run the job with its output going to its log, in its folder and environment (the
     pipeline's settings, FACTSHEET_DEBUG say, are the job's, not the warm process's); exit with its status.
     ``inherited``: the warm process's listener, this job's connection and the selector of every other job's
-    connection, closed first: a command learns that its job ended from the warm process alone, never waiting on
-    a copy of its connection that another job holds. ``request``: the job, as job.py writes it (read here, so
-    that one the child cannot read ends the child, never the warm process)."""
+    connection; all but its own connection closed first. The child sends its status to its command itself, as
+    the last thing it does: the warm process may be busy importing a step when a job ends (a tenth of a second
+    and more), and the build's next jobs wait for that status. The warm process sends it too when the child
+    ended otherwise (killed); the command reads the first. ``request``: the job, as job.py writes it (read here,
+    so that one the child cannot read ends the child, never the warm process)."""
     status = 70  # EX_SOFTWARE: the job could not even start
+    listener, connection, selector = inherited
     try:
-        listener, connection, selector = inherited
         job = ast.literal_eval(request.decode())
         for key in list(selector.get_map().values()):
             if key.fileobj is not listener:
                 os.close(key.fd)
         selector.close()
         listener.close()
-        connection.close()
         gc.disable()  # a job is short: what it allocates is freed when it ends
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -275,10 +278,16 @@ def _child(request: bytes, log: int, inherited: list) -> None:
 
         status = run_here(job["module"], job["argv"])
     finally:
-        with contextlib.suppress(Exception):
+        # Whatever happens here, the child ends here and never returns into the warm process's loop: a stop
+        # signal now (the warm process stops a job whose command has gone, and the command goes as soon as it
+        # has the status) would raise SystemExit out of a stage's handler.
+        try:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
             sys.stdout.flush()
             sys.stderr.flush()
-        os._exit(status)
+            connection.send(status.to_bytes(4, "big", signed=True))
+        finally:
+            os._exit(status)
 
 
 def compile_modules() -> None:
