@@ -217,9 +217,8 @@ def _handle(selector: selectors.BaseSelector, listener: socket.socket, timeout: 
             selector.unregister(job.connection)
             job.connection.close()
             job.connection = None
-            if job.pid in _children:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(job.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):  # not reaped yet (its connection would be None)
+                os.kill(job.pid, signal.SIGTERM)
 
 
 def _fork(listener: socket.socket, selector: selectors.BaseSelector) -> _Job | None:
