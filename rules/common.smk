@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from factsheet import paths
 from factsheet.render.brand import font_faces, load_brand, logo_languages
 from factsheet.model.editions import (
     EDITION_RULE,
@@ -24,6 +25,11 @@ DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
 FILES = Outputs(OUT)  # the name of every file the rules write (factsheet/workflow/outputs.py)
 LOGS = FILES.logs
+if paths.output_dir_problem(OUT, DATA):  # make's command says so first; this is for Snakemake run directly
+    raise ValueError(
+        f"config output_dir {str(OUT)!r}: {paths.output_dir_problem(OUT, DATA)}, where the build would write and "
+        "remove files; expected a folder of its own, such as output"
+    )
 SITE = FILES.site
 FONTS = FILES.fonts_dir  # the brand's static fonts, which the pages and charts use
 # The web edition links to each sheet's archival PDF: with it, render_pdf writes both variants.

@@ -1,8 +1,10 @@
 """What `make` and `make archive` print and write: the archival PDFs after a plain build, a summary that counts
 only the sheets that exist, and the pipeline's own modules compiled (where Python keeps no bytecode itself);
-a read-only output folder named on one line."""
+a read-only output folder named on one line; an output folder in the data or the pipeline's files refused before
+anything is written."""
 
 import contextlib
+import hashlib
 import importlib.util
 import os
 import shutil
@@ -12,7 +14,7 @@ import sys
 import pikepdf
 import pytest
 
-from conftest import PDFS_ONLY, QUICK_SHEET, outputs, quick_checkout
+from conftest import PDFS_ONLY, QUICK_SHEET, QUICK_SUBJECT, outputs, quick_checkout
 
 BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY]
 
@@ -72,3 +74,43 @@ def test_a_read_only_output_folder_is_named_on_one_line(tmp_path, folder):
     assert said.splitlines() == [f"error: {folder}/: the build cannot write this folder ({why}); expected a folder "
                                  "it can write: make it writable (or set output_dir in config/config.yaml to "
                                  "another folder), then run make again."]
+
+
+def digests(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(("output_dir", "why"), [
+    ("data", "it lies in data/, the sheets' data (data_dir)"),
+    (f"data/{QUICK_SUBJECT}", "it lies in data/, the sheets' data (data_dir)"),
+    (".", "it holds data/, the sheets' data (data_dir)"),
+    ("templates", "it lies in templates/, the pipeline's own files"),
+])
+def test_an_output_folder_in_the_data_or_the_pipelines_files_is_refused_before_anything_is_written(
+        tmp_path, output_dir, why):
+    """A build removes the files it finds cut short in its output folder: pointed at the data, it would remove an
+    editor's empty draft and write among the sheets."""
+    workdir = quick_checkout(tmp_path / "checkout")
+    drafts = next((workdir / "data").glob("*/*")) / "narrative"
+    drafts.mkdir(exist_ok=True)
+    (drafts / "draft.md").write_text("", encoding="utf-8")  # an empty draft: "cut short" to the build
+    before = {name: digests(workdir / name) for name in ("data", "templates")}
+    done = subprocess.run([*BUILD, f"output_dir={output_dir}"], cwd=workdir, capture_output=True, text=True,
+                          timeout=600)
+    said = (done.stdout + done.stderr).strip()
+    assert done.returncode == 1, said
+    assert said.splitlines() == [f"error: config/config.yaml, output_dir: {output_dir!r}: {why}, where the build "
+                                 "would write and remove files; expected a folder of its own, such as output: set "
+                                 "output_dir to one, then run make again."]
+    assert {name: digests(workdir / name) for name in ("data", "templates")} == before
+
+
+def test_snakemake_run_directly_refuses_an_output_folder_that_holds_the_data(tmp_path):
+    workdir = quick_checkout(tmp_path / "checkout")
+    before = digests(workdir / "data")
+    done = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1", "--config", "output_dir=."],
+                          cwd=workdir, capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0
+    assert "config output_dir '.': it holds data/, the sheets' data (data_dir)" in done.stdout + done.stderr
+    assert digests(workdir / "data") == before

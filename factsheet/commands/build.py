@@ -167,6 +167,12 @@ def main(argv: list[str]) -> int:
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
     config = settings(extra)
     out = ROOT / config.get("output_dir", "output")
+    apart = paths.output_dir_problem(out, ROOT / config.get("data_dir", "data"))
+    if apart:
+        print(f"error: config/config.yaml, output_dir: {config.get('output_dir', 'output')!r}: {apart}, where the "
+              "build would write and remove files; expected a folder of its own, such as output: set output_dir "
+              "to one, then run make again.", file=sys.stderr)
+        return 1
     unwritable = recovery.unwritable(out, [out / "site"] if config.get("site") else [])
     if unwritable:
         print(unwritable_message(*unwritable), file=sys.stderr)

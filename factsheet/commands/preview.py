@@ -389,6 +389,11 @@ def main(argv: list[str]) -> int:
         print(f"error: {args.sheet}: {language!r} is not one of the sheet's languages ({', '.join(languages)})",
               file=sys.stderr)
         return 2
+    apart = paths.output_dir_problem(args.output_dir, args.data_dir)
+    if apart:
+        print(f"error: --output-dir {str(args.output_dir)!r}: {apart}, where the preview would write files; expected "
+              "a folder of its own", file=sys.stderr)
+        return 2
     try:
         lock = BuildLock(args.output_dir)
     except BuildRunning as running:
