@@ -37,16 +37,47 @@ TEXT_FOLDERS = (NARRATIVE_DIR, PROJECTS_DIR, QUOTES_DIR)  # the folders of Markd
 SHEET_SCHEME = "sheet"
 
 
+def _protected(data_dir: Path) -> list[tuple[Path, str]]:
+    """The folders no build writes into, and what each is."""
+    return [(Path(data_dir).resolve(), "the sheets' data (data_dir)"),
+            *((folder, "the pipeline's own files") for folder in OWN_FOLDERS)]
+
+
 def output_dir_problem(output_dir: Path, data_dir: Path) -> str | None:
     """Why ``output_dir`` cannot take a build's files, or None: a build writes there and removes the files it
     finds cut short (an empty Markdown file, a template without its end), so it may neither be nor hold nor lie
     in the sheets' data or the pipeline's own files."""
     out = Path(output_dir).resolve()
-    for folder, what in ((Path(data_dir).resolve(), "the sheets' data (data_dir)"),
-                         *((f, "the pipeline's own files") for f in OWN_FOLDERS)):
+    linked = "through a link, " if out != Path(output_dir).absolute() else ""
+    for folder, what in _protected(data_dir):
         shown = os.path.relpath(folder, Path.cwd())
         if out == folder or out.is_relative_to(folder):
-            return f"it lies in {shown}/, {what}"
+            return f"{linked}it lies in {shown}/, {what}"
         if folder.is_relative_to(out):
-            return f"it holds {shown}/, {what}"
+            return f"{linked}it holds {shown}/, {what}"
     return None
+
+
+def links_out_of(output_dir: Path, data_dir: Path) -> str | None:
+    """A link inside ``output_dir`` to the sheets' data or the pipeline's own files, which a build would write
+    through ("output/site: a link to data/canada/2023, the sheets' data (data_dir)"), or None."""
+    for path in _links(Path(output_dir)):
+        target = path.resolve()
+        for protected, what in _protected(data_dir):
+            if target == protected or target.is_relative_to(protected) or protected.is_relative_to(target):
+                return (f"{os.path.relpath(path, Path.cwd())}: a link to {os.path.relpath(target, Path.cwd())}, "
+                        f"{'in ' if target != protected else ''}{what}")
+    return None
+
+
+def _links(folder: Path):
+    """The links under ``folder``, not followed (the entries' types come with the listing: no file is opened)."""
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            yield Path(entry.path)
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _links(Path(entry.path))

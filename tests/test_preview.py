@@ -157,3 +157,15 @@ def test_ctrl_c_stops_it_without_a_traceback_also_while_it_rebuilds(preview):
     assert not list(preview.out.root.rglob(".*.next")), "the edit's PDF was stopped, not made in full and left"
     pdf = PdfReader(preview.out.site / site.pdf("canada-2023-en"))  # whole, and the last one made:
     assert "Since that day" not in "".join(page.extract_text() for page in pdf.pages), "the edit's was stopped"
+
+
+def test_an_output_folder_in_the_data_is_refused_before_anything_is_written(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "canada", data / "canada")
+    done = subprocess.run([sys.executable, "-m", "factsheet.commands.preview", "canada/2023", "--data-dir",
+                           str(data), "--output-dir", str(data / "canada" / "preview")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "it lies in" in done.stderr, done.stderr
+    assert "the sheets' data (data_dir), where the preview would write files" in done.stderr
+    assert not (data / "canada" / "preview").exists()

@@ -173,6 +173,11 @@ def main(argv: list[str]) -> int:
               "build would write and remove files; expected a folder of its own, such as output: set output_dir "
               "to one, then run make again.", file=sys.stderr)
         return 1
+    link = paths.links_out_of(out, ROOT / config.get("data_dir", "data"))
+    if link:
+        print(f"error: {link}, where the build would write files; expected no link there: remove it, then run make "
+              "again.", file=sys.stderr)
+        return 1
     unwritable = recovery.unwritable(out, [out / "site"] if config.get("site") else [])
     if unwritable:
         print(unwritable_message(*unwritable), file=sys.stderr)

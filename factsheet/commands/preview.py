@@ -394,6 +394,11 @@ def main(argv: list[str]) -> int:
         print(f"error: --output-dir {str(args.output_dir)!r}: {apart}, where the preview would write files; expected "
               "a folder of its own", file=sys.stderr)
         return 2
+    link = paths.links_out_of(args.output_dir, args.data_dir)
+    if link:
+        print(f"error: {link}, where the preview would write files; expected no link there: remove it",
+              file=sys.stderr)
+        return 2
     try:
         lock = BuildLock(args.output_dir)
     except BuildRunning as running:
