@@ -406,6 +406,22 @@ def test_an_xliff_file_with_a_missing_unit_or_not_xliff_is_refused(data, tmp_pat
         read(path, data)
 
 
+@pytest.mark.parametrize("sheet", ["../outside", "../..", "canada/..", "/tmp", "canada/2023x"])
+def test_an_xliff_file_naming_a_sheet_outside_the_data_folder_is_refused(tmp_path, sheet):
+    """translation-in writes into the sheet the file names: only a data/<subject>/<edition>/ folder."""
+    data = tmp_path / "data"
+    shutil.copytree(CANADA, data / "canada" / "2023")
+    shutil.copytree(CANADA, tmp_path / "outside")  # a sheet where "../outside" leads
+    path = xliff_of(data / "canada" / "2023", "fr", tmp_path / "fr.xlf")
+    tree = etree.parse(str(path))
+    for file in tree.getroot().iter(f"{X}file"):
+        if file.get("id") != "labels":
+            file.set("original", file.get("original").replace("canada/2023", sheet, 1))
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    with pytest.raises(DataError, match="expected <subject>/<edition> of a sheet in the data folder"):
+        read(path, data)
+
+
 def mentions(made) -> dict[str, str]:
     """make edition's list of dated places: {"<file>, line N": what it names}."""
     found = {}
