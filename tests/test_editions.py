@@ -38,6 +38,22 @@ def test_start_edition_moves_date_and_window_and_lists_what_to_update(data):
     assert (target / "narrative" / "financial.md").read_bytes() == (CANADA / "narrative" / "financial.md").read_bytes()
 
 
+@pytest.mark.parametrize(("subject", "year", "expected"), [
+    ("../outside", 2024, "SUBJECT=../outside: not the name of a subject's folder"),
+    ("Canada", 2024, "SUBJECT=Canada: not the name of a subject's folder"),
+    ("canada", 99999, "YEAR=99999: not an edition's year; expected a four-digit year"),
+])
+def test_start_edition_makes_only_a_data_subject_edition_folder(tmp_path, subject, year, expected):
+    data = tmp_path / "data"
+    shutil.copytree(CANADA, data / "canada" / "2023")
+    shutil.copytree(CANADA, tmp_path / "outside" / "2023")  # an edition where "../outside" leads
+    with pytest.raises(DataError) as refused:
+        start_edition(data, subject, year)
+    assert str(refused.value.problems[0]).startswith(expected), str(refused.value.problems[0])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*")) == ["data/canada", "outside/2023"]
+    assert editions(data, "canada") == ["2023"]
+
+
 def test_start_edition_refuses_to_overwrite_and_needs_a_previous_edition(data):
     start_edition(data, "canada", 2024)
     before = (data / "canada" / "2024" / "sheet.yaml").read_bytes()

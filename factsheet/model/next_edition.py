@@ -10,7 +10,14 @@ from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
 from factsheet.files import outside_problem
 from factsheet.model.contributions import ROW, read_raw
-from factsheet.model.editions import contributions_file, editions, previous_edition, sheet_languages
+from factsheet.model.editions import (
+    EDITION_RULE,
+    SUBJECT_RULE,
+    contributions_file,
+    editions,
+    previous_edition,
+    sheet_languages,
+)
 from factsheet.model.sheet import load_sheet
 from factsheet.model.translations import is_record_file
 from factsheet.render.formatting import babel_locale, load_labels
@@ -34,6 +41,11 @@ def start_edition(data_dir: Path, subject: str, year: int) -> NewEdition:
     years between the editions (new years get empty amounts), set the edition date, and list
     every figure and text that now needs the writer's attention. Refuses to overwrite."""
     data_dir = Path(data_dir)
+    if not re.fullmatch(SUBJECT_RULE, subject):
+        raise DataError([Problem(f"SUBJECT={subject}", "", "not the name of a subject's folder; expected the name of "
+                                 "a folder under data/: lower-case letters, digits and hyphens (like canada)")])
+    if not re.fullmatch(EDITION_RULE, str(year)):
+        raise DataError([Problem(f"YEAR={year}", "", "not an edition's year; expected a four-digit year (like 2024)")])
     target = data_dir / subject / str(year)
     if target.exists():
         raise DataError([Problem(display_path(target), "", "this edition already exists; expected a new year "
