@@ -4,7 +4,6 @@ a read-only output folder named on one line; an output folder in the data or the
 anything is written."""
 
 import contextlib
-import hashlib
 import importlib.util
 import os
 import shutil
@@ -14,7 +13,7 @@ import sys
 import pikepdf
 import pytest
 
-from conftest import PDFS_ONLY, QUICK_SHEET, QUICK_SUBJECT, outputs, quick_checkout
+from conftest import PDFS_ONLY, QUICK_SHEET, QUICK_SUBJECT, outputs, quick_checkout, tree_digest
 
 BUILD = [sys.executable, "-m", "factsheet.commands.build", "--cores", "2", *PDFS_ONLY]
 
@@ -76,11 +75,6 @@ def test_a_read_only_output_folder_is_named_on_one_line(tmp_path, folder):
                                  "another folder), then run make again."]
 
 
-def digests(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 @pytest.mark.parametrize(("output_dir", "why"), [
     ("data", "it lies in data/, the sheets' data (data_dir)"),
     (f"data/{QUICK_SUBJECT}", "it lies in data/, the sheets' data (data_dir)"),
@@ -95,7 +89,7 @@ def test_an_output_folder_in_the_data_or_the_pipelines_files_is_refused_before_a
     drafts = next((workdir / "data").glob("*/*")) / "narrative"
     drafts.mkdir(exist_ok=True)
     (drafts / "draft.md").write_text("", encoding="utf-8")  # an empty draft: "cut short" to the build
-    before = {name: digests(workdir / name) for name in ("data", "templates")}
+    before = {name: tree_digest(workdir / name) for name in ("data", "templates")}
     done = subprocess.run([*BUILD, f"output_dir={output_dir}"], cwd=workdir, capture_output=True, text=True,
                           timeout=600)
     said = (done.stdout + done.stderr).strip()
@@ -103,7 +97,7 @@ def test_an_output_folder_in_the_data_or_the_pipelines_files_is_refused_before_a
     assert said.splitlines() == [f"error: config/config.yaml, output_dir: {output_dir!r}: {why}, where the build "
                                  "would write and remove files; expected a folder of its own, such as output: set "
                                  "output_dir to one, then run make again."]
-    assert {name: digests(workdir / name) for name in ("data", "templates")} == before
+    assert {name: tree_digest(workdir / name) for name in ("data", "templates")} == before
 
 
 @pytest.mark.parametrize("target", ["data", "templates/brand"])
@@ -115,14 +109,14 @@ def test_a_link_in_the_output_folder_to_the_data_or_the_pipelines_files_is_refus
     (tmp_path / "published").mkdir()
     (workdir / "output" / "elsewhere").symlink_to(tmp_path / "published")
     (workdir / "output" / "site").symlink_to(workdir / target)
-    before = {name: digests(workdir / name) for name in ("data", "templates")}
+    before = {name: tree_digest(workdir / name) for name in ("data", "templates")}
     done = subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
     said = (done.stdout + done.stderr).strip()
     assert done.returncode == 1, said
     what = "the sheets' data (data_dir)" if target == "data" else "in the pipeline's own files"
     assert said.splitlines() == [f"error: output/site: a link to {target}, {what}, where the build would write "
                                  "files; expected no link there: remove it, then run make again."]
-    assert {name: digests(workdir / name) for name in ("data", "templates")} == before
+    assert {name: tree_digest(workdir / name) for name in ("data", "templates")} == before
     (workdir / "output" / "site").unlink()
     again = subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -130,9 +124,9 @@ def test_a_link_in_the_output_folder_to_the_data_or_the_pipelines_files_is_refus
 
 def test_snakemake_run_directly_refuses_an_output_folder_that_holds_the_data(tmp_path):
     workdir = quick_checkout(tmp_path / "checkout")
-    before = digests(workdir / "data")
+    before = tree_digest(workdir / "data")
     done = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1", "--config", "output_dir=."],
                           cwd=workdir, capture_output=True, text=True, timeout=600)
     assert done.returncode != 0
     assert "config output_dir '.': it holds data/, the sheets' data (data_dir)" in done.stdout + done.stderr
-    assert digests(workdir / "data") == before
+    assert tree_digest(workdir / "data") == before

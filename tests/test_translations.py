@@ -422,6 +422,22 @@ def test_an_xliff_file_naming_a_sheet_outside_the_data_folder_is_refused(tmp_pat
         read(path, data)
 
 
+@pytest.mark.parametrize("command", ["out", "reviewed"])
+def test_a_sheet_named_outside_the_data_folder_is_refused_by_the_translation_commands(tmp_path, command):
+    from factsheet.commands import translation
+
+    data = tmp_path / "data"
+    shutil.copytree(CANADA, data / "canada" / "2023")
+    shutil.copytree(CANADA, tmp_path / "outside" / "2023")  # a sheet where "../outside/2023" leads
+    before = tree_digest(tmp_path / "outside")
+    with pytest.raises(DataError, match="not the name of a sheet; expected SHEET as <subject>/<edition>"):
+        if command == "out":
+            translation.out("../outside/2023", "fr", tmp_path / "fr.xlf", data)
+        else:
+            translation.reviewed("../outside/2023", "fr", None, data)
+    assert tree_digest(tmp_path / "outside") == before and not (tmp_path / "fr.xlf").exists()
+
+
 def mentions(made) -> dict[str, str]:
     """make edition's list of dated places: {"<file>, line N": what it names}."""
     found = {}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from factsheet import paths
 from factsheet.files import copy_file, shown_as_given
-from factsheet.model.editions import sheet_languages
+from factsheet.model.editions import is_sheet_name, sheet_languages
 from factsheet.render import brand
 from factsheet.web import site
 from factsheet.workflow import job, warm
@@ -379,7 +379,7 @@ def main(argv: list[str]) -> int:
     from watchfiles import watch
 
     sheet_dir = (args.data_dir / args.sheet).resolve()
-    if not (sheet_dir / paths.SHEET_FILE).is_file():
+    if not is_sheet_name(args.sheet) or not (sheet_dir / paths.SHEET_FILE).is_file():
         print(f"error: {args.sheet}: no sheet there (expected {sheet_dir / paths.SHEET_FILE}); give it as "
               "SHEET=<subject>/<edition>, for example SHEET=canada/2023", file=sys.stderr)
         return 2

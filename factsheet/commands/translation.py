@@ -18,13 +18,16 @@ from pathlib import Path
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path, run_stage
 from factsheet.files import atomic_path
-from factsheet.model.editions import sheet_languages
+from factsheet.model.editions import is_sheet_name, sheet_languages
 from factsheet.model.translations import apply, apply_labels, label_segments, segments, updated_record, write_record
 from factsheet.model.xliff import export, read
 
 
 def _sheet(data_dir: Path, sheet: str, language: str) -> tuple[Path, list[str]]:
     sheet_dir = Path(data_dir) / sheet
+    if not is_sheet_name(sheet):
+        raise DataError([Problem(f"SHEET={sheet}", "", "not the name of a sheet; expected SHEET as <subject>/<edition> "
+                                 "of a sheet under data/, like canada/2024")])
     if not (sheet_dir / paths.SHEET_FILE).is_file():
         raise DataError([Problem(display_path(sheet_dir), "", f"no {paths.SHEET_FILE} here; expected SHEET as "
                                  "<subject>/<edition>, like canada/2024")])

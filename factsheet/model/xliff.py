@@ -33,7 +33,7 @@ from lxml import etree
 
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
-from factsheet.model.editions import EDITION_RULE, SUBJECT_RULE
+from factsheet.model.editions import is_sheet_name
 from factsheet.model.translations import LABEL_FIELD, label_fields, label_segments, normal, segments, word_diff
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -174,11 +174,10 @@ def read(path: Path, data_dir: Path, labels_dir: Path = paths.LABELS_DIR
                                  f"and {len(label_files)} labels; expected one sheet's files and the labels, as "
                                  "make translation-out writes them")])
     sheet = sheets.pop()
-    subject, _, edition = sheet.partition("/")
-    if not (re.fullmatch(SUBJECT_RULE, subject) and re.fullmatch(EDITION_RULE, edition)):
+    if not is_sheet_name(sheet):
         raise DataError([Problem(shown, "", f"its files name the sheet {sheet!r}; expected <subject>/<edition> of a "
                                  "sheet in the data folder (like canada/2023), as make translation-out writes it")])
-    sheet_dir = Path(data_dir) / subject / edition
+    sheet_dir = Path(data_dir) / sheet
     if not (sheet_dir / "sheet.yaml").is_file():
         raise DataError([Problem(shown, "", f"it is for {display_path(sheet_dir)}, which has no sheet.yaml; "
                                  "expected a sheet of this project")])
