@@ -10,8 +10,8 @@ import pytest
 from factsheet.model.figures import compute
 from factsheet.model.sheet import load_sheet
 from factsheet.render.brand import font_faces, font_stack, load_brand, mplstyle, static_font
+from factsheet.render.chart import chart_title, draw, register_fonts, svg_text
 from factsheet.render.formatting import Formatter, load_labels
-from factsheet.stages.plot_contributions import chart_title, draw, register_fonts, svg_text
 
 from conftest import CANADA
 
@@ -110,7 +110,7 @@ def test_the_legend_measured_alone_fits_as_it_does_in_the_drawn_chart(parts, lan
     """The one-column decision measures the legend in a figure of its own (legend_alone), not in the drawn chart:
     both give the same answer, for a legend that fits side by side (English) and for those that do not (the
     Spanish one, longer words)."""
-    from factsheet.stages.plot_contributions import legend_alone, legend_labels, legend_too_wide
+    from factsheet.render.chart import legend_alone, legend_labels, legend_too_wide
 
     sheet, figures, _, brand, style = parts
     fmt = Formatter(language, load_labels(language))

@@ -13,9 +13,9 @@ from factsheet.model.figures import compute
 from factsheet.model.languages import in_language
 from factsheet.model.sheet import load_sheet
 from factsheet.render.brand import load_brand, logo_in, logo_languages
+from factsheet.render.chart import axis_formatter, chart_title
 from factsheet.render.formatting import Formatter, load_labels
 from factsheet.render.page import context, render, rounding_shows
-from factsheet.stages.plot_contributions import axis_formatter, chart_title
 
 from conftest import CANADA
 

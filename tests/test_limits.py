@@ -203,8 +203,8 @@ def test_the_chart_shows_millions_without_an_offset_or_powers_of_ten(tmp_path):
     from factsheet.model.figures import compute
     from factsheet.model.sheet import load_sheet
     from factsheet.render.brand import font_faces, load_brand, mplstyle, static_font
+    from factsheet.render.chart import draw, register_fonts, svg_text
     from factsheet.render.formatting import Formatter, load_labels
-    from factsheet.stages.plot_contributions import draw, register_fonts, svg_text
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -93,8 +93,8 @@ def test_the_chart_draws_no_segment_for_a_missing_year_and_keeps_labels_as_typed
     from factsheet.model.figures import compute_for
     from factsheet.model.sheet import Sheet
     from factsheet.render.brand import load_brand, mplstyle
+    from factsheet.render.chart import draw
     from factsheet.render.formatting import Formatter, load_labels
-    from factsheet.stages.plot_contributions import draw
 
     sheet = Sheet.model_validate({
         "title": "T", "language": "en", "edition_date": "2024-06-01", "donor": {"name": "D", "possessive": "D's"},
