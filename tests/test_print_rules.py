@@ -362,7 +362,7 @@ def test_every_word_of_a_pseudo_pdf_is_translated(pseudo_build, tmp_path):
     render stage itself, to read its words too."""
     import pypdf
 
-    from factsheet.stages import render_pdf
+    from factsheet.render import pdf as render_pdf
 
     workdir, output, sheets = pseudo_build
     untranslated = {}
@@ -402,7 +402,7 @@ def test_every_language_of_a_sheet_has_the_same_chart_design(corpus_build):
 def test_the_render_stage_refuses_an_edition_over_its_budget_in_one_line_and_writes_no_pdf(built, tmp_path,
                                                                                              monkeypatch):
     from factsheet.errors import DataError
-    from factsheet.stages import render_pdf
+    from factsheet.render import pdf as render_pdf
 
     workdir = built[0]
     monkeypatch.chdir(workdir)  # the message names files as the build does, from the checkout

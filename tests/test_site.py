@@ -187,7 +187,7 @@ def test_the_card_shows_the_pdfs_title_date_and_key_figures(out, name):
     """The card's HTML (drawn to its PNG), as render_card makes it from the checked sheet, holds what the HTML the
     PDF was rendered from shows."""
     from factsheet.model import checked
-    from factsheet.stages.render_card import card_entry, card_html
+    from factsheet.web.card import card_entry, card_html
 
     sheet, language = name.rsplit("-", 1)
     entry = card_entry(checked.read(out.checked(sheet)), language)
