@@ -64,9 +64,11 @@ def links_out_of(output_dir: Path, data_dir: Path) -> str | None:
     for path in _links(Path(output_dir)):
         target = path.resolve()
         for protected, what in _protected(data_dir):
-            if target == protected or target.is_relative_to(protected) or protected.is_relative_to(target):
-                return (f"{os.path.relpath(path, Path.cwd())}: a link to {os.path.relpath(target, Path.cwd())}, "
-                        f"{'in ' if target != protected else ''}{what}")
+            shown = f"{os.path.relpath(path, Path.cwd())}: a link to {os.path.relpath(target, Path.cwd())}"
+            if target == protected or target.is_relative_to(protected):
+                return f"{shown}, {'in ' if target != protected else ''}{what}"
+            if protected.is_relative_to(target):
+                return f"{shown}, which holds {os.path.relpath(protected, Path.cwd())}/, {what}"
     return None
 
 

@@ -25,10 +25,11 @@ DATA = Path(config["data_dir"])
 OUT = Path(config["output_dir"])
 FILES = Outputs(OUT)  # the name of every file the rules write (factsheet/workflow/outputs.py)
 LOGS = FILES.logs
-if paths.output_dir_problem(OUT, DATA):  # make's command says so first; this is for Snakemake run directly
+# make's command says so first; this is for Snakemake run directly
+if OUTPUT_DIR_PROBLEM := paths.output_dir_problem(OUT, DATA):
     raise ValueError(
-        f"config output_dir {str(OUT)!r}: {paths.output_dir_problem(OUT, DATA)}, where the build would write and "
-        "remove files; expected a folder of its own, such as output"
+        f"config output_dir {str(OUT)!r}: {OUTPUT_DIR_PROBLEM}, where the build would write and remove files; "
+        "expected a folder of its own, such as output"
     )
 SITE = FILES.site
 FONTS = FILES.fonts_dir  # the brand's static fonts, which the pages and charts use

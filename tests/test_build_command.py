@@ -100,20 +100,23 @@ def test_an_output_folder_in_the_data_or_the_pipelines_files_is_refused_before_a
     assert {name: tree_digest(workdir / name) for name in ("data", "templates")} == before
 
 
-@pytest.mark.parametrize("target", ["data", "templates/brand"])
-def test_a_link_in_the_output_folder_to_the_data_or_the_pipelines_files_is_refused(tmp_path, target):
+@pytest.mark.parametrize(("target", "what"), [
+    ("data", "the sheets' data (data_dir)"),
+    ("templates/brand", "in the pipeline's own files"),
+    (".", "which holds data/, the sheets' data (data_dir)"),
+])
+def test_a_link_in_the_output_folder_to_the_data_or_the_pipelines_files_is_refused(tmp_path, target, what):
     """A link to elsewhere (the site published from another folder) is the owner's choice; one into the data or
     the pipeline's files would have the build write there."""
     workdir = quick_checkout(tmp_path / "checkout")
     (workdir / "output").mkdir()
     (tmp_path / "published").mkdir()
     (workdir / "output" / "elsewhere").symlink_to(tmp_path / "published")
-    (workdir / "output" / "site").symlink_to(workdir / target)
+    (workdir / "output" / "site").symlink_to((workdir / target).resolve())
     before = {name: tree_digest(workdir / name) for name in ("data", "templates")}
     done = subprocess.run(BUILD, cwd=workdir, capture_output=True, text=True, timeout=600)
     said = (done.stdout + done.stderr).strip()
     assert done.returncode == 1, said
-    what = "the sheets' data (data_dir)" if target == "data" else "in the pipeline's own files"
     assert said.splitlines() == [f"error: output/site: a link to {target}, {what}, where the build would write "
                                  "files; expected no link there: remove it, then run make again."]
     assert {name: tree_digest(workdir / name) for name in ("data", "templates")} == before

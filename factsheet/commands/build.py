@@ -166,14 +166,14 @@ def main(argv: list[str]) -> int:
     args, extra = parser.parse_known_args(argv)
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
     config = settings(extra)
-    out = ROOT / config.get("output_dir", "output")
-    apart = paths.output_dir_problem(out, ROOT / config.get("data_dir", "data"))
+    out, data = ROOT / config.get("output_dir", "output"), ROOT / config.get("data_dir", "data")
+    apart = paths.output_dir_problem(out, data)
     if apart:
         print(f"error: config/config.yaml, output_dir: {config.get('output_dir', 'output')!r}: {apart}, where the "
               "build would write and remove files; expected a folder of its own, such as output: set output_dir "
               "to one, then run make again.", file=sys.stderr)
         return 1
-    link = paths.links_out_of(out, ROOT / config.get("data_dir", "data"))
+    link = paths.links_out_of(out, data)
     if link:
         print(f"error: {link}, where the build would write files; expected no link there: remove it, then run make "
               "again.", file=sys.stderr)
@@ -201,10 +201,9 @@ def main(argv: list[str]) -> int:
     prepare(out, env)
     warm.compile_modules()
     # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
-    found, bad_folders = find_sheets(ROOT / config.get("data_dir", "data"))
+    found, bad_folders = find_sheets(data)
     if config.get("sheets"):
         found, bad_folders = [tuple(Path(s).parts) for s in config["sheets"]], []
-    data = ROOT / config.get("data_dir", "data")
     names = {(subject, edition): [f"{subject}-{edition}-{language}"  # not a removed sheet's: one per language
                                   for language in sheet_languages(data / subject / edition)
                                   if not config.get("languages") or language in config["languages"]]

@@ -11,17 +11,17 @@ from factsheet.errors import Problem, display_path
 # The naming rule of sheet folders, data/<subject>/<edition>/ (the Snakefile's wildcards follow it).
 SUBJECT_RULE = r"[a-z0-9]+(-[a-z0-9]+)*"
 EDITION_RULE = r"\d{4}"
+# A language code (fr, es, pt-BR): the suffix of a translated text (intro.fr.md) and of an edition's files.
+LANGUAGE_RULE = r"[a-z]{2}(-[A-Z]{2})?"
+DEFAULT_LANGUAGES = ["en"]
+FOLDER_RULE = ("a sheet folder is data/<subject>/<edition>/, the subject in lower-case letters, digits and "
+               "hyphens (like new-zealand) and the edition a four-digit year (like 2023)")
 
 
 def is_sheet_name(sheet: str) -> bool:
     """Whether ``sheet`` names a sheet as <subject>/<edition> (canada/2023): a folder of the data folder."""
     subject, _, edition = sheet.partition("/")
     return bool(re.fullmatch(SUBJECT_RULE, subject) and re.fullmatch(EDITION_RULE, edition))
-# A language code (fr, es, pt-BR): the suffix of a translated text (intro.fr.md) and of an edition's files.
-LANGUAGE_RULE = r"[a-z]{2}(-[A-Z]{2})?"
-DEFAULT_LANGUAGES = ["en"]
-FOLDER_RULE = ("a sheet folder is data/<subject>/<edition>/, the subject in lower-case letters, digits and "
-               "hyphens (like new-zealand) and the edition a four-digit year (like 2023)")
 
 
 def find_sheets(data_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:

@@ -26,7 +26,7 @@ def render(html_file: Path, sheet_dir: Path, targets: dict[str, Path], table: tu
            edition: str = "", tall_chart: bool | None = None) -> None:
     """Lay the HTML out and write it as each requested variant: {"pdf/ua-1": path, ...}; refuse it when it runs
     over ``budget`` pages. ``layout_file``: where to record its pages, layouts and the print rules it breaks."""
-    from weasyprint import CSS, HTML, Attachment  # the slow import, paid only by this stage
+    from weasyprint import CSS, HTML, Attachment  # the slow import, paid only where a PDF is rendered
 
     if edition_date is not None:  # fontTools stamps the embedded font subsets with this date, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(edition_date, dt.time(),
