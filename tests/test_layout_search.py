@@ -117,3 +117,23 @@ def test_a_sheet_at_which_weasyprint_fails_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(layout, "measure_document", lambda document: PASSING)
     with pytest.raises(layout.LayoutFailed, match="WeasyPrint failed to lay the sheet out"):
         layout.render_best(Crashing(), lambda text: text)
+
+
+def stretched(block_mm: float) -> str:
+    """stretch_css of a real one-page layout: three inked blocks ``block_mm`` tall, at the page's margins."""
+    from weasyprint import HTML
+
+    page = (f"@page {{ size: A4; margin: {layout.MARGIN_TOP_MM}mm {layout.MARGIN_SIDE_MM}mm "
+            f"{layout.MARGIN_BOTTOM_MM}mm; }} body {{ margin: 0; }} div {{ height: {block_mm}mm; background: #000; }}")
+    blocks = "".join(f'<div data-flow="{n}"></div>' for n in range(1, 4))
+    return layout.stretch_css(HTML(string=f"<style>{page}</style>{blocks}").render())
+
+
+def test_gaps_go_on_a_last_page_only_when_they_can_bring_it_within_the_limit():
+    """A last page a little too empty gets its blocks moved apart, up to MAX_GAP_LAST_MM above each; one that even
+    those gaps would leave too empty gets none (no layout is spent spreading a sheet too short for its pages)."""
+    content_mm = 297 - layout.MARGIN_TOP_MM - layout.MARGIN_BOTTOM_MM
+    near = (1 - layout.MAX_BLANK_LAST - 0.02) * content_mm / 3  # 2 % of the page over the limit: 5 mm
+    assert stretched(near).count("margin-top") == 2  # above the two blocks below the page's top
+    far = (1 - layout.MAX_BLANK_LAST - 0.2) * content_mm / 3  # 20 % over: 53 mm, more than two gaps at their most
+    assert stretched(far) == ""

@@ -7,7 +7,9 @@ at the foot of the last page; here, when a page ends with a large blank, the blo
 apart (once; on the last page by no more than a designer adds between sections). A sheet that fits is laid out
 once, a sheet that needs its blocks moved apart twice. The last page may end short, up to MAX_BLANK_LAST: when
 even the taller chart and those gaps leave more of it empty, the sheet is too short for its pages, and the
-render stage warns the editor (short_last_page).
+render stage warns the editor (short_last_page). Gaps go on a last page only when, at their most, they can
+bring it within the limit: a layout that cannot come closer to passing than by spreading a too-short page is not
+tried.
 
 The page budget is the number of pages a sheet states (``pages:`` in sheet.yaml), by default the number its
 first language runs to. An edition that runs over it is refused (OverBudget), naming how many lines of text
@@ -229,7 +231,7 @@ def stretch_css(document) -> str:
     MAX_GAP_MM above each. The last page may end short (its contact panel at its foot): there, no more than
     MAX_GAP_LAST_MM goes above a block; more only hides a sheet too short for its pages behind gaps (a new donor's
     two-page sheet showed 30 mm above its partner's heading and as much inside its chart), which the render stage
-    tells the editor instead."""
+    tells the editor instead; and none when even those gaps would leave it too empty."""
     rules = {}
     pages = document.pages
     for number, page in enumerate(pages):
@@ -251,6 +253,8 @@ def stretch_css(document) -> str:
         free = floor - end - LEFT_FREE * (bottom - top)
         if flows and free > 0 and (floor - end) / (bottom - top) > limit * 0.9:
             extra = min(free / len(flows), most * MM)
+            if last and (floor - end - extra * len(flows)) / (bottom - top) > limit:
+                continue  # even every gap at its most leaves the last page too empty: no gaps, the editor is told
             for b in flows:
                 rules[b.element.get("data-flow")] = b.margin_top + extra
     return " ".join(f'[data-flow="{flow}"] {{ margin-top: {px:.2f}px !important; }}' for flow, px in rules.items())
