@@ -3,6 +3,7 @@
 
 import functools
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from factsheet.model.editions import (
     LANGUAGE_RULE,
     SUBJECT_RULE,
     find_sheets,
+    linked_folder,
     previous_edition,
     sheet_languages,
 )
@@ -30,6 +32,11 @@ if OUTPUT_DIR_PROBLEM := paths.output_dir_problem(OUT, DATA):
     raise ValueError(
         f"config output_dir {str(OUT)!r}: {OUTPUT_DIR_PROBLEM}, where the build would write and remove files; "
         "expected a folder of its own, such as output"
+    )
+if not math.isfinite(config["plausible_max_usd"]):  # the schema's minimum lets NaN through
+    raise ValueError(
+        f"config plausible_max_usd {config['plausible_max_usd']!r}: not an amount; expected a number of US "
+        "dollars above 0"
     )
 SITE = FILES.site
 FONTS = FILES.fonts_dir  # the brand's static fonts, which the pages and charts use
@@ -108,8 +115,11 @@ def discover_sheets():
     """(subject, edition) of every data/<subject>/<edition>/ folder, or of the config's list. A folder that
     does not fit the naming convention is named on stderr and skipped; the other sheets are still built."""
     if config["sheets"]:
-        return [Path(s).parts for s in config["sheets"]]
-    sheets, problems = find_sheets(DATA)
+        listed = [Path(s).parts for s in config["sheets"]]
+        problems = [p for p in (linked_folder(DATA, *sheet) for sheet in listed) if p]
+        sheets = [sheet for sheet in listed if not linked_folder(DATA, *sheet)]
+    else:
+        sheets, problems = find_sheets(DATA)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     return sheets

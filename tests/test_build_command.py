@@ -133,3 +133,22 @@ def test_snakemake_run_directly_refuses_an_output_folder_that_holds_the_data(tmp
     assert done.returncode != 0
     assert "config output_dir '.': it holds data/, the sheets' data (data_dir)" in done.stdout + done.stderr
     assert tree_digest(workdir / "data") == before
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ("data_dir=5", "data_dir: 5: not a string; expected a string: Folder with one sub-folder"),
+    ("plausible_max_usd=.nan", "plausible_max_usd: nan: not an amount; expected a number of US dollars above 0"),
+    ("plausible_max_usd=.inf", "plausible_max_usd: inf: not an amount"),
+    ("data_dir=missing", "data_dir: 'missing': no such folder; expected the folder of the sheets"),
+    ("site_language=de", "site_language: 'de': no labels in this language (templates/labels/de.yaml); expected one"),
+    ("languages=[de]", "languages: 'de': no labels in this language"),
+])
+def test_a_setting_the_build_cannot_use_is_named_on_one_line_before_anything_runs(tmp_path, setting, expected):
+    """Before: a traceback (a number as data_dir), no plausibility check at all (NaN, which every comparison lets
+    through), or a build of nothing that ended well (a missing data folder, a language without labels)."""
+    workdir = quick_checkout(tmp_path / "checkout")
+    done = subprocess.run([*BUILD, setting], cwd=workdir, capture_output=True, text=True, timeout=600)
+    said = (done.stdout + done.stderr).strip()
+    assert done.returncode == 1, said
+    assert said.startswith(f"error: config/config.yaml (or --config), {expected}"), said
+    assert len(said.splitlines()) == 1 and not (workdir / "output").exists(), said

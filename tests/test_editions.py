@@ -66,6 +66,26 @@ def test_start_edition_refuses_to_overwrite_and_needs_a_previous_edition(data):
     assert previous_edition(data, "canada", "2024") == "2023" and previous_edition(data, "canada", "2023") is None
 
 
+def test_start_edition_copies_only_files_and_folders_from_a_folder_of_data(tmp_path):
+    """A named pipe among the texts, or an edition folder that is a link, is refused before anything is copied."""
+    import os
+
+    data = tmp_path / "data"
+    shutil.copytree(CANADA, data / "canada" / "2023")
+    os.mkfifo(data / "canada" / "2023" / "narrative" / "pipe.md")
+    with pytest.raises(DataError) as refused:
+        start_edition(data, "canada", 2024)
+    assert "'pipe.md' is neither a file nor a folder (a named pipe" in str(refused.value.problems[0])
+    assert editions(data, "canada") == ["2023"] and not (data / "canada" / "2024").exists()
+    shutil.rmtree(data / "canada")
+    shutil.copytree(CANADA, tmp_path / "elsewhere" / "2023")
+    (data / "canada").mkdir()
+    (data / "canada" / "2023").symlink_to(tmp_path / "elsewhere" / "2023")
+    with pytest.raises(DataError, match="the folder '2023' is a link"):
+        start_edition(data, "canada", 2024)
+    assert not (data / "canada" / "2024").exists()
+
+
 def test_new_edition_command_runs_from_the_makefile(tmp_path):
     workdir = copy_checkout(tmp_path / "checkout")
     shutil.copy2(CANADA.parents[2] / "Makefile", workdir / "Makefile")

@@ -52,6 +52,21 @@ def test_folders_that_break_the_naming_rule_are_named_and_skipped(tmp_path):
     assert "rename it 'canada-test'" in said and "four-digit year" in said
 
 
+def test_a_sheet_or_subject_folder_that_is_a_link_is_named_and_skipped(tmp_path):
+    """A link would have the build read, and the translation and edition commands write, a folder outside data/."""
+    data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    for folder in ["data/canada/2023", "elsewhere/2023", "elsewhere/nordvale/2024"]:
+        (tmp_path / folder).mkdir(parents=True)
+    (data / "canada" / "2024").symlink_to(elsewhere / "2023")
+    (data / "nordvale").symlink_to(elsewhere / "nordvale")
+    sheets, problems = find_sheets(data)
+    assert sheets == [("canada", "2023")]
+    said = "\n".join(map(str, problems))
+    assert len(problems) == 2, said
+    assert "data/canada/2024: the folder '2024' is a link (to " in said and "data/nordvale: the folder 'nordvale'" in said
+    assert "expected a folder of the data folder" in said
+
+
 def test_a_bad_folder_is_reported_and_every_valid_sheet_still_built(tmp_path):
     workdir = quick_checkout(tmp_path / "checkout")
     sheet = workdir / "data" / QUICK_SUBJECT / QUICK_EDITION

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from factsheet import paths
 from factsheet.files import load_yaml
-from factsheet.model.editions import find_sheets, sheet_languages
+from factsheet.model.editions import find_sheets, linked_folder, sheet_languages
 from factsheet.web import site
 from factsheet.workflow import recovery, stale, warm
 from factsheet.workflow.outputs import Outputs
@@ -42,6 +42,43 @@ def settings(extra: list[str] = ()) -> dict:
             key, _, value = word.partition("=")
             config[key] = load_yaml(value)
     return config
+
+
+JSON_TYPES = {"string": str, "boolean": bool, "integer": int, "number": (int, float), "array": list, "object": dict}
+
+
+def config_problems(config: dict) -> list[str]:
+    """One line for each setting this command cannot use (the key, its value, what was expected): a value of
+    another type than config/config.schema.yaml declares (the Snakefile checks the rest of the schema), and what
+    a schema cannot say. The schema's own library is not imported here: it would cost every build, a no-op's
+    included, a tenth of a second."""
+    import math
+
+    schema = load_yaml((ROOT / "config" / "config.schema.yaml").read_text(encoding="utf-8"))["properties"]
+    where = "error: config/config.yaml (or --config)"
+    lines = []
+    for key, value in config.items():
+        declared = schema.get(key, {}).get("type")
+        wanted = JSON_TYPES.get(declared)
+        if wanted and (not isinstance(value, wanted) or (isinstance(value, bool) and declared != "boolean")):
+            said = " ".join(schema[key].get("description", declared).split())
+            lines.append(f"{where}, {key}: {value!r}: not a {declared}; expected a {declared}: {said}")
+    if lines:
+        return lines
+    amount = config.get("plausible_max_usd")
+    if amount is not None and not math.isfinite(amount):  # NaN passes the schema's minimum: every comparison fails
+        lines.append(f"{where}, plausible_max_usd: {amount}: not an amount; expected a number of US dollars above 0, "
+                     "such as 10000000000")
+    if not (ROOT / config.get("data_dir", "data")).is_dir():
+        lines.append(f"{where}, data_dir: {config.get('data_dir', 'data')!r}: no such folder; expected the folder of "
+                     "the sheets, data/<subject>/<edition>/ (by default data)")
+    labelled = sorted(p.stem for p in paths.LABELS_DIR.glob("*.yaml"))
+    for key, codes in (("languages", config.get("languages") or []), ("site_language", [config.get("site_language")])):
+        for code in (c for c in codes if c and c not in labelled):
+            lines.append(f"{where}, {key}: {code!r}: no labels in this language "
+                         f"({paths.LABELS_DIR.relative_to(ROOT).as_posix()}/{code}.yaml);"
+                         f" expected one of {', '.join(labelled)}, or translate the labels first")
+    return lines
 
 
 def prepare(out: Path, env: dict) -> None:
@@ -166,6 +203,10 @@ def main(argv: list[str]) -> int:
     args, extra = parser.parse_known_args(argv)
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
     config = settings(extra)
+    wrong = config_problems(config)
+    if wrong:
+        print("\n".join(wrong), file=sys.stderr)
+        return 1
     out, data = ROOT / config.get("output_dir", "output"), ROOT / config.get("data_dir", "data")
     apart = paths.output_dir_problem(out, data)
     if apart:
@@ -203,7 +244,9 @@ def main(argv: list[str]) -> int:
     # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
     found, bad_folders = find_sheets(data)
     if config.get("sheets"):
-        found, bad_folders = [tuple(Path(s).parts) for s in config["sheets"]], []
+        listed = [tuple(Path(s).parts) for s in config["sheets"]]
+        bad_folders = [p for p in (linked_folder(data, *sheet) for sheet in listed) if p]
+        found = [sheet for sheet in listed if not linked_folder(data, *sheet)]
     names = {(subject, edition): [f"{subject}-{edition}-{language}"  # not a removed sheet's: one per language
                                   for language in sheet_languages(data / subject / edition)
                                   if not config.get("languages") or language in config["languages"]]
@@ -240,8 +283,8 @@ def main(argv: list[str]) -> int:
     sheets = f"{len(built)} fact sheet{'' if len(built) == 1 else 's'}"
     if status == 0 and bad_folders:
         print(f"Built {sheets} in {seconds:.1f} s; the PDFs are in {shown}/. {len(bad_folders)} folder"
-              f"{' was' if len(bad_folders) == 1 else 's were'} skipped (named above): rename "
-              f"{'it' if len(bad_folders) == 1 else 'them'} and run make again.", file=sys.stderr)
+              f"{' was' if len(bad_folders) == 1 else 's were'} skipped (named above, with what to do); "
+              "then run make again.", file=sys.stderr)
         return 1
     if status == 0:
         print(f"Built {sheets} in {seconds:.1f} s; the PDFs are in {shown}/"

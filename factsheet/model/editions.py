@@ -24,18 +24,33 @@ def is_sheet_name(sheet: str) -> bool:
     return bool(re.fullmatch(SUBJECT_RULE, subject) and re.fullmatch(EDITION_RULE, edition))
 
 
+def linked_folder(data_dir: Path, subject: str, edition: str | None = None) -> Problem | None:
+    """The problem with data/<subject>/ or data/<subject>/<edition>/ when it is a link: a sheet's folder is a
+    folder of the data folder, so that what the build reads and the commands write stays in it; else None."""
+    for folder in [Path(data_dir) / subject, *([Path(data_dir) / subject / edition] if edition else [])]:
+        if folder.is_symlink():
+            return Problem(display_path(Path(data_dir).resolve() / folder.relative_to(data_dir)), "",
+                           f"the folder {folder.name!r} is a link (to {folder.resolve()}), so it is not built; "
+                           "expected a folder of the data folder: move or copy the sheet there")
+    return None
+
+
 def find_sheets(data_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(subject, edition) of every sheet folder under ``data_dir``, and one problem for each folder that does
     not follow the naming rule (it is skipped; hidden folders and loose files are ignored).
 
     A folder that fits the rule is a sheet even without its sheet.yaml, so that check_sheet can say it is
-    missing."""
+    missing. A folder that is a link is skipped the same way (linked_folder)."""
     sheets, problems = [], []
 
     def visible_folders(folder: Path) -> list[Path]:
         return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
     for subject in visible_folders(Path(data_dir)) if Path(data_dir).is_dir() else []:
+        linked = linked_folder(data_dir, subject.name)
+        if linked:
+            problems.append(linked)
+            continue
         if not re.fullmatch(SUBJECT_RULE, subject.name):
             fitting = re.sub(r"[^a-z0-9]+", "-", subject.name.lower()).strip("-")
             rename = f" (rename it {fitting!r})" if re.fullmatch(SUBJECT_RULE, fitting) else ""
@@ -44,7 +59,10 @@ def find_sheets(data_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
             continue
         found = visible_folders(subject)
         for edition in found:
-            if re.fullmatch(EDITION_RULE, edition.name):
+            linked = linked_folder(data_dir, subject.name, edition.name)
+            if linked:
+                problems.append(linked)
+            elif re.fullmatch(EDITION_RULE, edition.name):
                 sheets.append((subject.name, edition.name))
             else:
                 problems.append(Problem(display_path(edition), "", f"the folder name {edition.name!r} is not "

@@ -15,6 +15,7 @@ from factsheet.model.editions import (
     SUBJECT_RULE,
     contributions_file,
     editions,
+    linked_folder,
     previous_edition,
     sheet_languages,
 )
@@ -57,12 +58,21 @@ def start_edition(data_dir: Path, subject: str, year: int) -> NewEdition:
                                  f"(editions found: {known}); expected data/{subject}/<year>/sheet.yaml")])
     source = data_dir / subject / source_edition
     step = year - int(source_edition)
-    leaving = [p for p in (outside_problem(e, source) for e in _entries(source)) if p]
+    linked = linked_folder(data_dir, subject, source_edition)
+    if linked:
+        raise DataError([linked])
+    entries = _entries(source)
+    leaving = [p for p in (outside_problem(e, source) for e in entries) if p]
     if leaving:  # copying would copy the linked file's content into data/
         raise DataError(leaving)
-    shutil.copytree(source, target)
+    special = [Problem(display_path(e), "", f"{e.name!r} is neither a file nor a folder (a named pipe, a socket or a "
+                       "device); expected only files and folders in an edition: remove it, then run make edition "
+                       "again") for e in entries if not (e.is_symlink() or e.is_file() or e.is_dir())]
+    if special:
+        raise DataError(special)
     result = NewEdition(source=source, target=target)
     try:
+        shutil.copytree(source, target)  # inside: a copy cut short is removed, not left as a new edition
         labels = _labels_of(target)
         windows = _stream_windows(target / paths.SHEET_FILE)
         years = _table_years(contributions_file(target))
