@@ -58,6 +58,14 @@ def test_set_aside_moves_every_published_output_of_the_sheet_to_stale_and_nothin
     assert all(p.exists() for p in [*others, intermediate])
 
 
+def test_the_sheets_no_longer_in_the_data_are_those_with_outputs_and_no_folder(tmp_path):
+    files = Outputs(tmp_path)
+    made([files.pdf(f"{SHEET}-en"), files.pdf(SHEET), files.pdf(f"{NEIGHBOUR}-fr"),
+          files.site / site.page("gone-2022-es"), tmp_path / "notes.pdf", files.site / site.INDEX])
+    assert stale.removed_sheets(tmp_path, [("canada", "2023")]) == ["canada-2023-2024", "gone-2022"]
+    assert stale.removed_sheets(tmp_path, [("canada", "2023"), ("canada-2023", "2024"), ("gone", "2022")]) == []
+
+
 def test_failed_jobs_logs_name_their_sheets(tmp_path):
     files = outputs(tmp_path)
     sheets = [("canada", "2023"), ("canada", "2024"), ("canada-2023", "2024"), ("nordvale", "2024"),
@@ -126,3 +134,11 @@ def test_a_refused_sheet_leaves_its_earlier_outputs_in_stale_and_the_index_lists
     assert entry["subject"] == OTHER
     nothing = build(workdir)  # and a build with nothing to do stays one
     assert "Built 0 fact sheets" in nothing.stdout and "(all 2 were up to date)" in nothing.stdout, nothing.stdout
+
+    # A sheet whose folder is removed from the data is taken out of publication the same way (it stayed there).
+    shutil.move(workdir / "data" / OTHER, workdir / "elsewhere")
+    removed = build(workdir)
+    assert removed.returncode == 0, removed.stdout + removed.stderr
+    assert f"1 sheet is no longer in data/ ({refused}): moved its PDFs and web pages to output/stale/" in removed.stdout
+    assert not any(path.exists() for path in earlier) and refused not in index_links(workdir)
+    assert all((out / stale.STALE_DIR / path.relative_to(out)).exists() for path in earlier)

@@ -271,6 +271,13 @@ def main(argv: list[str]) -> int:
                             snakemake.shown.add(line.strip())
             pages = {sheet: [Outputs(out).entry(name) for name in sheet_names] for sheet, sheet_names in names.items()}
             moved, _ = leave_out_refused(out, config, extra, pages, snakemake.failed_logs, snakemake)
+        if not config.get("sheets") and not snakemake.stopped:  # a build of every sheet: the others are gone
+            removed = [sheet for sheet in stale.removed_sheets(out, found) if stale.set_aside(out, sheet)]
+            if removed:
+                one, where = len(removed) == 1, os.path.relpath(data, Path.cwd())
+                print(f"{len(removed)} sheet{' is' if one else 's are'} no longer in {where}/ "
+                      f"({', '.join(removed)}): moved {'its' if one else 'their'} PDFs and web pages to "
+                      f"{os.path.relpath(out, Path.cwd())}/{stale.STALE_DIR}/, out of publication.", flush=True)
     finally:
         lock.release()
     if snakemake.stopped:

@@ -1,6 +1,7 @@
-"""A refused sheet's earlier outputs, taken out of publication: moved to ``<output>/stale/`` under the same
-relative paths, so that no PDF or web page with the figures of an earlier build stays under its published
-name after the sheet was refused. The next build that accepts the sheet makes them again.
+"""A refused or removed sheet's earlier outputs, taken out of publication: moved to ``<output>/stale/`` under the
+same relative paths, so that no PDF or web page with the figures of an earlier build stays under its published
+name after the sheet was refused, or its folder removed from the data. The next build that accepts the sheet
+makes them again.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
-from factsheet.model.editions import LANGUAGE_RULE
+from factsheet.model.editions import EDITION_RULE, LANGUAGE_RULE, SUBJECT_RULE
 from factsheet.web import site
 from factsheet.workflow.outputs import Outputs
 
@@ -28,6 +29,16 @@ def failed_sheets(failed_logs: list[Path], logs_dir: Path, sheets: list[tuple[st
     return [(subject, edition) for subject, edition in sheets
             if any(re.fullmatch(rf"(archive-)?{re.escape(subject)}-{edition}(-{LANGUAGE_RULE})?(\.pdf|-changes\.md)?",
                                 stem) for stem in stems)]
+
+
+def removed_sheets(out_dir: Path, sheets: list[tuple[str, str]]) -> list[str]:
+    """The sheets (``<subject>-<edition>``) that have PDFs or web pages in ``out_dir`` but are not among
+    ``sheets`` (every sheet of the data folder): their folders were removed, or renamed."""
+    files = Outputs(out_dir)
+    output_name = re.compile(rf"(?:archive-)?(?P<sheet>{SUBJECT_RULE}-{EDITION_RULE})(?:-{LANGUAGE_RULE})?")
+    found = {match["sheet"] for folder, suffix in ((out_dir, ".pdf"), (files.site, ".html"))
+             for path in folder.glob(f"*{suffix}") if (match := output_name.fullmatch(path.name.removesuffix(suffix)))}
+    return sorted(found - {f"{subject}-{edition}" for subject, edition in sheets})
 
 
 def published(out_dir: Path, sheet: str) -> list[Path]:
