@@ -2,6 +2,7 @@
 texts edited as an editor saves them, watched over HTTP and in the real browser (Chromium), then stopped with
 Ctrl-C."""
 
+import contextlib
 import json
 import re
 import shutil
@@ -88,6 +89,27 @@ def test_it_serves_the_sheet_and_its_pdf(preview):
     assert "<h1>Canada ILO cooperation</h1>" in page and "__preview/live.js" in page
     assert 'iframe src="/files/canada-2023-en.pdf' in preview.get("__preview/pdf")
     assert preview.state()["problems"] == []
+
+
+def test_it_answers_only_to_this_machines_names_and_lists_no_folder(preview):
+    """A page elsewhere that renames its site to 127.0.0.1 (DNS rebinding) sends its own name as Host: it would
+    read the draft through the reader's browser. A folder's listing would show every file of the preview."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(preview.address)
+
+    def status(path: str, host: str) -> int:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.request("GET", path, headers={"Host": host})
+        with contextlib.closing(connection):
+            return connection.getresponse().status
+
+    assert status("/__preview/state", f"127.0.0.1:{address.port}") == 200
+    assert status("/__preview/state", f"localhost:{address.port}") == 200
+    assert status("/__preview/state", "attacker.example") == 403
+    assert status("/", f"attacker.example:{address.port}") == 403
+    assert status("/photos/", f"127.0.0.1:{address.port}") == 404
 
 
 def test_a_saved_text_updates_the_page_then_the_pdf(preview):

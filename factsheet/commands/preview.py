@@ -278,6 +278,9 @@ class SheetPreview:
         return list(dict.fromkeys(line for lines in self.problems.values() for line in lines))
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     """The site's files, each page with the live script; the preview's own addresses under ENDPOINT."""
 
@@ -293,7 +296,25 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def local_host(self) -> bool:
+        """Whether the request names this machine: a page elsewhere that renames its own site to 127.0.0.1 (DNS
+        rebinding) would otherwise read the draft through the reader's browser."""
+        host = self.headers.get("Host") or ""
+        name = host.rpartition("]")[0] + "]" if host.startswith("[") else host.partition(":")[0]
+        return name.lower() in LOCAL_HOSTS
+
+    def list_directory(self, path):
+        """No folder listings: only the pages and the files they link to are served."""
+        self.send_error(404)
+
+    def do_HEAD(self):
+        if not self.local_host():
+            return self.send_error(403, "the preview answers only to this machine's own names")
+        super().do_HEAD()
+
     def do_GET(self):
+        if not self.local_host():
+            return self.send_error(403, "the preview answers only to this machine's own names")
         path = self.path.split("?", 1)[0]
         if path == "/":
             self.redirect("/" + site.page(self.preview.name))
