@@ -140,3 +140,42 @@ def test_a_lone_short_project_spans_the_columns_and_two_sit_side_by_side(sheet_c
     pair = r'<div class="project-pair">\s*<article class="project project-short" id="project-opening-doors-peru"'
     pair += r'.*?</article>\s*<article class="project project-short" id="project-asean-triangle'
     assert re.search(pair, html, re.S)
+
+
+def test_labels_inside_the_style_element_are_css_strings_that_cannot_end_it(tmp_path):
+    """page_of and the quotation marks are set in the <style> element, where HTML escaping does nothing: each
+    is a CSS string, its characters that could end the string or the element escaped, the counters kept."""
+    from html.parser import HTMLParser
+
+    labels = Path(shutil.copytree(paths.LABELS_DIR, tmp_path / "labels"))
+    injected = '</style><h1 style="color:red">INJECTED</h1><style>x::after(content:"'
+    french = (labels / "fr.yaml").read_text(encoding="utf-8")
+    (labels / "fr.yaml").write_text(french.replace('page_of: "{page} / {pages}"', f"page_of: '{injected}{{page}}'")
+                                    .replace('quote_open: "«\\u00a0"', 'quote_open: "\\\\"'), encoding="utf-8")
+    html = render(context(checked.check(CANADA), "chart.svg", {"on_dark": "logo.svg"}, labels_dir=labels,
+                          language="fr"))
+
+    class Elements(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.style = [], ""
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.style += data if self.tags[-1:] == ["style"] else ""
+
+    found = Elements()
+    found.feed(html)
+    assert found.tags.count("style") == 1 and found.tags.count("h1") == 1  # the sheet's title only
+    assert "INJECTED" not in html.split("</style>", 1)[1]
+    assert '@page { @bottom-right { content: "\\3C /style\\3E \\3C h1 style=\\22 color:red\\22 \\3E INJECTED' \
+        in found.style
+    assert '" counter(page) ""; } }' in found.style
+    assert '.pull-quote .quote-text { quotes: "\\5C " "\u00a0»"; }' in found.style
+    from factsheet.render.formatting import css_page_counter, css_string
+
+    assert css_page_counter("{page} / {pages}") == '" counter(page) " / " counter(pages) "'
+    assert css_page_counter('Page {page} "of" {pages}') == 'Page " counter(page) " \\22 of\\22  " counter(pages) "'
+    assert css_string("«\u00a0") == "«\u00a0" and css_string("a\\b\nc") == "a\\5C b\\A c"

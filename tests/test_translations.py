@@ -577,3 +577,37 @@ def test_segments_the_translation_lacks_are_added_by_translation_in(data, tmp_pa
         checked_sheet(sheet_dir)
     assert [p.message.split(":")[0] for p in refused.value.problems] == ["the Spanish edition (es) is missing 1 "
                                                                           "translation"]
+
+
+INJECTED = '</style><h1 style="color:red">INJECTED</h1><style>x::after(content:"'
+
+
+def test_a_translated_label_with_markup_is_refused_naming_the_unit(data, tmp_path, labels):
+    """page_of is set inside the PDF's <style> element: a translator's "</style>..." would be markup on every
+    page of the language, so translation-in refuses < or > in a label whose source has neither."""
+    from factsheet.commands.translation import into
+
+    path = xliff_of(data / "canada" / "2023", "fr", tmp_path / "fr.xlf", labels)
+
+    def inject(source, target):
+        target.text = INJECTED
+        target[:] = [copy.deepcopy(p) for p in source.iter(f"{X}ph")]
+
+    translate_label(path, "page_of", inject)
+    before = tree_digest(data), tree_digest(labels)
+    with pytest.raises(DataError) as refused:
+        into(path, data, labels)
+    [problem] = refused.value.problems
+    assert problem.where == "unit templates/labels/en.yaml, page_of"
+    assert "INJECTED" in problem.message and "holds '<' and '>'" in problem.message
+    assert "expected text without markup characters" in problem.message
+    assert (tree_digest(data), tree_digest(labels)) == before
+
+
+def test_a_label_with_markup_typed_into_a_labels_file_is_refused_by_the_check(data, labels):
+    edit(labels / "fr.yaml", 'page_of: "{page} / {pages}"', f"page_of: '{INJECTED}{{page}} / {{pages}}'")
+    with pytest.raises(DataError) as refused:
+        checked_sheet(data / "canada" / "2023", labels_dir=labels)
+    [problem] = refused.value.problems
+    assert problem.file.endswith("labels/fr.yaml") and problem.where == "key page_of"
+    assert "holds '<' and '>'" in problem.message and "('{page} / {pages}') has none" in problem.message

@@ -582,6 +582,31 @@ LABEL_SETTINGS = ("typography", "date_format")
 LABEL_FIELD = re.compile(r"{[^{}]*}")  # a str.format field of a label: {possessive}, {period_short}
 
 
+# Characters that make markup, which no label needs: a label is set as text in HTML and, page_of and the quotation
+# marks, in a CSS string of the PDF's <style> element. A translated label holding one its source lacks is refused.
+LABEL_MARKUP = "<>"
+LABELS_REFERENCE = "en"  # the labels file the others are translated from (a new language's starts as a copy)
+
+
+def label_markup_problem(value: str, source: str | None) -> str | None:
+    """What is wrong with a label's ``value`` that holds a markup character its source language's label
+    (``source``; None when that language has no such label) lacks, as a problem's message; None when nothing."""
+    found = [c for c in LABEL_MARKUP if c in value and c not in (source or "")]
+    if not found:
+        return None
+    return (f"{value!r} holds {' and '.join(repr(c) for c in found)}, which a label is not to hold; expected text "
+            f"without markup characters, as the source language's label "
+            f"{'(' + repr(source) + ') ' if source is not None else ''}has none")
+
+
+def label_markup_problems(labels: dict, source_labels: dict) -> dict[str, str]:
+    """{dotted key: message} for each value of a labels file (its settings too) holding a markup character that
+    the same key of ``source_labels`` lacks."""
+    source = _flat(source_labels)
+    return {key: message for key, value in _flat(labels).items()
+            if (message := label_markup_problem(value, source.get(key)))}
+
+
 def _labels(labels_dir: Path, language: str) -> dict:
     path = Path(labels_dir) / f"{language}.yaml"
     if not path.is_file():

@@ -31,7 +31,7 @@ from factsheet.model.sheet import (
     translated_path,
     untranslated_texts,
 )
-from factsheet.model.translations import is_record_file, stale_problems
+from factsheet.model.translations import LABELS_REFERENCE, is_record_file, label_markup_problems, stale_problems
 from factsheet.render import brand
 from factsheet.render.formatting import Formatter, load_labels
 
@@ -124,6 +124,7 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR,
         labels = load_labels(code, labels_dir)
         fmt = Formatter(code, labels)
         problems += _unprintable_values(labels, labels_dir / f"{code}.yaml", unprintable)
+        problems += _label_markup(labels, labels_dir, code)
         figures = compute_for(table, edition, labels)
         names, env = narrative_names(edition, figures), environment(fmt.filters())
         found = attempt(lambda edition=edition, names=names, env=env: load_blocks(sheet_dir, names, env, edition))
@@ -143,6 +144,17 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR,
             "years": [int(table["year"].min()), int(table["year"].max())], "narrative": sorted(blocks),
             "projects": len(projects), "quotes": len(quotes), "languages": sheet.languages, "warnings": warnings,
             "photos": sum(1 for p in projects if p.photo)}, table
+
+
+def _label_markup(labels: dict, labels_dir: Path, code: str) -> list[Problem]:
+    """A problem for each label of ``code`` holding a markup character (< >) that the English label lacks:
+    translation-in refuses them, and this names one typed into the labels file by hand."""
+    if code == LABELS_REFERENCE:
+        return []
+    reference = load_labels(LABELS_REFERENCE, labels_dir) if (labels_dir / f"{LABELS_REFERENCE}.yaml").is_file() \
+        else {}
+    return [Problem(display_path(labels_dir / f"{code}.yaml"), f"key {key}", message)
+            for key, message in label_markup_problems(labels, reference or {}).items()]
 
 
 def _role_links(sheet_dir: Path, quotes: list, edition) -> list[Problem]:

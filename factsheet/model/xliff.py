@@ -34,7 +34,15 @@ from lxml import etree
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
 from factsheet.model.editions import is_sheet_name
-from factsheet.model.translations import LABEL_FIELD, label_fields, label_segments, normal, segments, word_diff
+from factsheet.model.translations import (
+    LABEL_FIELD,
+    label_fields,
+    label_markup_problem,
+    label_segments,
+    normal,
+    segments,
+    word_diff,
+)
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 PLACEHOLDER = re.compile(r"{{.*?}}", re.DOTALL)
@@ -266,6 +274,9 @@ def _unit(unit, expected: str, shown: str, where: str, found: dict, found_key, p
         if "{" in typed_text or "}" in typed_text:
             problems.append(Problem(shown, where, f"the target has {{ }} typed as text ({typed_text!r}); expected "
                                     "the label's fields only as the source's placeholders"))
+        markup = label_markup_problem(target, expected)
+        if markup:
+            problems.append(Problem(shown, where, f"the target {markup}"))
     else:
         typed = [t for t in PLACEHOLDER.findall(typed_text) if t]
         if typed or "{{" in typed_text:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
 from factsheet import paths
 from factsheet.files import load_yaml, read_template_file
@@ -122,3 +123,29 @@ def isolated(text: str) -> str:
     if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return f"\u2068{text}\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
     return text
+
+
+# Characters a label may not hold as such inside a CSS string of a <style> element: the backslash and quotes (they
+# would end or escape the string), < > and & (markup: "</style>" would end the element), and control characters
+# (a line break ends a CSS string).
+_CSS_ESCAPED = frozenset('\\"\'<>&' + "".join(map(chr, [*range(0x20), 0x7F])))
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as the inside of a double-quoted CSS string in a <style> element, whatever it holds: each character
+    of _CSS_ESCAPED as a CSS escape (< is \\3C ), the others as they are. Markup, as no HTML character is left."""
+    return Markup("".join(f"\\{ord(c):X} " if c in _CSS_ESCAPED else c for c in str(text)))
+
+
+def css_page_counter(label: str) -> Markup:
+    """The page_of label ("{page} / {pages}") as the inside of a CSS content string: its words as css_string
+    gives them, its {page} and {pages} as the page counters (the string closed around each)."""
+    import string
+
+    counters = {"page": '" counter(page) "', "pages": '" counter(pages) "'}
+    pieces = []
+    for text, field, _, _ in string.Formatter().parse(label):
+        pieces.append(css_string(text))
+        if field is not None:
+            pieces.append(counters[field])  # another field is a KeyError, as str.format gives it
+    return Markup("".join(pieces))

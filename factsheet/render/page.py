@@ -15,7 +15,7 @@ from factsheet.model.figures import Figures
 from factsheet.model.narrative import BLOCKS
 from factsheet.model.sheet import Sheet
 from factsheet.render import brand
-from factsheet.render.formatting import Formatter, isolated, load_labels
+from factsheet.render.formatting import Formatter, css_page_counter, css_string, isolated, load_labels
 from factsheet.render.palette import stream_css
 
 SHORT_PROJECT_WORDS = 70  # a project this short is kept whole in one column
@@ -174,7 +174,7 @@ def context(model: CheckedSheet, chart_src: str, logos: dict, fonts_url: str = "
         "stream_css": colours,
         "css": brand.css(brand_values, fonts_url) + colours + "\n"
                + read_template_file(paths.STYLESHEET),
-        "page_of": labels["page_of"].format(page='" counter(page) "', pages='" counter(pages) "'),
+        "page_of": css_page_counter(labels["page_of"]),
         "logos": logos,
         "generator": f"factsheet pipeline {__version__}",
     }
@@ -184,8 +184,10 @@ def context(model: CheckedSheet, chart_src: str, logos: dict, fonts_url: str = "
 def templates(templates_dir: Path = paths.TEMPLATES_DIR) -> jinja2.Environment:
     """The sheet's templates, HTML-escaped, strict about unknown names. One environment a process, which keeps
     the templates compiled (and compiles one again when its file changes)."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["css_string"] = css_string  # a label inside the <style> element, which HTML escaping misses
+    return environment
 
 
 def render(values: dict, templates_dir: Path = paths.TEMPLATES_DIR) -> str:

@@ -7,6 +7,7 @@ import jinja2
 
 from factsheet import paths
 from factsheet.model.languages import language_name
+from factsheet.render.formatting import css_string
 
 
 def menu_name(code: str) -> str:
@@ -41,5 +42,7 @@ def amounts_kept_whole(html: str, labels: dict) -> str:
 def templates() -> jinja2.Environment:
     """The web edition's templates (templates/web/), HTML-escaped, strict about unknown names. One environment a
     process, which keeps the templates compiled (and compiles one again when its file changes)."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(paths.WEB_TEMPLATES_DIR), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(paths.WEB_TEMPLATES_DIR), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["css_string"] = css_string  # a label inside the <style> element, which HTML escaping misses
+    return environment
