@@ -611,3 +611,33 @@ def test_a_label_with_markup_typed_into_a_labels_file_is_refused_by_the_check(da
     [problem] = refused.value.problems
     assert problem.file.endswith("labels/fr.yaml") and problem.where == "key page_of"
     assert "holds '<' and '>'" in problem.message and "('{page} / {pages}') has none" in problem.message
+
+
+@pytest.mark.parametrize("attribute, value, expected", [
+    ("trgLang", "en", "'en' is not one of the sheet's translated languages; expected 'fr' or 'es'"),
+    ("trgLang", "de", "'de' is not one of the sheet's translated languages; expected 'fr' or 'es'"),
+    ("trgLang", "../../x", "'../../x' is not a language code; expected 'fr' or 'es'"),
+    ("trgLang", "", "'' is not a language code"),
+    ("trgLang", None, "missing; expected 'fr' or 'es'"),
+    ("srcLang", "fr", "'fr' is not the sheet's first language; expected 'en'"),
+    ("srcLang", "../x", "'../x' is not a language code; expected 'en'"),
+])
+def test_an_xliff_file_for_another_language_than_the_sheets_is_refused(data, tmp_path, labels, attribute, value,
+                                                                        expected):
+    """The file's languages name the files translation-in writes: only the sheet's, as translation-out wrote."""
+    from factsheet.commands.translation import into
+
+    path = xliff_of(data / "canada" / "2023", "fr", tmp_path / "fr.xlf", labels)
+    tree = etree.parse(str(path))
+    if value is None:
+        del tree.getroot().attrib[attribute]
+    else:
+        tree.getroot().set(attribute, value)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    before = tree_digest(data), tree_digest(labels)
+    with pytest.raises(DataError) as refused:
+        into(path, data, labels)
+    [problem] = refused.value.problems
+    assert problem.where == f"attribute {attribute}" and expected in problem.message
+    assert "key languages of" in problem.message and "sheet.yaml" in problem.message
+    assert (tree_digest(data), tree_digest(labels)) == before

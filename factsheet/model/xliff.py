@@ -33,7 +33,7 @@ from lxml import etree
 
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
-from factsheet.model.editions import is_sheet_name
+from factsheet.model.editions import LANGUAGE_RULE, is_sheet_name, sheet_languages
 from factsheet.model.translations import (
     LABEL_FIELD,
     label_fields,
@@ -172,7 +172,6 @@ def read(path: Path, data_dir: Path, labels_dir: Path = paths.LABELS_DIR
     if root.tag != _q("xliff") or not str(root.get("version", "")).startswith("2."):
         raise DataError([Problem(shown, "line 1", f"not an XLIFF 2 file (root {etree.QName(root).localname!r}, "
                                  f"version {root.get('version')!r}); expected <xliff version=\"2.0\"> in {NS}")])
-    language = root.get("trgLang") or ""
     sheet_files = [f for f in root.iter(_q("file")) if f.get("id") != LABELS_ID]
     label_files = [f for f in root.iter(_q("file")) if f.get("id") == LABELS_ID]
     originals = [f.get("original") or "" for f in sheet_files]
@@ -189,6 +188,7 @@ def read(path: Path, data_dir: Path, labels_dir: Path = paths.LABELS_DIR
     if not (sheet_dir / "sheet.yaml").is_file():
         raise DataError([Problem(shown, "", f"it is for {display_path(sheet_dir)}, which has no sheet.yaml; "
                                  "expected a sheet of this project")])
+    source_language, language = _languages(root, sheet_dir, shown)
     current = {(s.file, s.key): s for s in segments(sheet_dir, language)}
     problems, found, seen = [], {}, set()
     for file_element in sheet_files:
@@ -209,10 +209,33 @@ def read(path: Path, data_dir: Path, labels_dir: Path = paths.LABELS_DIR
                                     f"({segment.source[:60]!r}); expected every unit make translation-out wrote"))
     labels: dict[str, str] = {}
     for file_element in label_files:  # the labels: a file that lacks them is a sheet's alone
-        problems += _labels(file_element, Path(labels_dir), root.get("srcLang") or "", language, shown, labels)
+        problems += _labels(file_element, Path(labels_dir), source_language, language, shown, labels)
     if problems:
         raise DataError(problems)
     return sheet_dir, language, found, labels
+
+
+def _languages(root, sheet_dir: Path, shown: str) -> tuple[str, str]:
+    """The file's srcLang and trgLang, checked before any path is made of them: the sheet's first language and
+    one of its translated languages, as make translation-out writes them (the target language names the files
+    translation-in writes: a wrong one would overwrite another language's). Raises DataError otherwise."""
+    languages = sheet_languages(sheet_dir)
+    declared = f"key languages of {display_path(sheet_dir / paths.SHEET_FILE)}"
+    expected = {"srcLang": (languages[:1], "the sheet's first language"),
+                "trgLang": (languages[1:], "one of the sheet's translated languages")}
+    problems = []
+    for attribute, (allowed, what) in expected.items():
+        value = root.get(attribute)
+        if value in allowed:
+            continue
+        wrong = "missing" if value is None else f"{value!r} is not a language code" \
+            if not re.fullmatch(LANGUAGE_RULE, value) else f"{value!r} is not {what}"
+        choices = " or ".join(repr(code) for code in allowed) or "none (the sheet has no translated language)"
+        problems.append(Problem(shown, f"attribute {attribute}", f"{wrong}; expected {choices}, as {declared} "
+                                "gives them and make translation-out writes them"))
+    if problems:
+        raise DataError(problems)
+    return root.get("srcLang"), root.get("trgLang")
 
 
 def _labels(file_element, labels_dir: Path, source_language: str, language: str, shown: str,
