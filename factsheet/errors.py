@@ -64,6 +64,16 @@ def run_stage(main, *args, **kwargs) -> None:
     """Run a stage; on bad input print one line per problem and exit 1, on an internal error print its
     traceback (which goes to the job's log; with FACTSHEET_DEBUG=1 the build shows it too) and one line naming it,
     and exit 2."""
+    _run(main, args, kwargs, traceback_logged=True)
+
+
+def run_command(main, *args, **kwargs) -> None:
+    """Run a command typed in a terminal (make translation-in), which has no log: as run_stage, but an internal
+    error is one line too, its traceback printed only with FACTSHEET_DEBUG=1."""
+    _run(main, args, kwargs, traceback_logged=False)
+
+
+def _run(main, args, kwargs, traceback_logged: bool) -> None:
     signal.signal(signal.SIGTERM, exit_on_sigterm)
     signal.signal(signal.SIGINT, exit_on_sigterm)
     debug = bool(os.environ.get("FACTSHEET_DEBUG"))
@@ -75,10 +85,13 @@ def run_stage(main, *args, **kwargs) -> None:
         print("\n".join(shown_lines(err.problems, debug)), file=sys.stderr, flush=True)
         sys.exit(1)
     except Exception as err:  # noqa: BLE001 - the traceback to the job's log, then one line for the user
-        traceback.print_exc()
-        stage = Path(sys.modules[main.__module__].__file__ or main.__module__).stem
-        print(f"error: the {stage} stage failed unexpectedly ({type(err).__name__}: {err}); its traceback is in its "
-              "log (FACTSHEET_DEBUG=1 shows it here)", file=sys.stderr, flush=True)
+        if traceback_logged or debug:
+            traceback.print_exc()
+        name = Path(sys.modules[main.__module__].__file__ or main.__module__).stem
+        where = "its traceback is in its log (FACTSHEET_DEBUG=1 shows it here)" if traceback_logged else \
+            "FACTSHEET_DEBUG=1 shows its traceback"
+        print(f"error: the {name} {'stage' if traceback_logged else 'command'} failed unexpectedly "
+              f"({type(err).__name__}: {err}); {where}", file=sys.stderr, flush=True)
         sys.exit(2)
 
 

@@ -641,3 +641,39 @@ def test_an_xliff_file_for_another_language_than_the_sheets_is_refused(data, tmp
     assert problem.where == f"attribute {attribute}" and expected in problem.message
     assert "key languages of" in problem.message and "sheet.yaml" in problem.message
     assert (tree_digest(data), tree_digest(labels)) == before
+
+
+def _unit_removed(text: str) -> str:
+    start = text.index("<unit ")
+    return text[:start] + text[text.index("</unit>", start) + len("</unit>"):]
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[:len(text) // 2],  # cut short: not XML
+    lambda text: text.replace('trgLang="fr"', 'trgLang="../../x"', 1),
+    lambda text: text.replace('srcLang="en"', 'srcLang=""', 1),
+    _unit_removed,
+    "broken sheet",
+], ids=["malformed", "trgLang", "srcLang", "missing unit", "broken sheet"])
+def test_the_translation_commands_answer_bad_input_with_one_line_and_no_traceback(data, tmp_path, damage):
+    import os
+    import subprocess
+    import sys
+
+    sheet_dir = data / "canada" / "2023"
+    path = xliff_of(sheet_dir, "fr", tmp_path / "fr.xlf")
+    if damage == "broken sheet":
+        (sheet_dir / "sheet.fr.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+        arguments = ["out", "canada/2023", "fr", "--file", str(tmp_path / "out.xlf")]
+    else:
+        path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+        arguments = ["in", str(path)]
+    before = tree_digest(data), tree_digest(LABELS_DIR)
+    environment = {k: v for k, v in os.environ.items() if k != "FACTSHEET_DEBUG"}
+    done = subprocess.run([sys.executable, "-m", "factsheet.commands.translation", "--data-dir", str(data),
+                           *arguments], cwd=ROOT, capture_output=True, text=True, env=environment, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert (tree_digest(data), tree_digest(LABELS_DIR)) == before and not (tmp_path / "out.xlf").exists()

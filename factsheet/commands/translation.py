@@ -15,8 +15,10 @@ import argparse
 import sys
 from pathlib import Path
 
+import yaml
+
 from factsheet import paths
-from factsheet.errors import DataError, Problem, display_path, run_stage
+from factsheet.errors import DataError, Problem, display_path, run_command
 from factsheet.files import atomic_path
 from factsheet.model.editions import is_sheet_name, sheet_languages
 from factsheet.model.translations import apply, apply_labels, label_segments, segments, updated_record, write_record
@@ -106,13 +108,21 @@ def main(argv: list[str] | None = None) -> None:
     command.add_argument("language")
     command.add_argument("--key", help="only one text (narrative/intro.md) or segment (sheet.yaml:chart.source)")
     args = parser.parse_args(argv)
-    if args.command == "out":
-        out(args.sheet, args.language, args.file, args.data_dir)
-    elif args.command == "in":
-        into(args.file, args.data_dir)
-    else:
-        reviewed(args.sheet, args.language, args.key, args.data_dir)
+    try:
+        if args.command == "out":
+            out(args.sheet, args.language, args.file, args.data_dir)
+        elif args.command == "in":
+            into(args.file, args.data_dir)
+        else:
+            reviewed(args.sheet, args.language, args.key, args.data_dir)
+    except yaml.YAMLError as err:  # a file of the sheet that does not parse: one line, as for any bad input
+        mark = getattr(err, "problem_mark", None)
+        place = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        shown = display_path(args.file) if args.command == "in" else display_path(args.data_dir / args.sheet)
+        raise DataError([Problem(shown, "", f"a YAML file of the sheet (sheet.yaml, a translation or a text's front "
+                                 f"matter) does not parse: {getattr(err, 'problem', None) or err}{place}; expected "
+                                 "valid YAML (make names the file)")]) from None
 
 
 if __name__ == "__main__":
-    run_stage(main, sys.argv[1:])
+    run_command(main, sys.argv[1:])
