@@ -438,6 +438,24 @@ def test_a_sheet_named_outside_the_data_folder_is_refused_by_the_translation_com
     assert tree_digest(tmp_path / "outside") == before and not (tmp_path / "fr.xlf").exists()
 
 
+def test_a_sheet_folder_that_is_a_link_is_refused_by_the_translation_commands(tmp_path):
+    """data/evil/2024 linked to a sheet elsewhere: the commands would write its translations there."""
+    from factsheet.commands import translation
+
+    data = tmp_path / "data"
+    shutil.copytree(CANADA, data / "canada" / "2023")
+    path = xliff_of(data / "canada" / "2023", "fr", tmp_path / "fr.xlf")  # exported before the folder was moved
+    (tmp_path / "elsewhere").mkdir()
+    shutil.move(data / "canada" / "2023", tmp_path / "elsewhere" / "2023")
+    (data / "canada" / "2023").symlink_to(tmp_path / "elsewhere" / "2023")
+    before = tree_digest(tmp_path / "elsewhere")
+    for attempt in (lambda: translation.reviewed("canada/2023", "fr", None, data), lambda: read(path, data),
+                    lambda: translation.out("canada/2023", "fr", tmp_path / "out.xlf", data)):
+        with pytest.raises(DataError, match="the folder '2023' is a link"):
+            attempt()
+    assert tree_digest(tmp_path / "elsewhere") == before and not (tmp_path / "out.xlf").exists()
+
+
 def mentions(made) -> dict[str, str]:
     """make edition's list of dated places: {"<file>, line N": what it names}."""
     found = {}

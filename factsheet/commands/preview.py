@@ -21,7 +21,7 @@ from pathlib import Path
 
 from factsheet import paths
 from factsheet.files import copy_file, shown_as_given
-from factsheet.model.editions import is_sheet_name, sheet_languages
+from factsheet.model.editions import is_sheet_name, linked_folder, sheet_languages
 from factsheet.render import brand
 from factsheet.web import site
 from factsheet.workflow import job, warm
@@ -399,6 +399,10 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from watchfiles import watch
 
+    linked = is_sheet_name(args.sheet) and linked_folder(args.data_dir, *args.sheet.split("/"))
+    if linked:  # as the build, which skips it
+        print(f"error: {linked}", file=sys.stderr)
+        return 2
     sheet_dir = (args.data_dir / args.sheet).resolve()
     if not is_sheet_name(args.sheet) or not (sheet_dir / paths.SHEET_FILE).is_file():
         print(f"error: {args.sheet}: no sheet there (expected {sheet_dir / paths.SHEET_FILE}); give it as "

@@ -20,7 +20,7 @@ import yaml
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path, run_command
 from factsheet.files import atomic_path
-from factsheet.model.editions import is_sheet_name, sheet_languages
+from factsheet.model.editions import is_sheet_name, linked_folder, sheet_languages
 from factsheet.model.translations import apply, apply_labels, label_segments, segments, updated_record, write_record
 from factsheet.model.xliff import export, read
 
@@ -30,6 +30,9 @@ def _sheet(data_dir: Path, sheet: str, language: str) -> tuple[Path, list[str]]:
     if not is_sheet_name(sheet):
         raise DataError([Problem(f"SHEET={sheet}", "", "not the name of a sheet; expected SHEET as <subject>/<edition> "
                                  "of a sheet under data/, like canada/2024")])
+    linked = linked_folder(data_dir, *sheet.split("/"))
+    if linked:  # its translations would be written where the link leads
+        raise DataError([linked])
     if not (sheet_dir / paths.SHEET_FILE).is_file():
         raise DataError([Problem(display_path(sheet_dir), "", f"no {paths.SHEET_FILE} here; expected SHEET as "
                                  "<subject>/<edition>, like canada/2024")])

@@ -33,7 +33,7 @@ from lxml import etree
 
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
-from factsheet.model.editions import LANGUAGE_RULE, is_sheet_name, sheet_languages
+from factsheet.model.editions import LANGUAGE_RULE, is_sheet_name, linked_folder, sheet_languages
 from factsheet.model.translations import (
     LABEL_FIELD,
     label_fields,
@@ -185,6 +185,9 @@ def read(path: Path, data_dir: Path, labels_dir: Path = paths.LABELS_DIR
         raise DataError([Problem(shown, "", f"its files name the sheet {sheet!r}; expected <subject>/<edition> of a "
                                  "sheet in the data folder (like canada/2023), as make translation-out writes it")])
     sheet_dir = Path(data_dir) / sheet
+    linked = linked_folder(data_dir, *sheet.split("/"))
+    if linked:  # its translations would be written where the link leads
+        raise DataError([linked])
     if not (sheet_dir / "sheet.yaml").is_file():
         raise DataError([Problem(shown, "", f"it is for {display_path(sheet_dir)}, which has no sheet.yaml; "
                                  "expected a sheet of this project")])
