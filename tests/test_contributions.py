@@ -432,3 +432,32 @@ def test_a_window_longer_than_fifteen_years_is_refused_clearly():
         tidy(frame(rows), STREAMS, SOURCE)
     [problem] = err.value.problems
     assert "from 2000 to 2019, 20 years; expected at most 15 years" in problem.message
+
+
+# ---------------------------------------------------------------- tidy: characters in cells
+
+def test_a_line_break_in_a_note_is_kept():
+    rows = good_rows()
+    rows[0][3] = "paid late\nin two parts"
+    assert records(tidy(frame(rows), STREAMS, SOURCE))[0][3] == "paid late\nin two parts"
+
+
+@pytest.mark.parametrize(("note", "named"), [
+    ("fic\x00tional\x1b[31mRED", "U+0000 (control character), U+001B (control character)"),
+    ("a\tb", "U+0009 (control character)"),
+    ("\x85next line", "U+0085 (control character)"),
+    ("\u202eetirw\u202c", "U+202E (RIGHT-TO-LEFT OVERRIDE), U+202C (POP DIRECTIONAL FORMATTING)"),
+    ("\u2066isolated\u2069", "U+2066 (LEFT-TO-RIGHT ISOLATE), U+2069 (POP DIRECTIONAL ISOLATE)"),
+])
+def test_control_and_direction_characters_in_a_note_are_named_with_row_and_column(note, named):
+    rows = good_rows()
+    rows[2][3] = note
+    problem = only_problem(frame(rows))
+    assert names_file(problem) and problem.where == "row 4, column note"
+    assert repr(note) in problem.message and named in problem.message and "expected" in problem.message
+
+
+def test_every_cell_with_a_control_character_is_named_at_once():
+    rows = good_rows()
+    rows[0][3], rows[3][3] = "a\x07", "b\x1b"
+    assert [p.where for p in problems_of(frame(rows))] == ["row 2, column note", "row 5, column note"]

@@ -23,6 +23,7 @@ from PIL import Image
 from factsheet.errors import DataError
 from factsheet.model import checked
 from factsheet.model.contributions import MAX_ROWS, MAX_TABLE_BYTES, neutralised_csv, read_raw, tidy, write_tidy
+from factsheet.model.markdown import MAX_RUN
 from factsheet.model.sheet import MAX_PHOTO_PIXELS, MAX_TEXT_BYTES, MAX_YAML_DEPTH, load_sheet
 from factsheet.model.validate import checked_sheet
 from factsheet.render import fetcher as fetcher_module
@@ -254,6 +255,42 @@ CASES = [
      "contributions.xlsx", "worksheet 'Sheet', cell H1", ["holds 'comment' outside the table's columns A-D"]),
     ("excel-too-many-rows", lambda s, o: xlsx(s, {f"A{r}": 2018 for r in range(12, MAX_ROWS + 20)}),
      "contributions.xlsx", "", [f"expected at most {MAX_ROWS:,}"]),
+    # characters that reorder or hide what is shown, and words longer than a line
+    ("bidi-override-in-title", lambda s, o: replace(s, "sheet.yaml", "title: Canada ILO cooperation",
+                                                    "title: \u202eCanada ILO cooperation\u202c"),
+     "sheet.yaml", "key title", ["U+202E (RIGHT-TO-LEFT OVERRIDE), U+202C (POP DIRECTIONAL FORMATTING)",
+                                 "reverses the order", "delete them"]),
+    ("bidi-override-in-narrative", lambda s, o: append(s, "narrative/intro.md", "\nOver US$ \u202e0.1\u202c "
+                                                       "million.\n"),
+     "narrative/intro.md", "line {last}", ["U+202E (RIGHT-TO-LEFT OVERRIDE)", "reverses the order"]),
+    ("bidi-isolate-in-front-matter", lambda s, o: replace(s, PROJECT, "title: \"Jordan:", "title: \"\u2067Jordan:"),
+     PROJECT, "line 3", ["U+2067 (RIGHT-TO-LEFT ISOLATE)"]),
+    ("bidi-embedding-in-translation", lambda s, o: replace(s, "sheet.fr.yaml", "title: Coopération",
+                                                           "title: \u202bCoopération"),
+     "sheet.fr.yaml", "key title", ["U+202B (RIGHT-TO-LEFT EMBEDDING)"]),
+    ("bidi-override-in-table-note", lambda s, o: replace(s, "contributions.csv", "illustrative:",
+                                                         "\u202dillustrative:"),
+     "contributions.csv", "row 2, column note", ["'\\u202dillustrative:", "U+202D (LEFT-TO-RIGHT OVERRIDE)"]),
+    ("control-characters-in-table-note", lambda s, o: replace(s, "contributions.csv", "illustrative:",
+                                                              "fic\x00tional\x1b[31mRED"),
+     "contributions.csv", "row 2, column note", ["'fic\\x00tional\\x1b[31mRED",
+                                                 "U+0000 (control character), U+001B (control character)",
+                                                 "published files"]),
+    ("tab-in-table-note", lambda s, o: replace(s, "contributions.csv", "illustrative:", "illus\ttrative:"),
+     "contributions.csv", "row 2, column note", ["U+0009 (control character)"]),
+    ("control-character-in-table-stream", lambda s, o: replace(s, "contributions.csv", "2019,assessed",
+                                                               "2019,assessed\x7f"),
+     "contributions.csv", "row 3, column stream", ["U+007F (control character)"]),
+    ("long-word-in-title", lambda s, o: replace(s, "sheet.yaml", "title: Canada ILO cooperation",
+                                                "title: " + "W" * 6000),
+     "sheet.yaml", "key title", ["6,000 characters follow one another without a space",
+                                 f"at most {MAX_RUN} characters"]),
+    ("long-word-in-translation", lambda s, o: replace(s, "sheet.fr.yaml", "title: Coopération",
+                                                      "title: Coopération " + "é" * 400),
+     "sheet.fr.yaml", "key title", ["400 characters follow one another", f"at most {MAX_RUN} characters"]),
+    ("long-word-in-a-list", lambda s, o: replace(s, "sheet.yaml", "    label: Assessed contributions",
+                                                 "    label: Assessed " + "-" * 301),
+     "sheet.yaml", "key streams.0.label", ["301 characters follow one another"]),
     # photos
     ("photo-decompression-bomb", lambda s, o: ((s / "photos").mkdir(), Image.new("1", (13000, 13000)).save(
         s / "photos/bomb.png"), add_photo(s, "photos/bomb.png")),

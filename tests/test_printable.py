@@ -86,13 +86,20 @@ def test_many_lines_are_summed_up(sheet):
 def test_a_control_character_is_refused(sheet):
     append(sheet, "narrative/intro.md", "\nA bell \x07 here.\n")  # printed as an empty box
     [problem] = refused(sheet)
-    assert "'\\x07' (U+0007)" in problem.message
+    assert "U+0007 (control character)" in problem.message and "cannot print" not in problem.message
+
+
+def test_a_control_character_beside_a_missing_one_names_both(sheet):
+    append(sheet, "narrative/intro.md", "\nA bell \x07 and 中.\n")
+    [problem] = refused(sheet)
+    assert "U+0007 (control character)" in problem.message and "'中' (U+4E2D)" in problem.message
 
 
 def test_arabic_and_invisible_characters_pass(sheet):
     replace(sheet, "sheet.yaml", "title: Canada ILO cooperation", f"title: Canada ILO cooperation — {ARABIC}")
     replace(sheet, "sheet.yaml", "    label: Assessed contributions", f"    label: {ARABIC_LABEL}")
-    append(sheet, "narrative/intro.md", f"\n{ARABIC}: Canada\u200b and the ILO, co\u00adoperation\u200d.\t\n")
+    append(sheet, "narrative/intro.md", f"\n{ARABIC}: Canada\u200b and the ILO, co\u00adoperation\u200d.\t\n"
+                                        f"\u200f{ARABIC}\u200e (2018-2022)\n")  # direction marks reorder nothing
     replace(sheet, PROJECT, "countries: [Jordan]", f"countries: [Jordan, {ARABIC}]")
     assert checked_sheet(sheet)[0]["projects"] == 9
 

@@ -21,6 +21,7 @@ import pandas as pd
 from factsheet.errors import DataError, Problem, display_path
 from factsheet.files import confined, special_file_problem
 from factsheet.model.amounts import parse_amount
+from factsheet.model.characters import refused_characters
 from factsheet.model.figures import windows_of
 from factsheet.model.sheet import MAX_WINDOW_YEARS
 
@@ -405,6 +406,9 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path, declared: dict | N
     problems, rows, totals = [], [], []
     for record in raw.to_dict("records"):
         line = int(record[ROW])
+        problems += [Problem(shown, f"row {line}, column {column}", f"{value!r} {message}")
+                     for column, value in record.items() if column != ROW and isinstance(value, str)
+                     and (message := refused_characters(value, in_cell=True))]
         year_text = "" if _blank(record["year"]) else str(record["year"]).strip()
         stream = "" if _blank(record["stream"]) else str(record["stream"]).strip().lower()
         try:

@@ -7,6 +7,7 @@ from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
 from factsheet.files import outside_problem, special_file_problem
 from factsheet.model import markdown
+from factsheet.model.characters import REFUSED_IN_TEXTS, refused_characters
 from factsheet.model.contributions import PLAUSIBLE_MAX_USD, read_raw, tidy
 from factsheet.model.editions import LANGUAGE_RULE, contributions_file
 from factsheet.model.figures import compute_for, sheet_windows
@@ -38,16 +39,18 @@ from factsheet.render.formatting import Formatter, load_labels
 KNOWN_ENTRIES = {paths.SHEET_FILE, f"{paths.CONTRIBUTIONS_STEM}.csv", f"{paths.CONTRIBUTIONS_STEM}.xlsx",
                  paths.NARRATIVE_DIR, paths.PROJECTS_DIR, paths.QUOTES_DIR, paths.PHOTOS_DIR}
 # Characters a text may hold that no font needs to print: line breaks and tabs (the layout turns them into
-# spaces), the soft hyphen (a hyphen where the line breaks there), zero-width spaces and joiners, direction
-# marks, the word joiner, variation selectors and the byte order mark (none of them is drawn).
-INVISIBLE = frozenset("\t\n\r\u00ad\ufeff" + "".join(map(chr, [*range(0x200B, 0x2010), *range(0x202A, 0x202F),
-                                                             *range(0x2060, 0x2065), *range(0x2066, 0x206A),
+# spaces), the soft hyphen (a hyphen where the line breaks there), zero-width spaces and joiners, the
+# left-to-right and right-to-left marks, the word joiner, variation selectors and the byte order mark (none of
+# them is drawn, and none reorders the text around it). The direction controls that do reorder it are refused
+# (characters.refused_characters).
+INVISIBLE = frozenset("\t\n\r\u00ad\ufeff" + "".join(map(chr, [*range(0x200B, 0x2010), *range(0x2060, 0x2065),
                                                              *range(0xFE00, 0xFE10)])))
 # The texts of one language together (narrative, projects and quotes, as that edition prints them): the Canada
 # sheet's are 16-17.5 KB, four pages. A sheet is laid out once at the brand's type (layout.py), at a cost that
 # grows with its pages: twice the Canada sheet's texts leaves room to add projects, and bench/worst_inputs.py
 # measures a sheet at this limit.
 MAX_LANGUAGE_TEXT_BYTES = 40_000
+_LONG_WORD = re.compile(rf"\S{{{markdown.MAX_RUN + 1},}}")
 MAX_SHOWN = 10  # characters named in one problem, and lines of one file named, before "and N more"
 
 
@@ -265,27 +268,34 @@ def _unprintable_check(brand_file: Path = paths.BRAND_FILE):
     """A function telling what a text holds that the brand's fonts cannot print (a system font would draw it, or
     an empty box), as a problem's message, or None when they print all of it; linear in the text's length."""
     values = brand.load_brand(brand_file)
-    allowed = brand.printable(values) | INVISIBLE
+    allowed = (brand.printable(values) | INVISIBLE) - REFUSED_IN_TEXTS
     expected = (f"expected text in the scripts the fonts of {brand_file.relative_to(paths.PROJECT_ROOT).as_posix()} "
                 f"cover ({', '.join(brand.scripts(values))}), or a fallback font declared there for their script")
 
     def unprintable(text: str) -> str | None:
         if allowed.issuperset(text):
             return None
-        chars = list(dict.fromkeys(c for c in text if c not in allowed))
+        refused = refused_characters(text)  # named for what they do, not as characters the fonts lack
+        chars = list(dict.fromkeys(c for c in text if c not in allowed and c not in REFUSED_IN_TEXTS))
         shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:MAX_SHOWN])
         more = f" and {len(chars) - MAX_SHOWN} more" if len(chars) > MAX_SHOWN else ""
-        return f"characters the brand fonts cannot print: {shown}{more}; {expected}"
+        lacking = f"characters the brand fonts cannot print: {shown}{more}; {expected}" if chars else None
+        return "; and ".join(filter(None, (refused, lacking)))
 
     return unprintable
 
 
 def _unprintable_values(values, path: Path, unprintable, key: str = "") -> list[Problem]:
-    """A problem for each text value of a loaded YAML file (sheet.yaml, a labels file) that the fonts cannot
-    print, named by its key (``partners.0.name``)."""
+    """A problem for each text value of a loaded YAML file (sheet.yaml, a translation, a labels file) that the
+    fonts cannot print, or that holds a word longer than a text may (markdown.MAX_RUN: the value is printed too),
+    named by its key (``partners.0.name``)."""
     if isinstance(values, str):
-        message = unprintable(values)
-        return [Problem(display_path(path), f"key {key}", message)] if message else []
+        run = _LONG_WORD.search(values)
+        long_word = run and (f"{len(run.group(0)):,} characters follow one another without a space "
+                             f"({run.group(0)[:20]!r}...); expected words of at most {markdown.MAX_RUN} characters, "
+                             "as in the texts (a longer one runs off the page): put spaces in it, or shorten it")
+        return [Problem(display_path(path), f"key {key}", message) for message in (unprintable(values), long_word)
+                if message]
     items = values.items() if isinstance(values, dict) else enumerate(values) if isinstance(values, list) else ()
     return [problem for name, value in items
             for problem in _unprintable_values(value, path, unprintable, f"{key}.{name}".lstrip("."))]
