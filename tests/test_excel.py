@@ -177,3 +177,47 @@ def test_a_workbook_storing_too_many_cells_is_refused_before_it_is_loaded(sheet)
     [line] = problems_of(sheet)
     assert time.monotonic() - start < 2
     assert f"at most {MAX_XLSX_CELLS:,}" in line and "cells" in line
+
+
+def rewrite_parts(path: Path, change) -> None:
+    """The workbook with each part's bytes replaced by ``change(name, data)`` (None: the part left out)."""
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            changed = change(name, data)
+            if changed is not None:
+                target.writestr(name, changed)
+
+
+WORKSHEET_PART = "xl/worksheets/sheet1.xml"
+# Entities each ten times the one before: a few hundred bytes that expand to 3 GB (the XML parser stops them)
+ENTITY_BOMB = ('<!DOCTYPE worksheet [<!ENTITY l0 "lollollollollollollollollollol">'
+               + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)) + "]>").encode()
+
+
+@pytest.mark.parametrize(("part", "change", "detail"), [
+    (WORKSHEET_PART, lambda data: data[:len(data) // 2], "line 1, column"),  # where the XML breaks off
+    (WORKSHEET_PART, lambda data: data.replace(b"<sheetData>", b"<sheetData>&undefined;", 1), "undefined entity"),
+    (WORKSHEET_PART, lambda data: ENTITY_BOMB + data.replace(b"<sheetData>", b"<sheetData>&l9;", 1),
+     "amplification"),
+    ("xl/workbook.xml", lambda data: data[:len(data) // 2], ""),  # read with lxml when it is installed
+    ("xl/styles.xml", lambda data: data[:len(data) // 2], ""),
+    ("[Content_Types].xml", lambda data: data[:len(data) // 2], ""),
+])
+def test_a_workbook_whose_xml_does_not_parse_is_one_clear_line(sheet, part, change, detail):
+    rewrite_parts(sheet / "contributions.xlsx", lambda name, data: change(data) if name == part else data)
+    start = time.monotonic()
+    [line] = problems_of(sheet)
+    assert time.monotonic() - start < 2
+    assert line.startswith(str(sheet / "contributions.xlsx") + ": the workbook is damaged: its XML does not parse (")
+    assert detail in line and "expected a file saved as 'Excel Workbook (.xlsx)' by Excel or LibreOffice" in line
+
+
+def test_a_worksheet_whose_part_is_missing_is_named_as_missing_not_hidden(sheet):
+    edit(sheet, lambda book: other_figures(book, "Other", index=1))
+    rewrite_parts(sheet / "contributions.xlsx", lambda name, data: None if name == WORKSHEET_PART else data)
+    [line] = problems_of(sheet)
+    assert line.startswith(f"{sheet / 'contributions.xlsx'}, worksheet '{TABLE}': the workbook lists this worksheet, "
+                           "but the part holding its cells is missing")
+    assert "hidden" not in line

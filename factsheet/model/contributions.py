@@ -41,6 +41,7 @@ MAX_XLSX_CELLS = 100_000
 # plausible_max_usd of config/config.yaml).
 PLAUSIBLE_MAX_USD = 10_000_000_000
 MAX_STRAY_CELLS = 10  # cells outside the table named one by one; the rest are counted in one more line
+_SAVED_BY_EXCEL = "a file saved as 'Excel Workbook (.xlsx)' by Excel or LibreOffice"
 
 
 def read_raw(path: Path, worksheet: str | None = None) -> pd.DataFrame:
@@ -115,8 +116,9 @@ def _read_xlsx(path: Path, shown: str, worksheet: str | None = None) -> pd.DataF
     stray value in column XFD or row 1048576 costs nothing and is reported once.
     """
     import warnings
+    from xml.parsers.expat import ExpatError
 
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
     from openpyxl.utils import get_column_letter
 
     try:
@@ -132,12 +134,25 @@ def _read_xlsx(path: Path, shown: str, worksheet: str | None = None) -> pd.DataF
                                      f"{MAX_ROWS * 4:,}): save only the contributions table in it")])
         with warnings.catch_warnings():  # a number formatted as a date too large to be one: reported below
             warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, data_only=False, read_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+            reader = ExcelReader(path, read_only=False, data_only=False)  # what load_workbook does, keeping
+            reader.read()                                                 # the list of worksheets it skipped
+            book = reader.wb
+            # openpyxl leaves out, without a word, a worksheet whose part (the XML holding its cells) is missing
+            lost = [ws.name for ws, rel in reader.parser.find_sheets() if rel.target not in reader.valid_files]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
         if path.stat().st_size == 0:
             raise _empty_problem(shown) from None
         raise DataError([Problem(shown, "", f"this is not an Excel workbook ({type(err).__name__}); "
-                                 "expected a file saved as 'Excel Workbook (.xlsx)'")]) from None
+                                 f"expected {_SAVED_BY_EXCEL}")]) from None
+    except (SyntaxError, ExpatError) as err:  # ElementTree's ParseError and lxml's XMLSyntaxError are SyntaxErrors
+        detail = re.sub(r" \(<string>, line \d+\)$", "", str(err).splitlines()[0])[:100] if str(err) \
+            else type(err).__name__  # lxml's message ends with where it read the XML from: a string
+        raise DataError([Problem(shown, "", f"the workbook is damaged: its XML does not parse ({detail}); expected "
+                                 f"{_SAVED_BY_EXCEL}: open it there and save it again")]) from None
+    if lost:
+        raise DataError([Problem(shown, f"worksheet {name!r}", "the workbook lists this worksheet, but the part "
+                                 "holding its cells is missing: the file is damaged; expected "
+                                 f"{_SAVED_BY_EXCEL}: open it there and save it again") for name in lost])
     sheet = _worksheet(book, shown, worksheet)
     filled = {key: cell for key, cell in sorted(sheet._cells.items()) if cell.value not in (None, "")}
     if not filled:
