@@ -86,6 +86,25 @@ def outside_problem(path: str | Path, root: str | Path, what: str = "the sheet's
                    f"{shown_as_given(root)}")
 
 
+def broken_link_problem(path: str | Path, root: str | Path, what: str = "the sheet's folder"):
+    """The problem with ``path`` if it is a link that leads nowhere: to itself or round a loop of links, or to a
+    file that does not exist; else None. Told without following it to the end (following a loop never ends)."""
+    import errno
+
+    path = Path(path)
+    if not path.is_symlink() or path.exists():
+        return None
+    target = os.readlink(path)
+    try:
+        os.stat(path)
+        looped = False
+    except OSError as err:
+        looped = err.errno == errno.ELOOP
+    how = f"leads round a loop of links (to {target!r})" if looped else f"leads to {target!r}, which does not exist"
+    return Problem(shown_as_given(path), "", f"{path.name!r} is a link that {how}; expected a file inside {what} "
+                   f"({shown_as_given(root)}): replace the link by the file itself")
+
+
 def confined(path: str | Path, root: str | Path, what: str = "the sheet's folder") -> Path:
     """``path`` itself, once :func:`outside_problem` found nothing wrong; a DataError naming it otherwise."""
     problem = outside_problem(path, root, what)

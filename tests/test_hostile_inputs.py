@@ -156,6 +156,22 @@ CASES = [
     ("photo-path-climbs-out", lambda s, o: (Image.new("RGB", (40, 30)).save(o / "a.jpg"),
                                             add_photo(s, "../../../elsewhere/a.jpg")),
      PROJECT, "key photo.file", ["'../../../elsewhere/a.jpg' lies outside the sheet's folder"]),
+    ("narrative-link-loop", lambda s, o: (s / "narrative/loop.md").symlink_to("loop.md"),
+     "narrative/loop.md", "", ["'loop.md' is a link that leads round a loop of links", "replace the link"]),
+    ("narrative-link-dangling", lambda s, o: (s / "narrative/intro.md").unlink() or
+     (s / "narrative/intro.md").symlink_to("gone.md"),
+     "narrative/intro.md", "", ["'intro.md' is a link that leads to 'gone.md', which does not exist"]),
+    ("project-link-loop-of-two", lambda s, o: ((s / "projects/09-a.md").symlink_to("09-b.md"),
+                                               (s / "projects/09-b.md").symlink_to("09-a.md")),
+     "projects/09-a.md", "", ["'09-a.md' is a link that leads round a loop of links"]),
+    ("quotes-folder-link-loop", lambda s, o: shutil.rmtree(s / "quotes") or (s / "quotes").symlink_to("quotes"),
+     "quotes", "", ["'quotes' is a link that leads round a loop of links"]),
+    ("table-link-loop", lambda s, o: (s / "contributions.csv").unlink() or
+     (s / "contributions.csv").symlink_to("contributions.csv"),
+     "contributions.csv", "", ["a loop of links"]),
+    ("photo-link-dangling", lambda s, o: ((s / "photos").mkdir(), (s / "photos/a.jpg").symlink_to(o / "gone.jpg"),
+                                          add_photo(s, "photos/a.jpg")),
+     "photos/a.jpg", "", ["gone.jpg', which does not exist"]),
     # the {{ }} expression language
     ("statement-nested-loops", lambda s, o: append(s, "narrative/intro.md", "{% for a in range(100000) %}{% for b in "
                                                    "range(100000) %}x{% endfor %}{% endfor %}\n"),

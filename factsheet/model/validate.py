@@ -5,7 +5,7 @@ from pathlib import Path
 
 from factsheet import paths
 from factsheet.errors import DataError, Problem, display_path
-from factsheet.files import outside_problem, special_file_problem
+from factsheet.files import broken_link_problem, outside_problem, special_file_problem
 from factsheet.model import markdown
 from factsheet.model.characters import REFUSED_IN_TEXTS, refused_characters
 from factsheet.model.contributions import PLAUSIBLE_MAX_USD, read_raw, tidy
@@ -69,6 +69,9 @@ def checked_sheet(sheet_dir: Path, labels_dir: Path = paths.LABELS_DIR,
             problems.extend(err.problems)
             return None
 
+    broken = _broken_links(sheet_dir)
+    if broken:  # where a link that leads nowhere would lead cannot be told: nothing else is read
+        raise DataError(broken)
     problems += _stray_entries(sheet_dir)
     problems += _links_leaving(sheet_dir)
     unread = _special_files(sheet_dir) + _text_totals(sheet_dir)
@@ -178,6 +181,19 @@ def _links_leaving(sheet_dir: Path) -> list[Problem]:
             entries += sorted((sheet_dir / folder).iterdir())
     problems = [outside_problem(entry, sheet_dir) for entry in entries if entry.exists() or entry.is_symlink()]
     return [p for p in problems if p]
+
+
+def _broken_links(sheet_dir: Path) -> list[Problem]:
+    """The links in the sheet's folder and its folders that lead nowhere (a loop, a missing file), all at once."""
+    entries = sorted(sheet_dir.iterdir()) if sheet_dir.is_dir() else []
+    problems = [problem for entry in entries if (problem := broken_link_problem(entry, sheet_dir))]
+    if problems:  # a folder that is such a link cannot be looked into
+        return problems
+    entries = []
+    for folder in (*paths.TEXT_FOLDERS, paths.PHOTOS_DIR):  # below them, rglob enters no linked folder
+        inside = (sheet_dir / folder).resolve().is_relative_to(sheet_dir.resolve())  # else: _links_leaving
+        entries += sorted((sheet_dir / folder).rglob("*")) if (sheet_dir / folder).is_dir() and inside else []
+    return [problem for entry in entries if (problem := broken_link_problem(entry, sheet_dir))]
 
 
 def _photos_total(sheet_dir: Path, projects: list) -> list[Problem]:
