@@ -461,3 +461,15 @@ def test_every_cell_with_a_control_character_is_named_at_once():
     rows = good_rows()
     rows[0][3], rows[3][3] = "a\x07", "b\x1b"
     assert [p.where for p in problems_of(frame(rows))] == ["row 2, column note", "row 5, column note"]
+
+
+@pytest.mark.parametrize(("typed", "named"), [("١٢٣٤٥", "'١' (U+0661, ARABIC-INDIC DIGIT ONE)"),
+                                              ("１２３", "'１' (U+FF11, FULLWIDTH DIGIT ONE)"),
+                                              ("10,9١2,345", "'١' (U+0661, ARABIC-INDIC DIGIT ONE)"),
+                                              ("US$ ۱۲۳", "'۱' (U+06F1, EXTENDED ARABIC-INDIC DIGIT ONE)")])
+def test_an_amount_in_other_digits_than_0_to_9_is_refused_naming_the_digit(typed, named):
+    rows = good_rows()
+    rows[1][2] = typed
+    problem = only_problem(frame(rows))
+    assert names_file(problem) and problem.where == "row 3, column amount_usd"
+    assert repr(typed) in problem.message and named in problem.message and "typed in the digits 0-9" in problem.message

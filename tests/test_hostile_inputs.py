@@ -523,7 +523,8 @@ def test_excel_table_with_a_gap_in_the_header_still_reads(sheet):
 # --- CSV formula neutralisation ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx",
-                                  "=1", "-cmd|' /C calc'!A0"])
+                                  "=1", "-cmd|' /C calc'!A0", "\uff1dHYPERLINK(\"http://x\")", "\uff0b1",
+                                  "\uff0d\uff11", "\uff20SUM(A1)"])  # = + - @ full-width, a full-width 1
 def test_formula_cells_are_neutralised(cell):
     import csv
 

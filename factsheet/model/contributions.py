@@ -418,12 +418,12 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path, declared: dict | N
         raise DataError([Problem(shown, "", "the table has a header but no rows; "
                                  "expected one row per year and stream")])
 
-    problems, rows, totals = [], [], []
+    problems, rows, totals, refused = [], [], [], []
     for record in raw.to_dict("records"):
         line = int(record[ROW])
-        problems += [Problem(shown, f"row {line}, column {column}", f"{value!r} {message}")
-                     for column, value in record.items() if column != ROW and isinstance(value, str)
-                     and (message := refused_characters(value, in_cell=True))]
+        refused += [Problem(shown, f"row {line}, column {column}", f"{value!r} {message}")
+                    for column, value in record.items() if column != ROW and isinstance(value, str)
+                    and (message := refused_characters(value, in_cell=True))]
         year_text = "" if _blank(record["year"]) else str(record["year"]).strip()
         stream = "" if _blank(record["stream"]) else str(record["stream"]).strip().lower()
         try:
@@ -453,8 +453,9 @@ def tidy(raw: pd.DataFrame, streams: list[str], source: Path, declared: dict | N
     checked = _schema_problems(table, streams, shown)
     duplicates = [p for p in checked if "twice" in p.message]
     problems += [p for p in checked if "twice" not in p.message]  # not "p not in duplicates": quadratic
-    if problems:  # cell by cell first: the table as a whole is judged once its cells are right
-        raise DataError(sorted(problems, key=_row_of))
+    if problems or refused:  # cell by cell first: the table as a whole is judged once its cells are right
+        places = {p.where for p in refused}  # a cell with a control character: that is its one problem
+        raise DataError(sorted(refused + [p for p in problems if p.where not in places], key=_row_of))
     if table.empty:
         raise DataError([Problem(shown, "", "the table has only total rows; expected one row per year and stream")])
     problems = duplicates
@@ -544,12 +545,15 @@ def read_tidy(path: Path) -> pd.DataFrame:
                        keep_default_na=False)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The full-width = + - @ (U+FF1D, U+FF0B, U+FF0D, U+FF20) too: a spreadsheet set to an East Asian language may
+# read them as their ASCII forms, and so run the cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def neutralised_csv(text: str) -> str:
     """The CSV with every cell a spreadsheet would run as a formula made inert (OWASP, CSV injection): a cell
-    that starts with = + - @, a tab or a carriage return and is not a number gets a leading single quote.
+    that starts with = + - @ (or their full-width forms), a tab or a carriage return and is not a number gets a
+    leading single quote.
     A table without such cells is returned unchanged, byte for byte."""
     import csv
     import io
