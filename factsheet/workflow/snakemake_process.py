@@ -2,7 +2,7 @@
 
     python -m factsheet.workflow.snakemake_process [SNAKEMAKE ARGUMENTS...]
 
-It is ``python -m snakemake`` with four differences, all outside Snakemake:
+It is ``python -m snakemake`` with three differences, all outside Snakemake:
 
 - The warm process (factsheet.workflow.warm) starts before Snakemake is imported, so the libraries are imported while
   Snakemake starts, reads the Snakefile and plans; the first job does not wait for them after the planning.
@@ -13,11 +13,6 @@ It is ``python -m snakemake`` with four differences, all outside Snakemake:
   the build ends (300 threads and a third of a core by the 700th job of 1000). With a day, no timer fires
   during a build, and a million jobs a day limit nothing. (The limiter's wake-ups are discussed upstream in
   snakemake/snakemake#3744.)
-- pandas is hidden from Snakemake (None in ``sys.modules``: to Python, a module that is not installed). pandas is
-  not one of Snakemake's dependencies; where it is installed, Snakemake imports it to compare the ``params:`` of
-  every job it plans, in case one is a data frame (snakemake/snakemake#2300). Ours are strings and lists, which it
-  records the same way without pandas, and the import was 0.15 to 0.3 s of every build's planning, a no-op's
-  included. The stages import pandas in their own processes.
 - The process ends as soon as Snakemake's ``main()`` has returned: by then Snakemake has written its
   records, released its lock and stopped its logging, and only those sleeping timers are left, which would
   keep the interpreter waiting.
@@ -35,7 +30,6 @@ def main(argv: list[str]) -> int:
     from factsheet.workflow import warm
 
     warm.start()
-    sys.modules.setdefault("pandas", None)  # see the module's docstring
     from snakemake.cli import main as snakemake
 
     try:
