@@ -307,6 +307,10 @@ CASES = [
     ("long-word-in-a-list", lambda s, o: replace(s, "sheet.yaml", "    label: Assessed contributions",
                                                  "    label: Assessed " + "-" * 301),
      "sheet.yaml", "key streams.0.label", ["301 characters follow one another"]),
+    ("long-word-in-front-matter", lambda s, o: (first_language_only(s), replace(
+        s, "projects/01-jordan-garment-trade-unions.md", "Garment Sector\"", "Garment Sector " + "W" * 500 + "\"")),
+     "projects/01-jordan-garment-trade-unions.md", "line 3", ["501 characters follow one another without a space",
+                                                             f"at most {MAX_RUN} characters"]),
     # photos
     ("photo-decompression-bomb", lambda s, o: ((s / "photos").mkdir(), Image.new("1", (13000, 13000)).save(
         s / "photos/bomb.png"), add_photo(s, "photos/bomb.png")),

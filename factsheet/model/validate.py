@@ -301,17 +301,29 @@ def _unprintable_check(brand_file: Path = paths.BRAND_FILE):
     return unprintable
 
 
+def _long_word(text: str) -> str | None:
+    """What is wrong with a printed value holding a word longer than a text may (markdown.MAX_RUN: it would run
+    off the page), or None."""
+    run = _LONG_WORD.search(text)
+    return run and (f"{len(run.group(0)):,} characters follow one another without a space ({run.group(0)[:20]!r}...); "
+                    f"expected words of at most {markdown.MAX_RUN} characters, as in the texts (a longer one runs off "
+                    "the page): put spaces in it, or shorten it")
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """How many of a Markdown file's lines its front matter takes (between two ``---`` lines; 0 without one)."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    return next((n + 1 for n, line in enumerate(lines[1:], start=1) if line.strip() == "---"), 0)
+
+
 def _unprintable_values(values, path: Path, unprintable, key: str = "") -> list[Problem]:
     """A problem for each text value of a loaded YAML file (sheet.yaml, a translation, a labels file) that the
     fonts cannot print, or that holds a word longer than a text may (markdown.MAX_RUN: the value is printed too),
     named by its key (``partners.0.name``)."""
     if isinstance(values, str):
-        run = _LONG_WORD.search(values)
-        long_word = run and (f"{len(run.group(0)):,} characters follow one another without a space "
-                             f"({run.group(0)[:20]!r}...); expected words of at most {markdown.MAX_RUN} characters, "
-                             "as in the texts (a longer one runs off the page): put spaces in it, or shorten it")
-        return [Problem(display_path(path), f"key {key}", message) for message in (unprintable(values), long_word)
-                if message]
+        return [Problem(display_path(path), f"key {key}", message)
+                for message in (unprintable(values), _long_word(values)) if message]
     items = values.items() if isinstance(values, dict) else enumerate(values) if isinstance(values, list) else ()
     return [problem for name, value in items
             for problem in _unprintable_values(value, path, unprintable, f"{key}.{name}".lstrip("."))]
@@ -329,6 +341,9 @@ def _unprintable_texts(sheet_dir: Path, unprintable) -> list[Problem]:
                 continue  # a link leaving the sheet, too large, not UTF-8: reported where the file is read
             found = [(number, message) for number, line in enumerate(lines, start=1) if (message := unprintable(line))]
             problems += [Problem(display_path(path), f"line {n}", message) for n, message in found[:MAX_SHOWN]]
+            problems += [Problem(display_path(path), f"line {n}", message)  # the body's are checked as Markdown
+                         for n, line in enumerate(lines[:_front_matter_end(lines)], start=1)
+                         if (message := _long_word(line))]
             if len(found) > MAX_SHOWN:
                 problems.append(Problem(display_path(path), f"lines {found[MAX_SHOWN][0]}-{found[-1][0]}",
                                         f"{len(found) - MAX_SHOWN} more lines hold characters the brand fonts "
