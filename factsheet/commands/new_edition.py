@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from factsheet import paths
-from factsheet.errors import display_path, run_stage
+from factsheet.errors import display_path, run_command
 from factsheet.model.editions import sheet_languages
 from factsheet.model.next_edition import start_edition
 from factsheet.render.formatting import load_labels
@@ -43,4 +43,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    run_stage(main, sys.argv[1:])
+    run_command(main, sys.argv[1:])
