@@ -58,12 +58,18 @@ def test_set_aside_moves_every_published_output_of_the_sheet_to_stale_and_nothin
     assert all(p.exists() for p in [*others, intermediate])
 
 
-def test_the_sheets_no_longer_in_the_data_are_those_with_outputs_and_no_folder(tmp_path):
+def test_the_outputs_name_their_sheets_and_languages_and_a_dropped_language_is_set_aside_alone(tmp_path):
+    """What a build of every sheet compares with the data folder: a sheet no longer there, or a language a sheet
+    no longer has, is taken out of publication (factsheet/commands/build.py, set_aside_removed)."""
     files = Outputs(tmp_path)
-    made([files.pdf(f"{SHEET}-en"), files.pdf(SHEET), files.pdf(f"{NEIGHBOUR}-fr"),
-          files.site / site.page("gone-2022-es"), tmp_path / "notes.pdf", files.site / site.INDEX])
-    assert stale.removed_sheets(tmp_path, [("canada", "2023")]) == ["canada-2023-2024", "gone-2022"]
-    assert stale.removed_sheets(tmp_path, [("canada", "2023"), ("canada-2023", "2024"), ("gone", "2022")]) == []
+    made([files.pdf(f"{SHEET}-en"), files.pdf(f"{SHEET}-es"), files.pdf(SHEET), files.site / site.page(f"{SHEET}-es"),
+          files.pdf(f"{NEIGHBOUR}-fr"), files.site / site.page("gone-2022-pt-BR"), files.entry("gone-2022-pt-BR"),
+          tmp_path / "notes.pdf", files.site / site.INDEX])
+    assert stale.outputs_by_sheet(tmp_path) == {SHEET: {"en", "es"}, NEIGHBOUR: {"fr"}, "gone-2022": {"pt-BR"}}
+    moved = stale.set_aside(tmp_path, SHEET, {"es"})
+    assert sorted(p.name for p in moved) == [f"{SHEET}-es.html", f"{SHEET}-es.pdf"]
+    assert files.pdf(f"{SHEET}-en").exists() and files.pdf(SHEET).exists()
+    assert (tmp_path / stale.STALE_DIR / files.pdf(f"{SHEET}-es").relative_to(tmp_path)).exists()
 
 
 def test_failed_jobs_logs_name_their_sheets(tmp_path):

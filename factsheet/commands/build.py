@@ -171,6 +171,26 @@ def leave_out_refused(out: Path, config: dict, extra: list[str], pages: dict[tup
                                  "--", os.path.relpath(index, ROOT)])
 
 
+def set_aside_removed(out: Path, data: Path, found: list[tuple[str, str]], every_language: bool) -> None:
+    """After a build of every sheet: move the PDFs and web pages of the sheets no longer in the data folder (and,
+    when it built every language, of the languages a sheet no longer has) to <output>/stale/, saying so."""
+    stale_dir = f"{os.path.relpath(out, Path.cwd())}/{stale.STALE_DIR}/"
+    published = stale.outputs_by_sheet(out)
+    gone = sorted(set(published) - {f"{subject}-{edition}" for subject, edition in found})
+    removed = [sheet for sheet in gone if stale.set_aside(out, sheet)]
+    if removed:
+        one = len(removed) == 1
+        print(f"{len(removed)} sheet{' is' if one else 's are'} no longer in {os.path.relpath(data, Path.cwd())}/ "
+              f"({', '.join(removed)}): moved {'its' if one else 'their'} PDFs and web pages to {stale_dir}, out of "
+              "publication.", flush=True)
+    for subject, edition in found if every_language else []:
+        sheet = f"{subject}-{edition}"
+        dropped = published.get(sheet, set()) - set(sheet_languages(data / subject / edition))
+        if dropped and stale.set_aside(out, sheet, dropped):
+            print(f"{sheet}: {', '.join(sorted(dropped))} no longer among its languages: moved those PDFs and web "
+                  f"pages to {stale_dir}, out of publication.", flush=True)
+
+
 def split_config(extra: list[str]) -> tuple[list[str], list[str]]:
     """Snakemake arguments: (those that are not --config values, the --config key=value words)."""
     others, settings, overriding = [], [], False
@@ -272,12 +292,7 @@ def main(argv: list[str]) -> int:
             pages = {sheet: [Outputs(out).entry(name) for name in sheet_names] for sheet, sheet_names in names.items()}
             moved, _ = leave_out_refused(out, config, extra, pages, snakemake.failed_logs, snakemake)
         if not config.get("sheets") and not snakemake.stopped:  # a build of every sheet: the others are gone
-            removed = [sheet for sheet in stale.removed_sheets(out, found) if stale.set_aside(out, sheet)]
-            if removed:
-                one, where = len(removed) == 1, os.path.relpath(data, Path.cwd())
-                print(f"{len(removed)} sheet{' is' if one else 's are'} no longer in {where}/ "
-                      f"({', '.join(removed)}): moved {'its' if one else 'their'} PDFs and web pages to "
-                      f"{os.path.relpath(out, Path.cwd())}/{stale.STALE_DIR}/, out of publication.", flush=True)
+            set_aside_removed(out, data, found, every_language=not config.get("languages"))
     finally:
         lock.release()
     if snakemake.stopped:

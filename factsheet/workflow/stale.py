@@ -31,38 +31,48 @@ def failed_sheets(failed_logs: list[Path], logs_dir: Path, sheets: list[tuple[st
                                 stem) for stem in stems)]
 
 
-def removed_sheets(out_dir: Path, sheets: list[tuple[str, str]]) -> list[str]:
-    """The sheets (``<subject>-<edition>``) that have PDFs or web pages in ``out_dir`` but are not among
-    ``sheets`` (every sheet of the data folder): their folders were removed, or renamed."""
-    files = Outputs(out_dir)
-    output_name = re.compile(rf"(?:archive-)?(?P<sheet>{SUBJECT_RULE}-{EDITION_RULE})(?:-{LANGUAGE_RULE})?")
-    found = {match["sheet"] for folder, suffix in ((out_dir, ".pdf"), (files.site, ".html"))
-             for path in folder.glob(f"*{suffix}") if (match := output_name.fullmatch(path.name.removesuffix(suffix)))}
-    return sorted(found - {f"{subject}-{edition}" for subject, edition in sheets})
+_OUTPUT_NAME = re.compile(rf"(?:archive-)?(?P<sheet>{SUBJECT_RULE}-{EDITION_RULE})(?:-(?P<language>{LANGUAGE_RULE}))?")
 
 
-def published(out_dir: Path, sheet: str) -> list[Path]:
-    """Every output of a sheet (``<subject>-<edition>``) that is published or linked, which exists: its PDFs
-    in every language it has outputs in, the plain-name copy, archival PDFs, change reports, and in the web
-    edition its pages, cards, previews, the PDFs, table and photos the pages link to, and its index entries."""
+def outputs_by_sheet(out_dir: Path) -> dict[str, set[str]]:
+    """The sheets (``<subject>-<edition>``) that have PDFs, web pages or index entries in ``out_dir``, each with
+    the languages they are in; each folder read once."""
+    files, found = Outputs(out_dir), {}
+    for folder, suffix in ((out_dir, ".pdf"), (files.site, ".html"), (files.entry("x-0000").parent, ".json")):
+        for path in folder.glob(f"*{suffix}"):
+            if match := _OUTPUT_NAME.fullmatch(path.name.removesuffix(suffix)):
+                found.setdefault(match["sheet"], set()).update({match["language"]} - {None})
+    return found
+
+
+def output_languages(out_dir: Path, sheet: str) -> set[str]:
+    """The languages in which a sheet (``<subject>-<edition>``) has PDFs, web pages or index entries."""
     files = Outputs(out_dir)
     language = re.compile(rf"{re.escape(sheet)}-({LANGUAGE_RULE})")
     named = ((out_dir, ".pdf"), (files.site, ".html"), (files.entry(sheet).parent, ".json"))
-    languages = {m[1] for folder, suffix in named
-                 for p in folder.glob(f"{sheet}-*{suffix}") if (m := language.fullmatch(p.name.removesuffix(suffix)))}
-    found = [files.pdf(sheet), files.archival(sheet), files.changes(sheet),
-             files.site / site.table(sheet), files.site / site.photos(sheet)]
-    for name in (f"{sheet}-{code}" for code in sorted(languages)):
+    return {m[1] for folder, suffix in named
+            for p in folder.glob(f"{sheet}-*{suffix}") if (m := language.fullmatch(p.name.removesuffix(suffix)))}
+
+
+def published(out_dir: Path, sheet: str, languages: set[str] | None = None) -> list[Path]:
+    """Every output of a sheet (``<subject>-<edition>``) that is published or linked, which exists: its PDFs
+    in every language it has outputs in, the plain-name copy, archival PDFs, change reports, and in the web
+    edition its pages, cards, previews, the PDFs, table and photos the pages link to, and its index entries.
+    ``languages``: only the outputs of those languages (a language the sheet no longer has)."""
+    files = Outputs(out_dir)
+    found = [] if languages else [files.pdf(sheet), files.archival(sheet), files.changes(sheet),
+                                  files.site / site.table(sheet), files.site / site.photos(sheet)]
+    for name in (f"{sheet}-{code}" for code in sorted(languages or output_languages(out_dir, sheet))):
         found += [files.pdf(name), files.archival(name), files.changes(name), files.entry(name),
                   *(files.site / f(name) for f in (site.page, site.card, site.previews, site.pdf, site.archival_pdf))]
     return [p for p in found if p.exists() or p.is_symlink()]
 
 
-def set_aside(out_dir: Path, sheet: str) -> list[Path]:
-    """Move the sheet's published outputs to ``<out_dir>/stale/`` (same relative paths, replacing what an
-    earlier refusal put there); the paths they had."""
+def set_aside(out_dir: Path, sheet: str, languages: set[str] | None = None) -> list[Path]:
+    """Move the sheet's published outputs (of ``languages`` only, if given) to ``<out_dir>/stale/`` (same relative
+    paths, replacing what an earlier refusal put there); the paths they had."""
     moved = []
-    for path in published(out_dir, sheet):
+    for path in published(out_dir, sheet, languages):
         target = out_dir / STALE_DIR / path.relative_to(out_dir)
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
