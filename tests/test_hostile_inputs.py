@@ -311,6 +311,8 @@ CASES = [
         s, "projects/01-jordan-garment-trade-unions.md", "Garment Sector\"", "Garment Sector " + "W" * 500 + "\"")),
      "projects/01-jordan-garment-trade-unions.md", "line 3", ["501 characters follow one another without a space",
                                                              f"at most {MAX_RUN} characters"]),
+    ("pages-as-a-yaml-tag", lambda s, o: replace(s, "sheet.yaml", "pages: 4 ", "pages: !!bool true "),
+     "sheet.yaml", "key pages", ["True is not a number of pages; expected a number, like pages: 4"]),
     # photos
     ("photo-decompression-bomb", lambda s, o: ((s / "photos").mkdir(), Image.new("1", (13000, 13000)).save(
         s / "photos/bomb.png"), add_photo(s, "photos/bomb.png")),

@@ -183,6 +183,14 @@ class Sheet(Model):
                                      f"sheet's window ({self.window.first}-{self.window.last}); expected it inside")
         return self
 
+    @field_validator("pages", mode="before")
+    @classmethod
+    def _pages_typed_as_a_number(cls, value):
+        """A number as typed (``pages: 4``), not a YAML tag's true or false, which would count as 1 or 0."""
+        if isinstance(value, bool):
+            raise ValueError(f"{value} is not a number of pages; expected a number, like pages: 4")
+        return value
+
     @field_validator("streams", "partners")
     @classmethod
     def _unique(cls, items):
