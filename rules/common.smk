@@ -15,7 +15,7 @@ from factsheet.model.editions import (
     LANGUAGE_RULE,
     SUBJECT_RULE,
     find_sheets,
-    linked_folder,
+    listed_sheets,
     previous_edition,
     sheet_languages,
 )
@@ -114,12 +114,7 @@ onstart:
 def discover_sheets():
     """(subject, edition) of every data/<subject>/<edition>/ folder, or of the config's list. A folder that
     does not fit the naming convention is named on stderr and skipped; the other sheets are still built."""
-    if config["sheets"]:
-        listed = [Path(s).parts for s in config["sheets"]]
-        problems = [p for p in (linked_folder(DATA, *sheet) for sheet in listed) if p]
-        sheets = [sheet for sheet in listed if not linked_folder(DATA, *sheet)]
-    else:
-        sheets, problems = find_sheets(DATA)
+    sheets, problems = listed_sheets(DATA, config["sheets"]) if config["sheets"] else find_sheets(DATA)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     return sheets

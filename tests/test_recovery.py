@@ -15,7 +15,7 @@ import psutil
 import pytest
 from pypdf import PdfReader
 
-from factsheet.model.editions import find_sheets
+from factsheet.model.editions import find_sheets, listed_sheets
 from factsheet.workflow import recovery
 
 from conftest import PDFS_ONLY, QUICK_EDITION, QUICK_SHEET, QUICK_SUBJECT, outputs, quick_checkout, tree_digest
@@ -66,6 +66,8 @@ def test_a_sheet_or_subject_folder_that_is_a_link_is_named_and_skipped(tmp_path)
     assert "data/canada/2024: the folder '2024' is a link (to " in said
     assert "data/nordvale: the folder 'nordvale' is a link" in said
     assert "expected a folder of the data folder" in said
+    listed, refused = listed_sheets(data, ["canada/2023", "canada/2024"])  # the config's sheets: named ones
+    assert listed == [("canada", "2023")] and [str(p) for p in refused] == [str(problems[0])]
 
 
 def test_a_bad_folder_is_reported_and_every_valid_sheet_still_built(tmp_path):

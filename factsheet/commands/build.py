@@ -23,7 +23,7 @@ from pathlib import Path
 
 from factsheet import paths
 from factsheet.files import load_yaml
-from factsheet.model.editions import find_sheets, linked_folder, sheet_languages
+from factsheet.model.editions import find_sheets, listed_sheets, sheet_languages
 from factsheet.web import site
 from factsheet.workflow import recovery, stale, warm
 from factsheet.workflow.outputs import Outputs
@@ -264,9 +264,7 @@ def main(argv: list[str]) -> int:
     # Folders that do not fit the naming rule: the Snakefile names and skips them; the build then fails.
     found, bad_folders = find_sheets(data)
     if config.get("sheets"):
-        listed = [tuple(Path(s).parts) for s in config["sheets"]]
-        bad_folders = [p for p in (linked_folder(data, *sheet) for sheet in listed) if p]
-        found = [sheet for sheet in listed if not linked_folder(data, *sheet)]
+        found, bad_folders = listed_sheets(data, config["sheets"])
     names = {(subject, edition): [f"{subject}-{edition}-{language}"  # not a removed sheet's: one per language
                                   for language in sheet_languages(data / subject / edition)
                                   if not config.get("languages") or language in config["languages"]]

@@ -118,7 +118,7 @@ def _read_xlsx(path: Path, shown: str, worksheet: str | None = None) -> pd.DataF
     import warnings
     from xml.parsers.expat import ExpatError
 
-    from openpyxl.reader.excel import ExcelReader
+    import openpyxl
     from openpyxl.utils import get_column_letter
 
     try:
@@ -128,17 +128,16 @@ def _read_xlsx(path: Path, shown: str, worksheet: str | None = None) -> pd.DataF
                 raise DataError([Problem(shown, "", f"the workbook unpacks to {unpacked:,} bytes; expected at most "
                                          f"{MAX_XLSX_UNPACKED:,}: save only the contributions table in it")])
             cells = _stored_cells(archive)
+            listed = _listed_sheets(archive)
         if cells > MAX_XLSX_CELLS:
             raise DataError([Problem(shown, "", f"the workbook stores more than {MAX_XLSX_CELLS:,} cells; expected "
                                      f"at most {MAX_XLSX_CELLS:,} (a table of {MAX_ROWS:,} rows has "
                                      f"{MAX_ROWS * 4:,}): save only the contributions table in it")])
         with warnings.catch_warnings():  # a number formatted as a date too large to be one: reported below
             warnings.simplefilter("ignore")
-            reader = ExcelReader(path, read_only=False, data_only=False)  # what load_workbook does, keeping
-            reader.read()                                                 # the list of worksheets it skipped
-            book = reader.wb
-            # openpyxl leaves out, without a word, a worksheet whose part (the XML holding its cells) is missing
-            lost = [ws.name for ws, rel in reader.parser.find_sheets() if rel.target not in reader.valid_files]
+            book = openpyxl.load_workbook(path, data_only=False, read_only=False)
+        # openpyxl leaves out, without a word, a worksheet whose part (the XML holding its cells) is missing
+        lost = [name for name in listed if name not in book.sheetnames]
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
         if path.stat().st_size == 0:
             raise _empty_problem(shown) from None
@@ -236,6 +235,17 @@ def _stored_cells(archive: zipfile.ZipFile) -> int:
                 if not piece:
                     break
     return count
+
+
+def _listed_sheets(archive: zipfile.ZipFile) -> list[str]:
+    """The names of the sheets the workbook lists (xl/workbook.xml), whether or not their parts are there."""
+    from xml.etree import ElementTree
+
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except KeyError:  # no workbook part: openpyxl says the file is not a workbook
+        return []
+    return [sheet.get("name", "") for sheet in workbook.iter() if sheet.tag.rpartition("}")[2] == "sheet"]
 
 
 def _worksheet(book, shown: str, name: str | None):

@@ -35,6 +35,14 @@ def linked_folder(data_dir: Path, subject: str, edition: str | None = None) -> P
     return None
 
 
+def listed_sheets(data_dir: Path, names: list[str]) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(subject, edition) of each sheet named ``<subject>/<edition>`` in ``names`` (the config's sheets:), and a
+    problem for each whose folder is a link (it is skipped, as find_sheets skips it)."""
+    listed = [tuple(Path(name).parts) for name in names]
+    problems = {sheet: problem for sheet in listed if (problem := linked_folder(data_dir, *sheet))}
+    return [sheet for sheet in listed if sheet not in problems], list(problems.values())
+
+
 def find_sheets(data_dir: Path) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(subject, edition) of every sheet folder under ``data_dir``, and one problem for each folder that does
     not follow the naming rule (it is skipped; hidden folders and loose files are ignored).

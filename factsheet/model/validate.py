@@ -160,7 +160,7 @@ def _label_markup(labels: dict, labels_dir: Path, code: str) -> list[Problem]:
     reference = load_labels(LABELS_REFERENCE, labels_dir) if (labels_dir / f"{LABELS_REFERENCE}.yaml").is_file() \
         else {}
     return [Problem(display_path(labels_dir / f"{code}.yaml"), f"key {key}", message)
-            for key, message in label_markup_problems(labels, reference or {}).items()]
+            for key, message in label_markup_problems(labels, reference).items()]
 
 
 def _role_links(sheet_dir: Path, quotes: list, edition) -> list[Problem]:

@@ -109,9 +109,14 @@ class Outputs:
     def site(self) -> Path:
         return self.root / "site"
 
+    @property
+    def entries_dir(self) -> Path:
+        """The folder of the web pages' index entries."""
+        return self.root / "site-entries"
+
     def entry(self, name: str) -> Path:
         """A web page's entry for the index (written with the page)."""
-        return self.root / "site-entries" / f"{name}.json"
+        return self.entries_dir / f"{name}.json"
 
     def log(self, stage: str, name: str | None = None) -> Path:
         return self.logs / stage / f"{name}.log" if name else self.logs / f"{stage}.log"

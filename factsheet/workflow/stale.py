@@ -38,20 +38,11 @@ def outputs_by_sheet(out_dir: Path) -> dict[str, set[str]]:
     """The sheets (``<subject>-<edition>``) that have PDFs, web pages or index entries in ``out_dir``, each with
     the languages they are in; each folder read once."""
     files, found = Outputs(out_dir), {}
-    for folder, suffix in ((out_dir, ".pdf"), (files.site, ".html"), (files.entry("x-0000").parent, ".json")):
+    for folder, suffix in ((files.pdfs_dir, ".pdf"), (files.site, ".html"), (files.entries_dir, ".json")):
         for path in folder.glob(f"*{suffix}"):
             if match := _OUTPUT_NAME.fullmatch(path.name.removesuffix(suffix)):
                 found.setdefault(match["sheet"], set()).update({match["language"]} - {None})
     return found
-
-
-def output_languages(out_dir: Path, sheet: str) -> set[str]:
-    """The languages in which a sheet (``<subject>-<edition>``) has PDFs, web pages or index entries."""
-    files = Outputs(out_dir)
-    language = re.compile(rf"{re.escape(sheet)}-({LANGUAGE_RULE})")
-    named = ((out_dir, ".pdf"), (files.site, ".html"), (files.entry(sheet).parent, ".json"))
-    return {m[1] for folder, suffix in named
-            for p in folder.glob(f"{sheet}-*{suffix}") if (m := language.fullmatch(p.name.removesuffix(suffix)))}
 
 
 def published(out_dir: Path, sheet: str, languages: set[str] | None = None) -> list[Path]:
@@ -62,7 +53,7 @@ def published(out_dir: Path, sheet: str, languages: set[str] | None = None) -> l
     files = Outputs(out_dir)
     found = [] if languages else [files.pdf(sheet), files.archival(sheet), files.changes(sheet),
                                   files.site / site.table(sheet), files.site / site.photos(sheet)]
-    for name in (f"{sheet}-{code}" for code in sorted(languages or output_languages(out_dir, sheet))):
+    for name in (f"{sheet}-{code}" for code in sorted(languages or outputs_by_sheet(out_dir).get(sheet, ()))):
         found += [files.pdf(name), files.archival(name), files.changes(name), files.entry(name),
                   *(files.site / f(name) for f in (site.page, site.card, site.previews, site.pdf, site.archival_pdf))]
     return [p for p in found if p.exists() or p.is_symlink()]
